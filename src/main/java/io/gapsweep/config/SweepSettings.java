@@ -1,0 +1,32 @@
+package io.gapsweep.config;
+
+import java.util.Map;
+
+/**
+ * Everything one HOCON file says about a sweep, read and validated once on the driver.
+ *
+ * <p>Defaults live only in {@code reference.conf}; this record holds the resolved values. It is never
+ * shipped to executors: each trial receives only the records it needs ({@link TrainingSettings}, the
+ * {@link AugmentationPreset} it uses).
+ *
+ * @param name human name of the sweep, used in reports
+ * @param searchSpace the grid axes
+ * @param training fixed training settings shared by every trial
+ * @param data where the images come from
+ * @param augmentationPresets every preset by name, {@code none} included
+ * @param leaderboard how configurations are ranked
+ * @param run where results go and how trials share the machine
+ */
+public record SweepSettings(
+    String name,
+    SearchSpace searchSpace,
+    TrainingSettings training,
+    DataSettings data,
+    Map<String, AugmentationPreset> augmentationPresets,
+    LeaderboardSettings leaderboard,
+    RunSettings run) {
+
+  public SweepSettings {
+    augmentationPresets = Map.copyOf(augmentationPresets);
+  }
+}

@@ -1,0 +1,12 @@
+package io.gapsweep.train;
+
+import java.io.Serializable;
+
+/**
+ * Where a trial ran.
+ *
+ * @param executorId Spark's executor id ({@code driver} in local mode)
+ * @param host host name
+ * @param pid process id of the JVM
+ */
+public record ExecutorInfo(String executorId, String host, long pid) implements Serializable {}

@@ -1,0 +1,38 @@
+package io.gapsweep.train;
+
+import io.gapsweep.plan.TrialSpec;
+import java.io.Serializable;
+import java.util.List;
+
+/**
+ * What one trial produced; a plain value that crosses the wire from executor to driver.
+ *
+ * @param spec the trial
+ * @param status how it ended
+ * @param stopReason why training stopped ({@code patience}, {@code max-epochs}, {@code diverged},
+ *     {@code error})
+ * @param error the error message of a failed or diverged trial, else empty
+ * @param bestEpoch 1-based epoch of the lowest validation loss; 0 when none was measured
+ * @param epochsRun epochs trained
+ * @param seconds wall time of the whole trial
+ * @param threads ND4J threads the trial ran with
+ * @param executor where it ran: Spark executor id, host and process id
+ * @param curve the learning curve, one point per epoch
+ */
+public record TrialResult(
+    TrialSpec spec,
+    TrialStatus status,
+    String stopReason,
+    String error,
+    int bestEpoch,
+    int epochsRun,
+    double seconds,
+    int threads,
+    ExecutorInfo executor,
+    List<EpochMetrics> curve)
+    implements Serializable {
+
+  public TrialResult {
+    curve = List.copyOf(curve);
+  }
+}
