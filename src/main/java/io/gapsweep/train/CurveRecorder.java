@@ -1,0 +1,82 @@
+package io.gapsweep.train;
+
+import io.gapsweep.data.ImageSet;
+import java.util.ArrayList;
+import java.util.List;
+import org.deeplearning4j.earlystopping.scorecalc.ScoreCalculator;
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.optimize.api.BaseTrainingListener;
+
+/**
+ * Records one learning-curve point per epoch and gives early stopping its score.
+ *
+ * <p>It is both the trainer's {@link ScoreCalculator} (called exactly once at the end of each
+ * epoch, with evaluation every epoch) and a training listener (to average the mini-batch loss as
+ * trained). Early stopping therefore watches the same clean validation loss the curve shows,
+ * not DL4J's default score, which adds the L2 penalty.
+ */
+final class CurveRecorder extends BaseTrainingListener
+    implements ScoreCalculator<MultiLayerNetwork> {
+
+  private final transient CleanEvaluation train;
+  private final transient CleanEvaluation validation;
+  private final List<EpochMetrics> curve = new ArrayList<>();
+  private double fitLossSum;
+  private int fitLossCount;
+  private long epochStart;
+
+  CurveRecorder(ImageSet trainImages, ImageSet validationImages) {
+    this.train = new CleanEvaluation(trainImages);
+    this.validation = new CleanEvaluation(validationImages);
+    this.epochStart = System.nanoTime();
+  }
+
+  @Override
+  public void onEpochStart(Model model) {
+    fitLossSum = 0;
+    fitLossCount = 0;
+    epochStart = System.nanoTime();
+  }
+
+  @Override
+  public void iterationDone(Model model, int iteration, int epoch) {
+    fitLossSum += model.score();
+    fitLossCount++;
+  }
+
+  @Override
+  public double calculateScore(MultiLayerNetwork network) {
+    CleanEvaluation.Score onTrain = train.evaluate(network);
+    CleanEvaluation.Score onValidation = validation.evaluate(network);
+    curve.add(
+        new EpochMetrics(
+            curve.size() + 1,
+            onTrain.loss(),
+            onTrain.accuracy(),
+            onValidation.loss(),
+            onValidation.accuracy(),
+            fitLoss(),
+            network.calcRegularizationScore(true),
+            (System.nanoTime() - epochStart) / 1e9));
+    return onValidation.loss();
+  }
+
+  @Override
+  public boolean minimizeScore() {
+    return true;
+  }
+
+  /** Mean loss of the mini-batches seen since the epoch started; NaN before any. */
+  double fitLoss() {
+    return fitLossCount == 0 ? Double.NaN : fitLossSum / fitLossCount;
+  }
+
+  List<EpochMetrics> curve() {
+    return List.copyOf(curve);
+  }
+
+  EpochMetrics last() {
+    return curve.isEmpty() ? null : curve.get(curve.size() - 1);
+  }
+}

@@ -1,0 +1,101 @@
+package io.gapsweep.train;
+
+import io.gapsweep.config.TrainingSettings;
+import io.gapsweep.plan.TrialSpec;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.DropoutLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.PoolingType;
+import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.learning.config.IUpdater;
+import org.nd4j.linalg.learning.config.Nesterovs;
+import org.nd4j.linalg.learning.config.Sgd;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+
+/**
+ * Builds the CNN a trial trains.
+ *
+ * <p>{@code depth} blocks of 3x3 conv (same padding, no bias: batch norm's beta takes its place)
+ * → batch norm → ReLU → dropout → 2x2 max-pool, filters doubling from {@code base-filters}; then a
+ * ReLU dense layer → dropout → softmax. L2 reaches conv, dense and output weights; DL4J leaves
+ * biases and batch-norm parameters unregularized.
+ */
+public final class NetworkFactory {
+
+  private NetworkFactory() {}
+
+  public static MultiLayerConfiguration configuration(
+      TrialSpec spec, TrainingSettings training, ImageShape shape, int classes) {
+    NeuralNetConfiguration.ListBuilder layers =
+        new NeuralNetConfiguration.Builder()
+            .seed(spec.seed())
+            .updater(updater(training))
+            .weightInit(WeightInit.RELU)
+            .l2(spec.l2())
+            .convolutionMode(ConvolutionMode.Same)
+            .list();
+    int filters = training.baseFilters();
+    for (int block = 0; block < spec.depth(); block++) {
+      layers.layer(
+          new ConvolutionLayer.Builder(3, 3)
+              .nOut(filters)
+              .hasBias(false)
+              .activation(Activation.IDENTITY)
+              .build());
+      layers.layer(new BatchNormalization.Builder().build());
+      layers.layer(new ActivationLayer.Builder().activation(Activation.RELU).build());
+      addDropout(layers, spec.dropout());
+      layers.layer(
+          new SubsamplingLayer.Builder(PoolingType.MAX).kernelSize(2, 2).stride(2, 2).build());
+      filters *= 2;
+    }
+    layers.layer(
+        new DenseLayer.Builder().nOut(training.denseUnits()).activation(Activation.RELU).build());
+    addDropout(layers, spec.dropout());
+    layers.layer(
+        new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+            .nOut(classes)
+            .activation(Activation.SOFTMAX)
+            .build());
+    layers.setInputType(InputType.convolutional(shape.height(), shape.width(), shape.channels()));
+    return layers.build();
+  }
+
+  public static MultiLayerNetwork create(
+      TrialSpec spec, TrainingSettings training, ImageShape shape, int classes) {
+    MultiLayerNetwork network =
+        new MultiLayerNetwork(configuration(spec, training, shape, classes));
+    network.init();
+    return network;
+  }
+
+  /** Converts a Keras drop rate to DL4J's argument, which is the probability of keeping a unit. */
+  static double retainProbability(double dropRate) {
+    return 1.0 - dropRate;
+  }
+
+  private static void addDropout(NeuralNetConfiguration.ListBuilder layers, double dropRate) {
+    if (dropRate > 0) {
+      layers.layer(new DropoutLayer.Builder(retainProbability(dropRate)).build());
+    }
+  }
+
+  private static IUpdater updater(TrainingSettings training) {
+    return switch (training.optimizer()) {
+      case ADAM -> new Adam(training.learningRate());
+      case NESTEROV -> new Nesterovs(training.learningRate(), training.momentum());
+      case SGD -> new Sgd(training.learningRate());
+    };
+  }
+}

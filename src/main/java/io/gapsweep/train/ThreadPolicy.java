@@ -1,0 +1,25 @@
+package io.gapsweep.train;
+
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.nativeblas.NativeOpsHolder;
+
+/**
+ * Gives the calling thread a fixed number of native compute threads.
+ *
+ * <p>libnd4j and OpenBLAS size their pools from {@code OMP_NUM_THREADS} when the JVM starts (the
+ * launchers export it), but Spark reuses task threads and ND4J M2 gives the thread that initialises
+ * it 4 threads whatever the setting (bug #9668), so each trial sets its own thread again.
+ */
+public final class ThreadPolicy {
+
+  private ThreadPolicy() {}
+
+  /** Applies {@code threads} to the calling thread and returns what ND4J then reports. */
+  public static int applyToCurrentThread(int threads) {
+    // NativeOpsHolder reads properties that only loading the ND4J backend sets.
+    Nd4j.getExecutioner();
+    NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(threads);
+    Nd4j.factory().blas().setMaxThreads(threads);
+    return NativeOpsHolder.getInstance().getDeviceNativeOps().ompGetMaxThreads();
+  }
+}

@@ -1,0 +1,172 @@
+package io.gapsweep.train;
+
+import io.gapsweep.config.AugmentationPreset;
+import io.gapsweep.config.TrainingSettings;
+import io.gapsweep.data.Augmenter;
+import io.gapsweep.data.Dataset;
+import io.gapsweep.plan.TrialSpec;
+import java.util.List;
+import org.deeplearning4j.earlystopping.EarlyStoppingConfiguration;
+import org.deeplearning4j.earlystopping.EarlyStoppingResult;
+import org.deeplearning4j.earlystopping.saver.InMemoryModelSaver;
+import org.deeplearning4j.earlystopping.termination.EpochTerminationCondition;
+import org.deeplearning4j.earlystopping.termination.MaxEpochsTerminationCondition;
+import org.deeplearning4j.earlystopping.termination.ScoreImprovementEpochTerminationCondition;
+import org.deeplearning4j.earlystopping.trainer.EarlyStoppingTrainer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Trains one trial with DL4J early stopping and records its learning curve.
+ *
+ * <p>Never throws for a training problem: a failing or diverging trial becomes a result with its
+ * status, so the sweep goes on. Only errors of the JVM itself (out of memory, for one) propagate,
+ * so that Spark can retry the task elsewhere.
+ */
+public final class TrialRunner {
+
+  private TrialRunner() {}
+
+  /** A finished trial and, when one was kept, its early-stopped network (lowest validation loss). */
+  public record Outcome(TrialResult result, MultiLayerNetwork bestModel) {}
+
+  public static TrialResult run(
+      TrialSpec spec,
+      TrainingSettings training,
+      AugmentationPreset preset,
+      Dataset data,
+      int threads,
+      ExecutorInfo executor) {
+    return train(spec, training, preset, data, threads, executor).result();
+  }
+
+  public static Outcome train(
+      TrialSpec spec,
+      TrainingSettings training,
+      AugmentationPreset preset,
+      Dataset data,
+      int threads,
+      ExecutorInfo executor) {
+    long start = System.nanoTime();
+    int threadsUsed = ThreadPolicy.applyToCurrentThread(threads);
+    CurveRecorder recorder = null;
+    try {
+      Nd4j.getRandom().setSeed(spec.seed());
+      MultiLayerNetwork network =
+          NetworkFactory.create(spec, training, ImageShape.of(data.train()), data.classCount());
+      recorder = new CurveRecorder(data.train(), data.validation());
+      network.setListeners(recorder);
+      TrainingBatches batches =
+          new TrainingBatches(
+              data.train(),
+              data.classCount(),
+              training.batchSize(),
+              spec.seed(),
+              preset.changesImages() ? new Augmenter(preset) : null);
+      EarlyStoppingConfiguration<MultiLayerNetwork> config =
+          new EarlyStoppingConfiguration.Builder<MultiLayerNetwork>()
+              .scoreCalculator(recorder)
+              .evaluateEveryNEpochs(1)
+              .modelSaver(new InMemoryModelSaver<>())
+              .epochTerminationConditions(terminationConditions(training))
+              .build();
+      EarlyStoppingResult<MultiLayerNetwork> outcome =
+          new EarlyStoppingTrainer(config, network, batches).fit();
+      return new Outcome(
+          result(spec, outcome, recorder, threadsUsed, seconds(start), executor),
+          outcome.getBestModel());
+    } catch (RuntimeException | LinkageError | AssertionError e) {
+      List<EpochMetrics> curve = recorder == null ? List.of() : recorder.curve();
+      return new Outcome(
+          new TrialResult(
+              spec, TrialStatus.FAILED, "error", describe(e), bestEpoch(curve), curve.size(),
+              seconds(start), threadsUsed, executor, curve),
+          null);
+    } finally {
+      // Spark reuses task threads; ND4J workspaces belong to the thread and would outlive the trial.
+      Nd4j.getWorkspaceManager().destroyAllWorkspacesForCurrentThread();
+    }
+  }
+
+  private static List<EpochTerminationCondition> terminationConditions(TrainingSettings training) {
+    return List.of(
+        new DivergenceCondition(),
+        new MaxEpochsTerminationCondition(training.maxEpochs()),
+        new ScoreImprovementEpochTerminationCondition(training.patience(), training.minDelta()));
+  }
+
+  private static TrialResult result(
+      TrialSpec spec,
+      EarlyStoppingResult<MultiLayerNetwork> outcome,
+      CurveRecorder recorder,
+      int threads,
+      double seconds,
+      ExecutorInfo executor) {
+    List<EpochMetrics> curve = recorder.curve();
+    int bestEpoch = bestEpoch(curve);
+    String details = String.valueOf(outcome.getTerminationDetails());
+    return switch (outcome.getTerminationReason()) {
+      // No iteration condition is configured: one that fires before the first evaluation leaves
+      // DL4J without a best model. Divergence is caught at the end of the epoch instead.
+      case Error, IterationTerminationCondition -> new TrialResult(
+          spec, TrialStatus.FAILED, "error", details, bestEpoch, curve.size(), seconds, threads,
+          executor, curve);
+      case EpochTerminationCondition -> {
+        EpochMetrics last = recorder.last();
+        if (last != null && !last.isFinite()) {
+          yield new TrialResult(
+              spec, TrialStatus.DIVERGED, "diverged",
+              "loss became non-finite in epoch " + last.epoch() + " (train " + last.trainLoss()
+                  + ", validation " + last.valLoss() + ", fit " + last.fitLoss() + ")",
+              bestEpoch, curve.size(), seconds, threads, executor, curve);
+        }
+        String reason = details.startsWith("MaxEpochs") ? "max-epochs" : "patience";
+        yield new TrialResult(
+            spec, TrialStatus.COMPLETED, reason, "", bestEpoch, curve.size(), seconds, threads,
+            executor, curve);
+      }
+    };
+  }
+
+  /**
+   * 1-based epoch of the lowest finite validation loss, the first on ties: the epoch whose weights
+   * DL4J's in-memory saver kept. 0 when no epoch was measured.
+   */
+  static int bestEpoch(List<EpochMetrics> curve) {
+    int best = 0;
+    double bestLoss = Double.POSITIVE_INFINITY;
+    for (EpochMetrics point : curve) {
+      if (point.valLoss() < bestLoss) {
+        bestLoss = point.valLoss();
+        best = point.epoch();
+      }
+    }
+    return best;
+  }
+
+  private static String describe(Throwable e) {
+    String message = e.getMessage();
+    return e.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+  }
+
+  private static double seconds(long startNanos) {
+    return (System.nanoTime() - startNanos) / 1e9;
+  }
+
+  /** Stops at the first epoch whose clean losses are not finite: nothing after it can recover. */
+  private static final class DivergenceCondition implements EpochTerminationCondition {
+
+    @Override
+    public void initialize() {}
+
+    @Override
+    public boolean terminate(int epochNum, double score, boolean minimize) {
+      return !Double.isFinite(score);
+    }
+
+    @Override
+    public String toString() {
+      return "DivergenceCondition";
+    }
+  }
+}

