@@ -34,9 +34,10 @@ import java.util.Random;
  * <p>Determinism: every image has its own {@link Random} seeded from the settings' seed, the split,
  * the class and the image's index within the class. The same settings give the same bytes; the
  * training images do not depend on {@code validation-per-class} (nor validation images on {@code
- * train-per-class}), and raising a per-class count only appends images. Within a split the images
- * are shuffled with a permutation that depends only on the seed and the split's size, so
- * consecutive images are not grouped by class. Images are rendered by Java2D in software; run
+ * train-per-class}), and raising a per-class count keeps every existing image (though the shuffle
+ * moves it). Within a split the images are shuffled with a permutation that depends only on the
+ * seed and the split's size, so consecutive images are not grouped by class; the trainer still
+ * reshuffles each epoch. Images are rendered by Java2D in software; run
  * headless.
  */
 public final class SyntheticShapes {
