@@ -1,11 +1,13 @@
 package io.gapsweep.data
 
 import io.gapsweep.config.{DataSettings, SyntheticSettings}
+import io.gapsweep.testing.TempDirs
 import java.nio.ByteBuffer
+import javax.imageio.ImageIO
 import org.scalatest.funsuite.AnyFunSuite
 import scala.collection.JavaConverters._
 
-class SyntheticShapesSuite extends AnyFunSuite {
+class SyntheticShapesSuite extends AnyFunSuite with TempDirs {
 
   private def settings(
       train: Int = 30,
@@ -132,6 +134,18 @@ class SyntheticShapesSuite extends AnyFunSuite {
   test("rejects a channel count other than 1 or 3") {
     val e = intercept[IllegalArgumentException](SyntheticShapes.generate(settings(channels = 2)))
     assert(e.getMessage == "Cannot generate synthetic shapes: channels must be 1 or 3, got 2")
+  }
+
+  test("a contact sheet shows one row per class, enlarged, with the images' pixels") {
+    withTempDir { dir =>
+      val png = dir.resolve("sheets/train.png")
+      ContactSheet.write(default.train, 6, 4, 2, png)
+      val sheet = ImageIO.read(png.toFile)
+      assert((sheet.getWidth, sheet.getHeight) == ((4 * 65, 6 * 65)))
+      val first = default.train.labels.indexOf(0)
+      val rgb = (0 until 3).map(ch => default.train.pixel(first, ch, 5, 7))
+      assert(sheet.getRGB(2 * 7 + 1, 2 * 5 + 1) == (0xFF000000 | rgb(0) << 16 | rgb(1) << 8 | rgb(2)))
+    }
   }
 
   private def assertSane(set: ImageSet): Unit = {
