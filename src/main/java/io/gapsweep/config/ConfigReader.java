@@ -391,10 +391,16 @@ final class ConfigReader {
     };
   }
 
-  /** The value as the user would write it: strings quoted, lists with spaces after commas. */
+  /**
+   * The value as the user wrote it: numbers in their original text ({@code 1e-3}, {@code 0.50}),
+   * strings quoted, lists with spaces after commas.
+   */
   static String render(ConfigValue value) {
     if (value instanceof ConfigList list) {
       return list.stream().map(ConfigReader::render).collect(Collectors.joining(", ", "[", "]"));
+    }
+    if (value.valueType() == ConfigValueType.NUMBER) {
+      return asString(value);
     }
     return value.render(CONCISE);
   }
@@ -420,11 +426,13 @@ final class ConfigReader {
   }
 
   private static String fileOf(ConfigOrigin origin) {
-    if (origin.filename() != null) {
-      return origin.filename();
-    }
+    // A classpath resource also has a filename when loaded from target/classes; name it the same
+    // way wherever it was loaded from.
     if (origin.resource() != null) {
       return origin.resource();
+    }
+    if (origin.filename() != null) {
+      return origin.filename();
     }
     String description = origin.description();
     String lineSuffix = ": " + origin.lineNumber();

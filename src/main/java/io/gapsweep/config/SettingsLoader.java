@@ -8,12 +8,14 @@ import com.typesafe.config.ConfigOrigin;
 import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigUtil;
+import com.typesafe.config.ConfigValue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Function;
@@ -147,8 +149,8 @@ public final class SettingsLoader {
     Integer threadsPerTrial = r.integer(RUN + "threads-per-trial", INT_AT_LEAST_1, v -> v >= 1);
     Integer maxTrials = r.integer(RUN + "max-trials", INT_AT_LEAST_1, v -> v >= 1);
 
-    if (presets != null && augmentation != null) {
-      checkPresetsExist(r, augmentation, presets);
+    if (augmentation != null) {
+      checkPresetsExist(r, augmentation);
     }
     if (depth != null && width != null && height != null) {
       checkDepthFits(r, depth, width, height);
@@ -233,14 +235,20 @@ public final class SettingsLoader {
         horizontalFlip, verticalFlip, channelShift, fillMode, fillValue, brightness[0], brightness[1]);
   }
 
-  private static void checkPresetsExist(
-      ConfigReader r, List<String> augmentation, Map<String, AugmentationPreset> presets) {
+  /** Checks names only, so that a preset with a bad value still counts as defined. */
+  private static void checkPresetsExist(ConfigReader r, List<String> augmentation) {
+    ConfigObject defined = r.object("gapsweep." + KeyCheck.PRESETS);
+    if (defined == null) {
+      return; // reported by KeyCheck
+    }
+    Set<String> names = new TreeSet<>(defined.keySet());
+    names.add(AugmentationPreset.NONE);
     String path = SS + "augmentation";
     for (int i = 0; i < augmentation.size(); i++) {
-      if (!presets.containsKey(augmentation.get(i))) {
-        r.report(r.element(path, i).origin(), path + "[" + i + "]",
-            ConfigReader.render(r.element(path, i)) + " is unknown; expected one of "
-                + String.join(", ", presets.keySet()));
+      if (!names.contains(augmentation.get(i))) {
+        ConfigValue element = r.element(path, i);
+        r.report(element.origin(), path + "[" + i + "]",
+            ConfigReader.render(element) + " is unknown; expected one of " + String.join(", ", names));
       }
     }
   }
