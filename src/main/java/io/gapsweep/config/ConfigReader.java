@@ -447,7 +447,11 @@ final class ConfigReader {
       if (!(current instanceof ConfigObject object)) {
         return null;
       }
-      current = object.get(key);
+      try {
+        current = object.get(key);
+      } catch (ConfigException.NotResolved e) {
+        return null; // the user's root is unresolved; an object merged with a substitution has no place
+      }
     }
     return current;
   }

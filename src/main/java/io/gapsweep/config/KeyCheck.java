@@ -6,6 +6,7 @@ import com.typesafe.config.ConfigValue;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.TreeSet;
 
 /**
@@ -53,6 +54,20 @@ final class KeyCheck {
       check.walk(object, schema, List.of(ROOT));
     } else {
       reader.typeError(ROOT, gapsweep, "an object");
+    }
+  }
+
+  /**
+   * Reports top-level keys of the user's configuration that look like a misspelt {@code gapsweep}:
+   * everything under them would otherwise be ignored without a word. Other top-level keys belong to
+   * other libraries and are left alone.
+   */
+  static void checkRoot(ConfigObject userRoot, ConfigReader reader) {
+    for (String key : new TreeSet<>(userRoot.keySet())) {
+      if (!key.equals(ROOT) && editDistance(key.toLowerCase(Locale.ROOT), ROOT) <= 2) {
+        reader.report(userRoot.get(key).origin(), ConfigUtil.joinPath(key),
+            "unknown key; did you mean " + ROOT + "?");
+      }
     }
   }
 

@@ -79,6 +79,9 @@ public final class SettingsLoader {
       throw new SettingsException(
           List.of("Cannot read configuration " + file + ": is a directory, not a file"));
     }
+    if (!Files.isReadable(file)) {
+      throw new SettingsException(List.of("Cannot read configuration " + file + ": permission denied"));
+    }
     Config user;
     try {
       user = ConfigFactory.parseFile(file.toFile(), ConfigParseOptions.defaults().setAllowMissing(false));
@@ -100,6 +103,7 @@ public final class SettingsLoader {
     }
     ConfigReader reader = new ConfigReader(resolved, config.root());
     ConfigObject schema = (ConfigObject) ConfigFactory.defaultReference().root().get(KeyCheck.ROOT);
+    KeyCheck.checkRoot(config.root(), reader);
     KeyCheck.check(resolved.root().get(KeyCheck.ROOT), schema, reader);
     SweepSettings settings = settings(reader);
     if (reader.hasProblems()) {

@@ -232,6 +232,16 @@ class SettingsLoaderSuite extends AnyFunSuite with TempDirs {
         " did you mean gapsweep.augmentation-presets.tilt.brightness-range?"))
   }
 
+  test("a misspelt gapsweep at the top, which would silently ignore the whole file") {
+    assert(problems(
+      """# my sweep
+        |gapswep {
+        |  name = typo
+        |}
+        |spark.executor.memory = 2g
+        |""") == Seq("sweep.conf:2: gapswep: unknown key; did you mean gapsweep?"))
+  }
+
   // ---- Wrong types
 
   test("a string where a number is expected") {
@@ -508,10 +518,14 @@ class SettingsLoaderSuite extends AnyFunSuite with TempDirs {
   }
 
   test("a problem found in defaults the user did not write names reference.conf") {
+    val reference = scala.io.Source.fromResource("reference.conf")
+    val searchSpaceLine =
+      try reference.getLines().indexWhere(_ == "  search-space {") + 1
+      finally reference.close()
     assert(problems(
       """gapsweep.run.max-trials = 4
         |""") == Seq(
-      "reference.conf:9: gapsweep.search-space: the grid has 8 trials" +
+      s"reference.conf:$searchSpaceLine: gapsweep.search-space: the grid has 8 trials" +
         " (2 depth x 2 dropout x 2 l2 x 1 augmentation x 1 seeds);" +
         " expected at most 4 (gapsweep.run.max-trials)"))
   }
@@ -542,6 +556,15 @@ class SettingsLoaderSuite extends AnyFunSuite with TempDirs {
       "sweep.conf:8: gapsweep.training.optimizer: \"rmsprop\" is unknown;" +
         " expected one of adam, nesterov, sgd",
       "sweep.conf:9: gapsweep.data.channels: 4 is out of range; expected 1 or 3"))
+  }
+
+  test("a gapsweep section merged with a substitution is still checked") {
+    assert(problems(
+      """base { name = merged }
+        |gapsweep = ${base}
+        |gapsweep { search-space.seeds = 0 }
+        |""") == Seq(
+      "sweep.conf:3: gapsweep.search-space.seeds: 0 is out of range; expected an integer >= 1"))
   }
 
   test("fromConfig validates a parsed configuration in the same way") {
