@@ -35,10 +35,10 @@ import java.util.function.Function;
  */
 public final class SettingsLoader {
 
-  private static final String SS = "gapsweep.search-space.";
-  private static final String TR = "gapsweep.training.";
+  private static final String SEARCH_SPACE = "gapsweep.search-space.";
+  private static final String TRAINING = "gapsweep.training.";
   private static final String DATA = "gapsweep.data.";
-  private static final String SYN = "gapsweep.data.synthetic.";
+  private static final String SYNTHETIC = "gapsweep.data.synthetic.";
   private static final String RUN = "gapsweep.run.";
 
   private static final String INT_AT_LEAST_0 = "an integer >= 0";
@@ -117,31 +117,31 @@ public final class SettingsLoader {
   private static SweepSettings settings(ConfigReader r) {
     String name = r.string("gapsweep.name");
 
-    List<Integer> depth = r.integers(SS + "depth", INT_AT_LEAST_1, v -> v >= 1);
-    List<Double> dropout = r.numbers(SS + "dropout", FRACTION, v -> v >= 0 && v < 1);
-    List<Double> l2 = r.numbers(SS + "l2", NUMBER_AT_LEAST_0, v -> v >= 0);
-    List<String> augmentation = r.strings(SS + "augmentation", "a preset name");
-    Integer seeds = r.integer(SS + "seeds", INT_AT_LEAST_1, v -> v >= 1);
+    List<Integer> depth = r.integers(SEARCH_SPACE + "depth", INT_AT_LEAST_1, v -> v >= 1);
+    List<Double> dropout = r.numbers(SEARCH_SPACE + "dropout", FRACTION, v -> v >= 0 && v < 1);
+    List<Double> l2 = r.numbers(SEARCH_SPACE + "l2", NUMBER_AT_LEAST_0, v -> v >= 0);
+    List<String> augmentation = r.strings(SEARCH_SPACE + "augmentation", "a preset name");
+    Integer seeds = r.integer(SEARCH_SPACE + "seeds", INT_AT_LEAST_1, v -> v >= 1);
 
-    Optimizer optimizer = r.choice(TR + "optimizer", byName(Optimizer.values(), Optimizer::configName));
-    Double learningRate = r.number(TR + "learning-rate", "a number > 0", v -> v > 0);
-    Double momentum = r.number(TR + "momentum", FRACTION, v -> v >= 0 && v < 1);
-    Integer batchSize = r.integer(TR + "batch-size", INT_AT_LEAST_1, v -> v >= 1);
-    Integer maxEpochs = r.integer(TR + "max-epochs", INT_AT_LEAST_1, v -> v >= 1);
-    Integer patience = r.integer(TR + "patience", INT_AT_LEAST_1, v -> v >= 1);
-    Double minDelta = r.number(TR + "min-delta", NUMBER_AT_LEAST_0, v -> v >= 0);
-    Integer baseFilters = r.integer(TR + "base-filters", INT_AT_LEAST_1, v -> v >= 1);
-    Integer denseUnits = r.integer(TR + "dense-units", INT_AT_LEAST_1, v -> v >= 1);
+    Optimizer optimizer = r.choice(TRAINING + "optimizer", byName(Optimizer.values(), Optimizer::configName));
+    Double learningRate = r.number(TRAINING + "learning-rate", "a number > 0", v -> v > 0);
+    Double momentum = r.number(TRAINING + "momentum", FRACTION, v -> v >= 0 && v < 1);
+    Integer batchSize = r.integer(TRAINING + "batch-size", INT_AT_LEAST_1, v -> v >= 1);
+    Integer maxEpochs = r.integer(TRAINING + "max-epochs", INT_AT_LEAST_1, v -> v >= 1);
+    Integer patience = r.integer(TRAINING + "patience", INT_AT_LEAST_1, v -> v >= 1);
+    Double minDelta = r.number(TRAINING + "min-delta", NUMBER_AT_LEAST_0, v -> v >= 0);
+    Integer baseFilters = r.integer(TRAINING + "base-filters", INT_AT_LEAST_1, v -> v >= 1);
+    Integer denseUnits = r.integer(TRAINING + "dense-units", INT_AT_LEAST_1, v -> v >= 1);
 
     String source = r.choice(DATA + "source", Map.of("synthetic", "synthetic"));
     Integer width = r.integer(DATA + "width", "an integer >= 4", v -> v >= 4);
     Integer height = r.integer(DATA + "height", "an integer >= 4", v -> v >= 4);
     Integer channels = r.integer(DATA + "channels", "1 or 3", v -> v == 1 || v == 3);
-    Integer trainPerClass = r.integer(SYN + "train-per-class", INT_AT_LEAST_1, v -> v >= 1);
-    Integer validationPerClass = r.integer(SYN + "validation-per-class", INT_AT_LEAST_1, v -> v >= 1);
-    Long seed = r.longInteger(SYN + "seed", "an integer");
-    Double noise = r.number(SYN + "noise", NUMBER_AT_LEAST_0, v -> v >= 0);
-    Integer clutter = r.integer(SYN + "clutter", INT_AT_LEAST_0, v -> v >= 0);
+    Integer trainPerClass = r.integer(SYNTHETIC + "train-per-class", INT_AT_LEAST_1, v -> v >= 1);
+    Integer validationPerClass = r.integer(SYNTHETIC + "validation-per-class", INT_AT_LEAST_1, v -> v >= 1);
+    Long seed = r.longInteger(SYNTHETIC + "seed", "an integer");
+    Double noise = r.number(SYNTHETIC + "noise", NUMBER_AT_LEAST_0, v -> v >= 0);
+    Integer clutter = r.integer(SYNTHETIC + "clutter", INT_AT_LEAST_0, v -> v >= 0);
 
     Map<String, AugmentationPreset> presets = presets(r);
 
@@ -247,7 +247,7 @@ public final class SettingsLoader {
     }
     Set<String> names = new TreeSet<>(defined.keySet());
     names.add(AugmentationPreset.NONE);
-    String path = SS + "augmentation";
+    String path = SEARCH_SPACE + "augmentation";
     for (int i = 0; i < augmentation.size(); i++) {
       if (!names.contains(augmentation.get(i))) {
         ConfigValue element = r.element(path, i);
@@ -259,7 +259,7 @@ public final class SettingsLoader {
 
   /** Each conv block halves the image; the last block must still have a pixel to pool. */
   private static void checkDepthFits(ConfigReader r, List<Integer> depth, int width, int height) {
-    String path = SS + "depth";
+    String path = SEARCH_SPACE + "depth";
     int side = Math.min(width, height);
     int maxDepth = 31 - Integer.numberOfLeadingZeros(side);
     for (int i = 0; i < depth.size(); i++) {
