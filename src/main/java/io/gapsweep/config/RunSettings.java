@@ -8,4 +8,10 @@ package io.gapsweep.config;
  * @param threadsPerTrial ND4J/OpenMP/BLAS threads of one trial; also {@code spark.task.cpus}
  * @param maxTrials refuse a grid larger than this, to catch a typo before it costs a day
  */
-public record RunSettings(String output, String localMaster, int threadsPerTrial, int maxTrials) {}
+public record RunSettings(String output, String localMaster, int threadsPerTrial, int maxTrials) {
+
+  /** These settings with another output folder, e.g. from {@code gapsweep run --output}. */
+  public RunSettings withOutput(String newOutput) {
+    return new RunSettings(newOutput, localMaster, threadsPerTrial, maxTrials);
+  }
+}

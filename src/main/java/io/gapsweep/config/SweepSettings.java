@@ -29,4 +29,10 @@ public record SweepSettings(
   public SweepSettings {
     augmentationPresets = Map.copyOf(augmentationPresets);
   }
+
+  /** These settings with another output folder, e.g. from {@code gapsweep run --output}. */
+  public SweepSettings withOutput(String output) {
+    return new SweepSettings(
+        name, searchSpace, training, data, augmentationPresets, leaderboard, run.withOutput(output));
+  }
 }
