@@ -23,8 +23,10 @@ import org.apache.spark.sql.SparkSession;
  *       diverged included. The {@code *_mean} columns average over its points; {@code gap_sd} and
  *       {@code val_acc_sd} are sample standard deviations, null with fewer than two points.
  *   <li>A configuration is competitive when {@code val_acc_mean >= max(val_acc_mean) -
- *       accuracy-tolerance}, so a model that learned nothing (chance accuracy, hence no gap) cannot
- *       win as long as another configuration learned something.
+ *       accuracy-tolerance} (inclusive, with 1e-9 slack for binary rounding),
+ *       so a model that learned nothing (chance accuracy, hence no gap) cannot win as long as
+ *       another configuration is more than the tolerance above chance. When no configuration
+ *       learned anything, all are at chance, all compete, and the leaderboard cannot tell.
  *   <li>Competitive configurations come first, by {@code gap_mean}, then {@code val_loss_mean},
  *       then {@code config_id}, with {@code rank} 1..k. The others follow with a null rank, by
  *       {@code val_acc_mean} descending (then {@code val_loss_mean}, {@code config_id}).
@@ -135,8 +137,10 @@ public final class Leaderboard {
    * An aligned plain-text table of the first {@code maxRows} rows of a leaderboard, in its order,
    * for the console. Columns: rank, depth, dropout, l2, augmentation, seeds (completed/total
    * trials), gap (mean ± sample sd when there is one), acc gap, val loss, val acc, best epoch (all
-   * means over seeds). Losses and accuracies have 4 decimals, the best epoch 1; a null is "-".
-   * When rows are left out, a last line says how many.
+   * means over seeds). Losses and accuracies have 4 decimals, the best epoch 1; hyperparameters
+   * are written plainly (0.0001, never 1.0E-4); a null is "-". Numbers are right-aligned; in the
+   * gap column means align with means and sds with sds. When rows are left out, a last line says
+   * how many.
    */
   public static String format(Dataset<Row> leaderboard, int maxRows) {
     if (maxRows < 0) {
@@ -149,7 +153,10 @@ public final class Leaderboard {
             List.of("rank", "depth", "dropout", "l2", "augmentation", "seeds", "gap", "acc gap",
                 "val loss", "val acc", "best epoch"),
             List.of(true, true, true, true, false, true, true, true, true, true, true));
-    for (Row row : rows.subList(0, Math.min(maxRows, rows.size()))) {
+    List<Row> shown = rows.subList(0, Math.min(maxRows, rows.size()));
+    List<String> gaps = gapCells(shown);
+    for (int i = 0; i < shown.size(); i++) {
+      Row row = shown.get(i);
       List<String> cells = new ArrayList<>();
       Integer rank = row.getAs("rank");
       cells.add(rank == null ? "-" : rank.toString());
@@ -158,9 +165,7 @@ public final class Leaderboard {
       cells.add(TextTable.plain(row.<Double>getAs("l2")));
       cells.add(row.<String>getAs("augmentation"));
       cells.add(row.<Integer>getAs("seeds") + "/" + row.<Integer>getAs("trials"));
-      Double gapSd = row.getAs("gap_sd");
-      String gap = TextTable.fixed(row.getAs("gap_mean"), 4);
-      cells.add(gapSd == null ? gap : gap + " ± " + TextTable.fixed(gapSd, 4));
+      cells.add(gaps.get(i));
       cells.add(TextTable.fixed(row.getAs("acc_gap_mean"), 4));
       cells.add(TextTable.fixed(row.getAs("val_loss_mean"), 4));
       cells.add(TextTable.fixed(row.getAs("val_acc_mean"), 4));
@@ -173,6 +178,34 @@ public final class Leaderboard {
       text.append(String.format(Locale.ROOT, "(%d more configurations not shown)\n", hidden));
     }
     return text.toString();
+  }
+
+  /** "mean ± sd" cells padded so that means align with means and sds with sds, down the column. */
+  private static List<String> gapCells(List<Row> rows) {
+    List<String> means = new ArrayList<>();
+    List<String> sds = new ArrayList<>();
+    int meanWidth = 0;
+    int sdWidth = 0;
+    for (Row row : rows) {
+      String mean = TextTable.fixed(row.getAs("gap_mean"), 4);
+      Double sd = row.getAs("gap_sd");
+      String sdText = sd == null ? "" : TextTable.fixed(sd, 4);
+      means.add(mean);
+      sds.add(sdText);
+      meanWidth = Math.max(meanWidth, mean.length());
+      sdWidth = Math.max(sdWidth, sdText.length());
+    }
+    List<String> cells = new ArrayList<>();
+    for (int i = 0; i < rows.size(); i++) {
+      String mean = " ".repeat(meanWidth - means.get(i).length()) + means.get(i);
+      String sd = sds.get(i);
+      if (sd.isEmpty()) {
+        cells.add(sdWidth == 0 ? mean : mean + " ".repeat(3 + sdWidth));
+      } else {
+        cells.add(mean + " ± " + " ".repeat(sdWidth - sd.length()) + sd);
+      }
+    }
+    return cells;
   }
 
   // Spark SQL reads a plain 0.05 as DECIMAL; the D suffix keeps the comparison in DOUBLE.
