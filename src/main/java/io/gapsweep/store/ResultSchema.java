@@ -1,0 +1,197 @@
+package io.gapsweep.store;
+
+import io.gapsweep.plan.TrialSpec;
+import io.gapsweep.train.EpochMetrics;
+import io.gapsweep.train.ExecutorInfo;
+import io.gapsweep.train.TrialResult;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.Metadata;
+import org.apache.spark.sql.types.MetadataBuilder;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * The one definition of the two long-format result tables, and the conversion of trial results to
+ * their rows.
+ *
+ * <p>{@code trials} holds one row per trial, whatever its status; {@code curves} one row per trial
+ * per epoch trained. They join on {@code trial_id}, and a trial's best point is the {@code curves}
+ * row whose {@code epoch} equals the trial's {@code best_epoch}.
+ *
+ * <p>Every column's meaning is stored as its Spark comment (the {@code comment} metadata of the
+ * field), so it travels with the schema and {@link #markdownDoc()} renders it for the README.
+ *
+ * <p>Non-finite doubles (NaN, +/-Infinity), which a diverged trial's curve often holds, are stored
+ * as they are: Parquet keeps IEEE 754 values, and Spark SQL orders NaN above every number. Filter
+ * with {@code isnan(x)} or {@code status = 'COMPLETED'} when aggregating.
+ */
+public final class ResultSchema {
+
+  /** Name of the per-trial table, as a folder under the output and as a temp view. */
+  public static final String TRIALS = "trials";
+
+  /** Name of the per-epoch table, as a folder under the output and as a temp view. */
+  public static final String CURVES = "curves";
+
+  /** Schema of the {@code trials} table; see each field's comment. */
+  public static final StructType TRIALS_SCHEMA =
+      new StructType(
+          new StructField[] {
+            column("trial_id", DataTypes.StringType, false,
+                "Stable id of the trial: a hash of the sweep fingerprint and the sorted parameters."),
+            column("config_id", DataTypes.StringType, false,
+                "Id of the configuration: the same hash without the seed index; trials that differ"
+                    + " only by seed share it."),
+            column("depth", DataTypes.IntegerType, false, "Number of conv blocks."),
+            column("dropout", DataTypes.DoubleType, false, "Drop rate (Keras meaning)."),
+            column("l2", DataTypes.DoubleType, false, "L2 coefficient."),
+            column("augmentation", DataTypes.StringType, false, "Augmentation preset name."),
+            column("seed_index", DataTypes.IntegerType, false, "Repeat index, from 0."),
+            column("seed", DataTypes.LongType, false,
+                "Seed every random choice of the trial derives from (weights, shuffling,"
+                    + " augmentation)."),
+            column("status", DataTypes.StringType, false,
+                "How the trial ended: COMPLETED, DIVERGED (a loss became NaN or infinite) or FAILED"
+                    + " (training threw)."),
+            column("stop_reason", DataTypes.StringType, false,
+                "Why training stopped: patience, max-epochs, diverged or error."),
+            column("error", DataTypes.StringType, true,
+                "Error message of a failed or diverged trial; null when there is none."),
+            column("best_epoch", DataTypes.IntegerType, true,
+                "1-based epoch of the lowest validation loss; null when none was measured."),
+            column("epochs_run", DataTypes.IntegerType, false, "Epochs trained."),
+            column("seconds", DataTypes.DoubleType, false, "Wall time of the whole trial, seconds."),
+            column("threads", DataTypes.IntegerType, false, "ND4J threads the trial ran with."),
+            column("executor_id", DataTypes.StringType, false,
+                "Spark executor id the trial ran on (driver in local mode)."),
+            column("host", DataTypes.StringType, false, "Host name the trial ran on."),
+            column("pid", DataTypes.LongType, false, "Process id of the JVM the trial ran in."),
+          });
+
+  /** Schema of the {@code curves} table; see each field's comment. */
+  public static final StructType CURVES_SCHEMA =
+      new StructType(
+          new StructField[] {
+            column("trial_id", DataTypes.StringType, false, "The trial (joins trials.trial_id)."),
+            column("epoch", DataTypes.IntegerType, false, "1-based epoch number."),
+            column("train_loss", DataTypes.DoubleType, false,
+                "Mean cross-entropy on the clean training set: inference mode (no dropout, batch"
+                    + " norm on running statistics), no L2 penalty, un-augmented images."),
+            column("train_acc", DataTypes.DoubleType, false,
+                "Accuracy on the clean training set, measured as train_loss is."),
+            column("val_loss", DataTypes.DoubleType, false,
+                "Mean cross-entropy on the validation set, measured as train_loss is."),
+            column("val_acc", DataTypes.DoubleType, false, "Accuracy on the validation set."),
+            column("fit_loss", DataTypes.DoubleType, false,
+                "Mean mini-batch loss as trained: dropout, augmentation and L2 penalty included"
+                    + " (what Keras prints as loss)."),
+            column("l2_penalty", DataTypes.DoubleType, false,
+                "The L2 term of the objective at the end of the epoch."),
+            column("seconds", DataTypes.DoubleType, false,
+                "Wall time of the epoch, training and evaluation, seconds."),
+          });
+
+  private ResultSchema() {}
+
+  /** One {@code trials} row per result, in the given order. */
+  public static List<Row> trialRows(List<TrialResult> results) {
+    List<Row> rows = new ArrayList<>(results.size());
+    for (TrialResult result : results) {
+      rows.add(trialRow(result));
+    }
+    return rows;
+  }
+
+  /** One {@code curves} row per epoch of every result, in the given order. */
+  public static List<Row> curveRows(List<TrialResult> results) {
+    List<Row> rows = new ArrayList<>();
+    for (TrialResult result : results) {
+      String trialId = required(result.spec(), "spec", "?").trialId();
+      for (EpochMetrics point : required(result.curve(), "curve", trialId)) {
+        rows.add(
+            RowFactory.create(
+                trialId,
+                point.epoch(),
+                point.trainLoss(),
+                point.trainAcc(),
+                point.valLoss(),
+                point.valAcc(),
+                point.fitLoss(),
+                point.l2Penalty(),
+                point.seconds()));
+      }
+    }
+    return rows;
+  }
+
+  /** The {@code trials} row of one result, fields in {@link #TRIALS_SCHEMA} order. */
+  public static Row trialRow(TrialResult result) {
+    TrialSpec spec = required(result.spec(), "spec", "?");
+    String id = spec.trialId();
+    ExecutorInfo executor = required(result.executor(), "executor", id);
+    String error = result.error() == null || result.error().isEmpty() ? null : result.error();
+    Integer bestEpoch = result.bestEpoch() == 0 ? null : result.bestEpoch();
+    return RowFactory.create(
+        required(id, "trial_id", id),
+        required(spec.configId(), "config_id", id),
+        spec.depth(),
+        spec.dropout(),
+        spec.l2(),
+        required(spec.augmentation(), "augmentation", id),
+        spec.seedIndex(),
+        spec.seed(),
+        required(result.status(), "status", id).name(),
+        required(result.stopReason(), "stop_reason", id),
+        error,
+        bestEpoch,
+        result.epochsRun(),
+        result.seconds(),
+        result.threads(),
+        required(executor.executorId(), "executor_id", id),
+        required(executor.host(), "host", id),
+        executor.pid());
+  }
+
+  /**
+   * The two tables as Markdown, one section per table with a row per column (name, Spark SQL type,
+   * whether it may be null, meaning), for the README.
+   */
+  public static String markdownDoc() {
+    StringBuilder doc = new StringBuilder();
+    appendTable(doc, TRIALS, "one row per trial, whatever its status", TRIALS_SCHEMA);
+    doc.append('\n');
+    appendTable(doc, CURVES, "one row per trial per epoch trained", CURVES_SCHEMA);
+    doc.append('\n')
+        .append("Non-finite values (NaN, Infinity) are stored as they are; Spark SQL orders NaN")
+        .append(" above every number.\n");
+    return doc.toString();
+  }
+
+  private static void appendTable(StringBuilder doc, String name, String what, StructType schema) {
+    doc.append("### `").append(name).append("`: ").append(what).append("\n\n");
+    doc.append("| column | type | null | meaning |\n");
+    doc.append("|---|---|---|---|\n");
+    for (StructField field : schema.fields()) {
+      doc.append("| `").append(field.name()).append("` | ")
+          .append(field.dataType().sql().toLowerCase(java.util.Locale.ROOT)).append(" | ")
+          .append(field.nullable() ? "yes" : "no").append(" | ")
+          .append(field.getComment().get()).append(" |\n");
+    }
+  }
+
+  private static StructField column(String name, DataType type, boolean nullable, String doc) {
+    Metadata comment = new MetadataBuilder().putString("comment", doc).build();
+    return DataTypes.createStructField(name, type, nullable, comment);
+  }
+
+  private static <T> T required(T value, String column, String trialId) {
+    return Objects.requireNonNull(
+        value, () -> "Cannot store trial " + trialId + ": its " + column + " is null");
+  }
+}

@@ -1,0 +1,146 @@
+package io.gapsweep.store;
+
+import io.gapsweep.train.TrialResult;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Writes a sweep's results to an output folder and reads them back as SQL views.
+ *
+ * <p>An output folder holds exactly three entries of ours: {@code trials/} and {@code curves/}
+ * (Parquet, one file each, schemas in {@link ResultSchema}) and {@code sweep.conf} (the resolved
+ * configuration the sweep ran with). Anything else in the folder is left alone. The output is a
+ * Hadoop path, so local paths, {@code file:}, {@code hdfs://} and {@code s3a://} URIs all work,
+ * with the session's Hadoop configuration.
+ */
+public final class ResultStore {
+
+  /** Name of the resolved configuration file under the output. */
+  public static final String SWEEP_CONF = "sweep.conf";
+
+  private static final List<String> ENTRIES =
+      List.of(ResultSchema.TRIALS, ResultSchema.CURVES, SWEEP_CONF);
+
+  private ResultStore() {}
+
+  /**
+   * Writes the results with {@link WriteMode#FAIL_IF_EXISTS}; see {@link #write(SparkSession,
+   * String, List, String, WriteMode)}.
+   */
+  public static void write(
+      SparkSession spark, String output, List<TrialResult> results, String resolvedConfigHocon) {
+    write(spark, output, results, resolvedConfigHocon, WriteMode.FAIL_IF_EXISTS);
+  }
+
+  /**
+   * Writes {@code <output>/trials}, {@code <output>/curves} and {@code <output>/sweep.conf}.
+   *
+   * @param spark the session; its Hadoop configuration resolves the output's file system
+   * @param output folder path or URI; created when missing
+   * @param results every trial of the sweep, whatever its status
+   * @param resolvedConfigHocon the resolved configuration, stored verbatim as UTF-8
+   * @param mode what to do when any of the three entries already exists
+   * @throws ResultsExistException when an entry exists and the mode is {@link
+   *     WriteMode#FAIL_IF_EXISTS}; nothing is touched then
+   */
+  public static void write(
+      SparkSession spark,
+      String output,
+      List<TrialResult> results,
+      String resolvedConfigHocon,
+      WriteMode mode) {
+    Objects.requireNonNull(results, "results");
+    Objects.requireNonNull(resolvedConfigHocon, "resolvedConfigHocon");
+    Objects.requireNonNull(mode, "mode");
+    Path root = new Path(output);
+    FileSystem fs = fileSystem(spark, root, output);
+    try {
+      List<Path> existing = new ArrayList<>();
+      for (String entry : ENTRIES) {
+        Path path = new Path(root, entry);
+        if (fs.exists(path)) {
+          existing.add(path);
+        }
+      }
+      if (!existing.isEmpty()) {
+        if (mode == WriteMode.FAIL_IF_EXISTS) {
+          throw new ResultsExistException(output);
+        }
+        for (Path path : existing) {
+          if (!fs.delete(path, true)) {
+            throw new IOException("could not delete " + path);
+          }
+        }
+      }
+      // Build the rows before writing anything, so a bad result leaves the output empty.
+      List<Row> trialRows = ResultSchema.trialRows(results);
+      List<Row> curveRows = ResultSchema.curveRows(results);
+      // trials is written last of the tables: readers take it as the mark of an output.
+      writeTable(spark, curveRows, ResultSchema.CURVES_SCHEMA, fs, new Path(root, ResultSchema.CURVES));
+      writeTable(spark, trialRows, ResultSchema.TRIALS_SCHEMA, fs, new Path(root, ResultSchema.TRIALS));
+      try (Writer writer =
+          new OutputStreamWriter(fs.create(new Path(root, SWEEP_CONF), false), StandardCharsets.UTF_8)) {
+        writer.write(resolvedConfigHocon);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot write results to " + output + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Reads {@code <output>/trials} and {@code <output>/curves} and registers them as the temp views
+   * {@code trials} and {@code curves} of the session, replacing any views of those names.
+   *
+   * @throws MissingResultsException when either table is missing
+   */
+  public static void registerViews(SparkSession spark, String output) {
+    Path root = new Path(output);
+    FileSystem fs = fileSystem(spark, root, output);
+    Path trials = new Path(root, ResultSchema.TRIALS);
+    Path curves = new Path(root, ResultSchema.CURVES);
+    try {
+      if (!fs.exists(trials)) {
+        throw MissingResultsException.noTable(
+            output, ResultSchema.TRIALS, "is this a gapsweep output folder?");
+      }
+      if (!fs.exists(curves)) {
+        throw MissingResultsException.noTable(
+            output, ResultSchema.CURVES, "the output is incomplete");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read results from " + output + ": " + e.getMessage(), e);
+    }
+    spark.read().parquet(fs.makeQualified(trials).toString())
+        .createOrReplaceTempView(ResultSchema.TRIALS);
+    spark.read().parquet(fs.makeQualified(curves).toString())
+        .createOrReplaceTempView(ResultSchema.CURVES);
+  }
+
+  private static void writeTable(
+      SparkSession spark, List<Row> rows, StructType schema, FileSystem fs, Path path) {
+    Dataset<Row> table = spark.createDataFrame(rows, schema);
+    table.coalesce(1).write().mode(SaveMode.ErrorIfExists).parquet(fs.makeQualified(path).toString());
+  }
+
+  private static FileSystem fileSystem(SparkSession spark, Path root, String output) {
+    try {
+      return root.getFileSystem(spark.sparkContext().hadoopConfiguration());
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          "Cannot open the file system of " + output + ": " + e.getMessage(), e);
+    }
+  }
+}
