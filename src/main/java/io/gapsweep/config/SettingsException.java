@@ -1,5 +1,6 @@
 package io.gapsweep.config;
 
+import io.gapsweep.UserError;
 import java.util.List;
 
 /**
@@ -12,7 +13,7 @@ import java.util.List;
  * of <known keys>} when no known key is close. A failure of the whole file reads {@code Cannot
  * <read|parse|resolve> configuration ...}.
  */
-public final class SettingsException extends RuntimeException {
+public final class SettingsException extends UserError {
 
   private final List<String> problems;
 

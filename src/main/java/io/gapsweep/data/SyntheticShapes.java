@@ -56,8 +56,9 @@ public final class SyntheticShapes {
   // Luminance levels (0..255) between the shape and the mean background.
   private static final int MIN_CONTRAST = 70;
   // Shape extent as a fraction of the smaller image side.
-  private static final double MIN_SCALE = 0.35;
-  private static final double MAX_SCALE = 0.80;
+  private static final double MIN_SCALE = 0.5;
+  private static final double MAX_SCALE = 0.9;
+  private static final double MAX_TILT = Math.toRadians(25);
 
   private static final long TRAIN_STREAM = 1;
   private static final long VALIDATION_STREAM = 2;
@@ -163,8 +164,8 @@ public final class SyntheticShapes {
         g.setRenderingHint(RenderingHints.KEY_RENDERING, RenderingHints.VALUE_RENDER_QUALITY);
         g.setRenderingHint(RenderingHints.KEY_STROKE_CONTROL, RenderingHints.VALUE_STROKE_PURE);
 
-        Color background = randomColor(random);
-        Color second = jitter(background, 50, random);
+        Color background = darkColor(random);
+        Color second = jitter(background, 40, random);
         float angle = (float) (random.nextDouble() * 2 * Math.PI);
         float cx = width / 2f;
         float cy = height / 2f;
@@ -195,7 +196,9 @@ public final class SyntheticShapes {
         // The centre keeps at least 70% of the radius inside the image: edges may clip a little.
         double x = radius * 0.7 + random.nextDouble() * Math.max(0, width - 1.4 * radius);
         double y = radius * 0.7 + random.nextDouble() * Math.max(0, height - 1.4 * radius);
-        double rotation = random.nextDouble() * 2 * Math.PI;
+        // Upright within +-MAX_TILT: with any rotation, tens of images per class teach a small CNN
+        // nothing but the training set.
+        double rotation = (2 * random.nextDouble() - 1) * MAX_TILT;
         AffineTransform placement = new AffineTransform();
         placement.translate(x, y);
         placement.rotate(rotation);
@@ -272,6 +275,11 @@ public final class SyntheticShapes {
     return luminance(c.getRed(), c.getGreen(), c.getBlue());
   }
 
+  /** A background colour: any hue, at most 60% of full brightness per channel. */
+  private static Color darkColor(Random random) {
+    return new Color(random.nextInt(154), random.nextInt(154), random.nextInt(154));
+  }
+
   private static Color randomColor(Random random) {
     return new Color(random.nextInt(256), random.nextInt(256), random.nextInt(256));
   }
@@ -290,15 +298,17 @@ public final class SyntheticShapes {
   }
 
   private static Color contrastingColor(Color background, Random random) {
+    // Shapes are always lighter than their background: with a random polarity a small CNN needs
+    // far more than tens of images per class to learn anything at all.
     double target = luminance(background);
     for (int attempt = 0; attempt < 100; attempt++) {
       Color candidate = randomColor(random);
-      if (Math.abs(luminance(candidate) - target) >= MIN_CONTRAST) {
+      if (luminance(candidate) - target >= MIN_CONTRAST) {
         return candidate;
       }
     }
-    // Unreachable in practice (a third of all colours qualify for any background).
-    return target < 128 ? Color.WHITE : Color.BLACK;
+    // Unreachable in practice: backgrounds are dark, so many colours qualify.
+    return Color.WHITE;
   }
 
   private static int clamp(int v) {

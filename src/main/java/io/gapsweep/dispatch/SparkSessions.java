@@ -10,23 +10,38 @@ import org.apache.spark.sql.SparkSession;
  * <p>Under {@code spark-submit} the master and everything else come from it; gapsweep adds only
  * what a DL4J sweep needs (one core per trial thread, no speculative duplicate trials). Without
  * it, the session runs embedded in local mode, bound to 127.0.0.1 and with the UI off, so a
- * laptop run exposes nothing on the network.
+ * laptop run exposes nothing on the network. A session that already exists in the JVM (a notebook,
+ * a test) is reused and left running.
  */
 public final class SparkSessions {
 
   private SparkSessions() {}
 
-  public static SparkSession forSweep(String appName, RunSettings run) {
-    SparkSession.Builder builder =
+  /** A session and whether closing it should stop it. */
+  public record Handle(SparkSession spark, boolean owned) implements AutoCloseable {
+    @Override
+    public void close() {
+      if (owned) {
+        spark.stop();
+      }
+    }
+  }
+
+  public static Handle forSweep(String appName, RunSettings run) {
+    return open(
         base(appName, run.localMaster())
             .config("spark.task.cpus", String.valueOf(run.threadsPerTrial()))
-            .config("spark.speculation", "false");
-    return builder.getOrCreate();
+            .config("spark.speculation", "false"));
   }
 
   /** A session for reading results: local unless spark-submit says otherwise. */
-  public static SparkSession forQueries(String appName) {
-    return base(appName, "local[*]").getOrCreate();
+  public static Handle forQueries(String appName) {
+    return open(base(appName, "local[*]"));
+  }
+
+  private static Handle open(SparkSession.Builder builder) {
+    boolean existed = SparkSession.getDefaultSession().isDefined();
+    return new Handle(builder.getOrCreate(), !existed);
   }
 
   private static SparkSession.Builder base(String appName, String localMaster) {

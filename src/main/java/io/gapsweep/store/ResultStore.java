@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import io.gapsweep.UserError;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
@@ -68,17 +69,8 @@ public final class ResultStore {
     Path root = new Path(output);
     FileSystem fs = fileSystem(spark, root, output);
     try {
-      List<Path> existing = new ArrayList<>();
-      for (String entry : ENTRIES) {
-        Path path = new Path(root, entry);
-        if (fs.exists(path)) {
-          existing.add(path);
-        }
-      }
+      List<Path> existing = existingEntries(fs, root, output, mode);
       if (!existing.isEmpty()) {
-        if (mode == WriteMode.FAIL_IF_EXISTS) {
-          throw new ResultsExistException(output);
-        }
         for (Path path : existing) {
           if (!fs.delete(path, true)) {
             throw new IOException("could not delete " + path);
@@ -97,6 +89,58 @@ public final class ResultStore {
       }
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot write results to " + output + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Checks, before any work, that {@link #write} will be able to write to {@code output} in this
+   * mode: the output is not a file and, unless overwriting, holds no results.
+   *
+   * @throws ResultsExistException when the output holds results and the mode forbids replacing them
+   * @throws UserError when the output is a file
+   */
+  public static void checkWritable(SparkSession spark, String output, WriteMode mode) {
+    Path root = new Path(output);
+    try {
+      existingEntries(fileSystem(spark, root, output), root, output, mode);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot write results to " + output + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static List<Path> existingEntries(
+      FileSystem fs, Path root, String output, WriteMode mode) throws IOException {
+    if (fs.exists(root) && !fs.getFileStatus(root).isDirectory()) {
+      throw new UserError(
+          "Cannot write results to " + output + ": it is a file, not a folder; choose another --output");
+    }
+    List<Path> existing = new ArrayList<>();
+    for (String entry : ENTRIES) {
+      Path path = new Path(root, entry);
+      if (fs.exists(path)) {
+        existing.add(path);
+      }
+    }
+    if (!existing.isEmpty() && mode == WriteMode.FAIL_IF_EXISTS) {
+      throw new ResultsExistException(output);
+    }
+    return existing;
+  }
+
+  /** The resolved configuration a sweep ran with, as saved beside its results. */
+  public static String readConf(SparkSession spark, String output) {
+    Path root = new Path(output);
+    FileSystem fs = fileSystem(spark, root, output);
+    Path conf = new Path(root, SWEEP_CONF);
+    try {
+      if (!fs.exists(conf)) {
+        throw MissingResultsException.noFile(output, SWEEP_CONF);
+      }
+      try (java.io.InputStream in = fs.open(conf)) {
+        return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read results from " + output + ": " + e.getMessage(), e);
     }
   }
 

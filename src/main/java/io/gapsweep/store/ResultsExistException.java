@@ -1,7 +1,9 @@
 package io.gapsweep.store;
 
+import io.gapsweep.UserError;
+
 /** Thrown when writing results into an output that already holds a sweep's results. */
-public final class ResultsExistException extends RuntimeException {
+public final class ResultsExistException extends UserError {
 
   ResultsExistException(String output) {
     super(

@@ -53,12 +53,13 @@ class SettingsLoaderSuite extends AnyFunSuite with TempDirs {
         new SearchSpace(ints(1, 2), doubles(0.0, 0.5), doubles(0.0, 0.001), List("none").asJava, 1),
       training: TrainingSettings = defaultTraining,
       presets: Map[String, AugmentationPreset] = defaultPresets,
-      output: String = "results/sweep"): SweepSettings =
+      output: String = "results/sweep",
+      size: Int = 32): SweepSettings =
     new SweepSettings(
       name,
       searchSpace,
       training,
-      new DataSettings("synthetic", 32, 32, 3, new SyntheticSettings(30, 30, 7L, 24.0, 3)),
+      new DataSettings("synthetic", size, size, 3, new SyntheticSettings(40, 30, 7L, 12.0, 1)),
       presets.asJava,
       new LeaderboardSettings(0.05),
       new RunSettings(output, "local[*]", 1, 10000))
@@ -90,8 +91,9 @@ class SettingsLoaderSuite extends AnyFunSuite with TempDirs {
       name = "demo",
       searchSpace = new SearchSpace(ints(1, 2), doubles(0.0, 0.5), doubles(0.0, 0.001),
         List("none", "light").asJava, 1),
-      training = new TrainingSettings(Optimizer.ADAM, 0.001, 0.9, 32, 25, 6, 0.0, 8, 32),
-      output = "results/demo")
+      training = new TrainingSettings(Optimizer.ADAM, 0.003, 0.9, 32, 20, 6, 0.0, 8, 32),
+      output = "results/demo",
+      size = 24)
     assert(demo == expected)
     assert(demo.searchSpace().size() == 16)
   }

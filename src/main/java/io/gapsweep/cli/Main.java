@@ -1,0 +1,94 @@
+package io.gapsweep.cli;
+
+import io.gapsweep.UserError;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code gapsweep} command line. */
+@Command(
+    name = "gapsweep",
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
+    description = "Sweeps CNN regularization on Spark and ranks configurations by generalization gap.",
+    subcommands = {
+      RunCommand.class,
+      LeaderboardCommand.class,
+      PlanCommand.class,
+      ThreadsCommand.class,
+      CommandLine.HelpCommand.class
+    },
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+      "0:done; every trial completed or diverged",
+      "1:internal error (a bug or an environment problem; a stack trace is printed)",
+      "2:user error: bad arguments, configuration or paths; nothing was changed",
+      "3:the sweep finished and wrote its results, but some trials FAILED"
+    })
+public final class Main implements Callable<Integer> {
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  public static void main(String[] args) {
+    System.exit(execute(args));
+  }
+
+  /** Runs a command line and returns its exit code; never calls {@link System#exit}. */
+  public static int execute(String... args) {
+    return execute(
+        new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
+  }
+
+  /** As {@link #execute(String...)}, printing to the given writers. */
+  public static int execute(PrintWriter out, PrintWriter err, String... args) {
+    CommandLine commandLine = new CommandLine(new Main()).setOut(out).setErr(err);
+    commandLine.getCommandSpec().exitCodeOnInvalidInput(ExitCodes.USAGE);
+    commandLine.setExecutionExceptionHandler(Main::handle);
+    for (CommandLine sub : commandLine.getSubcommands().values()) {
+      sub.getCommandSpec().exitCodeOnInvalidInput(ExitCodes.USAGE);
+    }
+    return commandLine.execute(args);
+  }
+
+  @Override
+  public Integer call() {
+    spec.commandLine().getErr().println("Missing command");
+    spec.commandLine().usage(spec.commandLine().getErr());
+    return ExitCodes.USAGE;
+  }
+
+  /** A user error prints its message alone; anything else is a bug and keeps its stack trace. */
+  private static int handle(
+      Exception e, CommandLine commandLine, CommandLine.ParseResult parseResult) {
+    PrintWriter err = commandLine.getErr();
+    UserError userError = userError(e);
+    if (userError != null) {
+      err.println("gapsweep: " + userError.getMessage().replace("\n", "\n  "));
+      err.flush();
+      return ExitCodes.USAGE;
+    }
+    err.println("gapsweep: internal error; please report it with this output:");
+    e.printStackTrace(err);
+    err.flush();
+    return ExitCodes.INTERNAL;
+  }
+
+  /** Spark wraps exceptions thrown on the driver side of a job; look through the causes. */
+  private static UserError userError(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof UserError u) {
+        return u;
+      }
+    }
+    return null;
+  }
+
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String version = Main.class.getPackage().getImplementationVersion();
+      return new String[] {"gapsweep " + (version == null ? "(development build)" : version)};
+    }
+  }
+}

@@ -1,0 +1,101 @@
+package io.gapsweep.cli;
+
+import io.gapsweep.analysis.Leaderboard;
+import io.gapsweep.config.LoadedSettings;
+import io.gapsweep.config.SettingsLoader;
+import io.gapsweep.config.SweepSettings;
+import io.gapsweep.data.Dataset;
+import io.gapsweep.data.DatasetSource;
+import io.gapsweep.dispatch.SparkSessions;
+import io.gapsweep.dispatch.SparkSweep;
+import io.gapsweep.plan.GridExpander;
+import io.gapsweep.plan.SweepPlan;
+import io.gapsweep.store.ResultStore;
+import io.gapsweep.store.WriteMode;
+import io.gapsweep.train.TrialResult;
+import io.gapsweep.train.TrialStatus;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code gapsweep run}: trains every trial of a sweep, stores the results, prints the leaderboard. */
+@Command(
+    name = "run",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Run a sweep: train every trial on Spark, write trials and curves as Parquet under the",
+      "output folder, and print the leaderboard."
+    })
+final class RunCommand implements Callable<Integer> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
+
+  @Parameters(index = "0", paramLabel = "CONF", description = "The sweep's HOCON file.")
+  Path conf;
+
+  @Option(
+      names = {"-o", "--output"},
+      paramLabel = "DIR",
+      description = "Output folder or Hadoop URI (default: gapsweep.run.output of CONF).")
+  String output;
+
+  @Option(
+      names = "--overwrite",
+      description = "Replace the results of an earlier sweep in the output folder.")
+  boolean overwrite;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    LoadedSettings loaded = SettingsLoader.read(conf);
+    SweepSettings settings =
+        output == null ? loaded.settings() : loaded.settings().withOutput(output);
+    SweepPlan plan = GridExpander.expand(settings);
+    WriteMode mode = overwrite ? WriteMode.OVERWRITE : WriteMode.FAIL_IF_EXISTS;
+    PrintWriter out = spec.commandLine().getOut();
+
+    try (SparkSessions.Handle session =
+        SparkSessions.forSweep("gapsweep " + settings.name(), settings.run())) {
+      SparkSession spark = session.spark();
+      // Refuse an occupied output before hours of training, not after.
+      ResultStore.checkWritable(spark, settings.run().output(), mode);
+      Dataset data = DatasetSource.load(settings.data());
+      out.print(DatasetSource.summary(data));
+      out.printf(
+          "Sweep %s: %d trials, %d thread(s) per trial, output %s%n",
+          settings.name(), plan.trials().size(), settings.run().threadsPerTrial(),
+          settings.run().output());
+      out.flush();
+      long start = System.nanoTime();
+      List<TrialResult> results =
+          SparkSweep.run(
+              spark, plan, data, settings.training(), settings.augmentationPresets(),
+              settings.run().threadsPerTrial());
+      LOG.info("Trained {} trials in {} s", results.size(), (System.nanoTime() - start) / 1e9);
+      ResultStore.write(spark, settings.run().output(), results, loaded.resolvedHocon(), mode);
+      ResultStore.registerViews(spark, settings.run().output());
+      out.println();
+      out.print(Leaderboard.format(Leaderboard.compute(spark, settings.leaderboard()), 50));
+      long failed = results.stream().filter(r -> r.status() == TrialStatus.FAILED).count();
+      long diverged = results.stream().filter(r -> r.status() == TrialStatus.DIVERGED).count();
+      out.printf(
+          "%n%d trials: %d completed, %d diverged, %d failed. Results in %s%n",
+          results.size(), results.size() - failed - diverged, diverged, failed,
+          settings.run().output());
+      results.stream()
+          .filter(r -> r.status() == TrialStatus.FAILED)
+          .forEach(r -> out.printf("  FAILED %s: %s%n", r.spec().trialId(), r.error()));
+      out.flush();
+      return failed > 0 ? ExitCodes.FAILED_TRIALS : ExitCodes.OK;
+    }
+  }
+}

@@ -1,0 +1,31 @@
+package io.gapsweep.cli;
+
+import io.gapsweep.config.SettingsLoader;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+/**
+ * Prints a configuration's threads per trial, for launch scripts: OpenMP and OpenBLAS size their
+ * pools from {@code OMP_NUM_THREADS} before any Java code runs, so the launcher must know it first.
+ */
+@Command(
+    name = "threads",
+    hidden = true,
+    description = "Print the threads per trial a configuration asks for (used by submit/ scripts).")
+final class ThreadsCommand implements Callable<Integer> {
+
+  @Parameters(index = "0", paramLabel = "CONF")
+  Path conf;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    spec.commandLine().getOut().println(SettingsLoader.load(conf).run().threadsPerTrial());
+    spec.commandLine().getOut().flush();
+    return ExitCodes.OK;
+  }
+}

@@ -1,0 +1,113 @@
+package io.gapsweep.e2e
+
+import io.gapsweep.testing.{Cli, SharedSparkSession, TempDirs}
+import org.apache.spark.sql.Row
+import org.scalatest.funsuite.AnyFunSuite
+
+import java.nio.file.{Files, Path}
+import scala.jdk.CollectionConverters._
+
+/** The real pipeline on tiny images: HOCON → Spark tasks → DL4J → Parquet → leaderboard. */
+class EndToEndSuite extends AnyFunSuite with SharedSparkSession with TempDirs {
+
+  /** A 2x2 grid on 12x12 images, long enough without regularization to overfit. */
+  private def writeConf(dir: Path): Path = {
+    val conf = dir.resolve("tiny.conf")
+    Files.writeString(conf,
+      s"""gapsweep {
+         |  name = tiny
+         |  search-space {
+         |    depth = [1]
+         |    dropout = [0.0, 0.5]
+         |    l2 = [0.0, 0.01]
+         |    augmentation = [none]
+         |  }
+         |  training {
+         |    learning-rate = 0.01
+         |    batch-size = 16
+         |    max-epochs = 12
+         |    patience = 12
+         |    base-filters = 4
+         |    dense-units = 16
+         |  }
+         |  data {
+         |    width = 12
+         |    height = 12
+         |    synthetic { train-per-class = 6, validation-per-class = 6 }
+         |  }
+         |  run.output = "${dir.resolve("out")}"
+         |}
+         |""".stripMargin)
+    conf
+  }
+
+  private def snapshot(dir: Path): Map[String, (Long, Long)] = {
+    val paths = Files.walk(dir)
+    try paths.iterator().asScala.filter(Files.isRegularFile(_)).map { p =>
+      dir.relativize(p).toString -> (Files.size(p), Files.getLastModifiedTime(p).toMillis)
+    }.toMap
+    finally paths.close()
+  }
+
+  test("a sweep writes trials and curves, ranks them, and refuses to overwrite them") {
+    withTempDir { dir =>
+      val conf = writeConf(dir)
+      val out = dir.resolve("out")
+      val result = Cli.run("run", conf.toString)
+      assert(result.code == 0, result.err)
+      assert(result.out.contains("Dataset: 6 classes, 36 training and 36 validation images, 12x12"))
+      assert(result.out.contains("4 trials: 4 completed, 0 diverged, 0 failed."), result.out)
+
+      val trials = spark.read.parquet(out.resolve("trials").toString)
+      val curves = spark.read.parquet(out.resolve("curves").toString)
+      assert(trials.count() == 4)
+      assert(trials.select("status").distinct().collect().toSeq == Seq(Row("COMPLETED")))
+      assert(trials.select("trial_id").distinct().count() == 4)
+      val epochs = trials.selectExpr("sum(epochs_run)").head().getLong(0)
+      assert(curves.count() == epochs)
+      assert(trials.selectExpr("min(threads)", "max(threads)").head() == Row(1, 1))
+      assert(Files.readString(out.resolve("sweep.conf")).contains("tiny"))
+
+      // Overfitting, as the user sees it: past the best epoch, validation loss is above its
+      // minimum while the clean training loss keeps falling.
+      curves.createOrReplaceTempView("e2e_curves")
+      trials.createOrReplaceTempView("e2e_trials")
+      val overfitting = spark.sql(
+        """SELECT t.trial_id
+          |FROM e2e_trials t
+          |JOIN e2e_curves best ON best.trial_id = t.trial_id AND best.epoch = t.best_epoch
+          |JOIN e2e_curves last ON last.trial_id = t.trial_id AND last.epoch = t.epochs_run
+          |WHERE last.val_loss > best.val_loss AND last.train_loss < best.train_loss
+          |  AND last.train_acc > last.val_acc""".stripMargin).count()
+      assert(overfitting >= 1)
+
+      val printed = result.out.linesIterator.toSeq
+      val header = printed.indexWhere(_.startsWith("rank  depth"))
+      assert(header > 0, result.out)
+      assert(printed(header + 2).startsWith("   1      1"), result.out)
+
+      val board = Cli.run("leaderboard", out.toString)
+      assert(board.code == 0, board.err)
+      assert(board.out.linesIterator.toSeq == printed.slice(header, header + 6))
+
+      val before = snapshot(out)
+      val again = Cli.run("run", conf.toString)
+      assert(again.code == 2)
+      assert(again.err == s"gapsweep: Cannot write results to $out: it already holds a sweep's " +
+        "results; choose another --output or pass --overwrite\n")
+      assert(snapshot(out) == before)
+    }
+  }
+
+  test("an output path that is a file is refused before any training") {
+    withTempDir { dir =>
+      val conf = writeConf(dir)
+      val file = Files.writeString(dir.resolve("file.txt"), "keep me")
+      val result = Cli.run("run", conf.toString, "--output", file.toString)
+      assert(result.code == 2)
+      assert(result.err ==
+        s"gapsweep: Cannot write results to $file: it is a file, not a folder; choose another --output\n")
+      assert(Files.readString(file) == "keep me")
+    }
+  }
+}
