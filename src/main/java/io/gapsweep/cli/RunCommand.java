@@ -1,5 +1,8 @@
 package io.gapsweep.cli;
 
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigRenderOptions;
+import com.typesafe.config.ConfigValueFactory;
 import io.gapsweep.analysis.Leaderboard;
 import io.gapsweep.config.LoadedSettings;
 import io.gapsweep.config.SettingsLoader;
@@ -80,8 +83,8 @@ final class RunCommand implements Callable<Integer> {
           SparkSweep.run(
               spark, plan, data, settings.training(), settings.augmentationPresets(),
               settings.run().threadsPerTrial());
-      LOG.info("Trained {} trials in {} s", results.size(), (System.nanoTime() - start) / 1e9);
-      ResultStore.write(spark, settings.run().output(), results, loaded.resolvedHocon(), mode);
+      LOG.info("Trained {} trials in {} s", results.size(), String.format("%.1f", (System.nanoTime() - start) / 1e9));
+      ResultStore.write(spark, settings.run().output(), results, savedConfiguration(loaded), mode);
       ResultStore.registerViews(spark, settings.run().output());
       out.println();
       out.print(Leaderboard.format(Leaderboard.compute(spark, settings.leaderboard()), 50));
@@ -97,5 +100,16 @@ final class RunCommand implements Callable<Integer> {
       out.flush();
       return failed > 0 ? ExitCodes.FAILED_TRIALS : ExitCodes.OK;
     }
+  }
+
+  /** The resolved configuration as it ran, --output included, to save beside the results. */
+  private String savedConfiguration(LoadedSettings loaded) {
+    if (output == null) {
+      return loaded.resolvedHocon();
+    }
+    return ConfigFactory.parseString(loaded.resolvedHocon())
+        .withValue("gapsweep.run.output", ConfigValueFactory.fromAnyRef(output))
+        .root()
+        .render(ConfigRenderOptions.defaults().setOriginComments(false).setComments(false).setJson(false));
   }
 }

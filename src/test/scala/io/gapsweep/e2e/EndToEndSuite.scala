@@ -66,7 +66,9 @@ class EndToEndSuite extends AnyFunSuite with SharedSparkSession with TempDirs {
       val epochs = trials.selectExpr("sum(epochs_run)").head().getLong(0)
       assert(curves.count() == epochs)
       assert(trials.selectExpr("min(threads)", "max(threads)").head() == Row(1, 1))
-      assert(Files.readString(out.resolve("sweep.conf")).contains("tiny"))
+      val saved = io.gapsweep.config.SettingsLoader.fromConfig(
+        com.typesafe.config.ConfigFactory.parseFile(out.resolve("sweep.conf").toFile))
+      assert(saved == io.gapsweep.config.SettingsLoader.load(conf))
 
       // Overfitting, as the user sees it: past the best epoch, validation loss is above its
       // minimum while the clean training loss keeps falling.
