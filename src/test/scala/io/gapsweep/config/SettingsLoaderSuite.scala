@@ -1,5 +1,6 @@
 package io.gapsweep.config
 
+import io.gapsweep.testing.Fixtures.preset
 import java.io.File
 import java.nio.charset.StandardCharsets
 import java.nio.file.{Files, Path, Paths}
@@ -15,21 +16,6 @@ class SettingsLoaderSuite extends AnyFunSuite with TempDirs {
   private val defaultTraining =
     new TrainingSettings(Optimizer.ADAM, 0.001, 0.9, 32, 30, 5, 0.0, 8, 32)
 
-  private def preset(
-      name: String,
-      rotation: Double = 0,
-      widthShift: Double = 0,
-      heightShift: Double = 0,
-      shear: Double = 0,
-      zoom: Double = 0,
-      horizontalFlip: Boolean = false,
-      verticalFlip: Boolean = false,
-      channelShift: Double = 0,
-      fillMode: FillMode = FillMode.NEAREST,
-      fillValue: Double = 0,
-      brightness: (Double, Double) = (1.0, 1.0)): AugmentationPreset =
-    new AugmentationPreset(name, rotation, widthShift, heightShift, shear, zoom, horizontalFlip,
-      verticalFlip, channelShift, fillMode, fillValue, brightness._1, brightness._2)
 
   private val defaultPresets: Map[String, AugmentationPreset] = Map(
     "none" -> AugmentationPreset.none(),

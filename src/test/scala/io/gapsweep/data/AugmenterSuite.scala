@@ -1,5 +1,6 @@
 package io.gapsweep.data
 
+import io.gapsweep.testing.Fixtures.preset
 import io.gapsweep.config.{AugmentationPreset, FillMode}
 import io.gapsweep.data.Augmenter.Transform
 import java.util.Random
@@ -7,20 +8,6 @@ import org.scalatest.funsuite.AnyFunSuite
 
 class AugmenterSuite extends AnyFunSuite {
 
-  private def preset(
-      rotation: Double = 0,
-      widthShift: Double = 0,
-      heightShift: Double = 0,
-      shear: Double = 0,
-      zoom: Double = 0,
-      horizontalFlip: Boolean = false,
-      verticalFlip: Boolean = false,
-      channelShift: Double = 0,
-      fillMode: FillMode = FillMode.NEAREST,
-      fillValue: Double = 0,
-      brightness: (Double, Double) = (1.0, 1.0)): AugmentationPreset =
-    new AugmentationPreset("test", rotation, widthShift, heightShift, shear, zoom, horizontalFlip,
-      verticalFlip, channelShift, fillMode, fillValue, brightness._1, brightness._2)
 
   private def transform(
       rotation: Double = 0,

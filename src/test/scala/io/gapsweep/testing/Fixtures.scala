@@ -41,8 +41,24 @@ object Fixtures {
       augmentation.asJava,
       seeds)
 
-  val flips: AugmentationPreset = new AugmentationPreset(
-    "flips", 0, 0, 0, 0, 0, true, true, 0, FillMode.NEAREST, 0, 1, 1)
+  /** A preset with every knob named; what is left out changes nothing. */
+  def preset(
+      name: String = "test",
+      rotation: Double = 0,
+      widthShift: Double = 0,
+      heightShift: Double = 0,
+      shear: Double = 0,
+      zoom: Double = 0,
+      horizontalFlip: Boolean = false,
+      verticalFlip: Boolean = false,
+      channelShift: Double = 0,
+      fillMode: FillMode = FillMode.NEAREST,
+      fillValue: Double = 0,
+      brightness: (Double, Double) = (1.0, 1.0)): AugmentationPreset =
+    new AugmentationPreset(name, rotation, widthShift, heightShift, shear, zoom, horizontalFlip,
+      verticalFlip, channelShift, fillMode, fillValue, brightness._1, brightness._2)
+
+  val flips: AugmentationPreset = preset("flips", horizontalFlip = true, verticalFlip = true)
 
   def settings(
       space: SearchSpace = searchSpace(),
