@@ -8,19 +8,25 @@ import io.gapsweep.config.LoadedSettings;
 import io.gapsweep.config.SettingsLoader;
 import io.gapsweep.config.SweepSettings;
 import io.gapsweep.data.Dataset;
+import io.gapsweep.data.ImageSet;
 import io.gapsweep.data.DatasetSource;
 import io.gapsweep.dispatch.SparkSessions;
 import io.gapsweep.dispatch.SparkSweep;
+import io.gapsweep.dispatch.SweepProgress;
 import io.gapsweep.plan.GridExpander;
 import io.gapsweep.plan.SweepPlan;
+import io.gapsweep.store.ModelStore;
 import io.gapsweep.store.ResultStore;
 import io.gapsweep.store.WriteMode;
+import io.gapsweep.train.TrialOutput;
 import io.gapsweep.train.TrialResult;
 import io.gapsweep.train.TrialStatus;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -79,15 +85,26 @@ final class RunCommand implements Callable<Integer> {
           settings.run().output());
       out.flush();
       long start = System.nanoTime();
-      List<TrialResult> results =
-          SparkSweep.run(
-              spark, plan, data, settings.training(), settings.augmentationPresets(),
-              settings.run().threadsPerTrial());
-      LOG.info("Trained {} trials in {} s", results.size(), String.format("%.1f", (System.nanoTime() - start) / 1e9));
+      List<TrialOutput> outputs;
+      try (SweepProgress progress = progress(spark, plan, settings)) {
+        outputs =
+            SparkSweep.run(
+                spark, plan, data, settings.training(), settings.augmentationPresets(),
+                settings.run().threadsPerTrial(), progress);
+      }
+      List<TrialResult> results = outputs.stream().map(TrialOutput::result).toList();
+      LOG.info("Trained {} trials in {} s", results.size(),
+          String.format("%.1f", (System.nanoTime() - start) / 1e9));
       ResultStore.write(spark, settings.run().output(), results, savedConfiguration(loaded), mode);
       ResultStore.registerViews(spark, settings.run().output());
+      org.apache.spark.sql.Dataset<Row> leaderboard = Leaderboard.compute(spark, settings.leaderboard());
+      ImageSet images = data.train();
+      List<String> saved =
+          ModelStore.saveTop(
+              spark, settings.run().output(), settings.run().saveModels(), outputs,
+              data.classes(), images.channels(), images.height(), images.width());
       out.println();
-      out.print(Leaderboard.format(Leaderboard.compute(spark, settings.leaderboard()), 50));
+      out.print(Leaderboard.format(leaderboard, 50));
       long failed = results.stream().filter(r -> r.status() == TrialStatus.FAILED).count();
       long diverged = results.stream().filter(r -> r.status() == TrialStatus.DIVERGED).count();
       out.printf(
@@ -97,9 +114,20 @@ final class RunCommand implements Callable<Integer> {
       results.stream()
           .filter(r -> r.status() == TrialStatus.FAILED)
           .forEach(r -> out.printf("  FAILED %s: %s%n", r.spec().trialId(), r.error()));
+      saved.forEach(folder -> out.printf("Model saved: %s%n", folder));
       out.flush();
       return failed > 0 ? ExitCodes.FAILED_TRIALS : ExitCodes.OK;
     }
+  }
+
+  /** A bar on an interactive terminal; plain lines, at most one every 10 s, anywhere else. */
+  private SweepProgress progress(SparkSession spark, SweepPlan plan, SweepSettings settings) {
+    int total = plan.trials().size();
+    double tolerance = settings.leaderboard().accuracyTolerance();
+    return System.console() != null
+        ? SweepProgress.bar(spark, total, tolerance)
+        : SweepProgress.lines(spark, total, tolerance, spec.commandLine().getErr(),
+            Duration.ofSeconds(10));
   }
 
   /** The resolved configuration as it ran, --output included, to save beside the results. */

@@ -152,6 +152,7 @@ public final class SettingsLoader {
     String localMaster = r.string(RUN + "local-master");
     Integer threadsPerTrial = r.integer(RUN + "threads-per-trial", INT_AT_LEAST_1, v -> v >= 1);
     Integer maxTrials = r.integer(RUN + "max-trials", INT_AT_LEAST_1, v -> v >= 1);
+    Integer saveModels = r.integer(RUN + "save-models", INT_AT_LEAST_0, v -> v >= 0);
 
     if (augmentation != null) {
       checkPresetsExist(r, augmentation);
@@ -174,7 +175,7 @@ public final class SettingsLoader {
             new SyntheticSettings(trainPerClass, validationPerClass, seed, noise, clutter)),
         presets,
         new LeaderboardSettings(accuracyTolerance),
-        new RunSettings(output, localMaster, threadsPerTrial, maxTrials));
+        new RunSettings(output, localMaster, threadsPerTrial, maxTrials, saveModels));
   }
 
   /**

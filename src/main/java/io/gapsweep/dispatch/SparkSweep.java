@@ -6,36 +6,55 @@ import io.gapsweep.data.Dataset;
 import io.gapsweep.plan.SweepPlan;
 import io.gapsweep.plan.TrialSpec;
 import io.gapsweep.train.ExecutorInfo;
-import io.gapsweep.train.TrialResult;
+import io.gapsweep.train.TrialOutput;
 import io.gapsweep.train.TrialRunner;
+import java.io.Serializable;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
+import java.util.stream.IntStream;
 import org.apache.spark.SparkEnv;
+import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.api.java.function.Function;
 import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.rdd.RDD;
 import org.apache.spark.sql.SparkSession;
+import scala.collection.JavaConverters;
+import scala.reflect.ClassTag$;
+import scala.runtime.AbstractFunction2;
+import scala.runtime.BoxedUnit;
 
 /**
  * Runs a sweep's trials as Spark tasks, one trial per task.
  *
  * <p>The dataset is broadcast once, so executors need no access to where the images came from. A
- * task returns plain Java values; no ND4J array crosses the wire.
+ * task returns plain Java values; no ND4J array crosses the wire. Each trial reaches the driver as
+ * soon as its task ends (Spark's per-partition result handler), not when the whole job ends, so
+ * progress is live and every finished trial can be acted on at once.
  */
 public final class SparkSweep {
 
   private SparkSweep() {}
 
-  public static List<TrialResult> run(
+  /**
+   * Trains every trial of {@code plan}.
+   *
+   * @param onFinished called on the driver once per trial, in completion order, from Spark's
+   *     scheduler thread: keep it short
+   * @return the outputs in plan order
+   */
+  public static List<TrialOutput> run(
       SparkSession spark,
       SweepPlan plan,
       Dataset data,
       TrainingSettings training,
       Map<String, AugmentationPreset> presets,
-      int threadsPerTrial) {
+      int threadsPerTrial,
+      Consumer<TrialOutput> onFinished) {
     List<TrialTask> tasks = new ArrayList<>(plan.trials().size());
     for (TrialSpec spec : plan.trials()) {
       tasks.add(new TrialTask(spec, presets.get(spec.augmentation())));
@@ -46,23 +65,60 @@ public final class SparkSweep {
     JavaSparkContext context = JavaSparkContext.fromSparkContext(spark.sparkContext());
     Broadcast<Dataset> shared = context.broadcast(data);
     try {
-      return context
-          .parallelize(tasks, tasks.size())
-          .map(new RunTrial(shared, training, threadsPerTrial))
-          .collect();
+      RDD<TrialTask> rdd = context.parallelize(tasks, tasks.size()).rdd();
+      TrialOutput[] outputs = new TrialOutput[tasks.size()];
+      List<Object> partitions = new ArrayList<>(IntStream.range(0, tasks.size()).boxed().toList());
+      spark.sparkContext().runJob(
+          rdd,
+          new RunTrial(shared, training, threadsPerTrial),
+          JavaConverters.asScalaBuffer(partitions).toSeq(),
+          new Collect(outputs, onFinished),
+          ClassTag$.MODULE$.apply(TrialOutput.class));
+      return Arrays.asList(outputs);
     } finally {
       shared.destroy();
     }
   }
 
   /** The task body; serialized to executors with the broadcast handle, never the dataset. */
-  private record RunTrial(Broadcast<Dataset> data, TrainingSettings training, int threads)
-      implements Function<TrialTask, TrialResult> {
+  private static final class RunTrial
+      extends AbstractFunction2<TaskContext, scala.collection.Iterator<TrialTask>, TrialOutput>
+      implements Serializable {
+
+    private final Broadcast<Dataset> data;
+    private final TrainingSettings training;
+    private final int threads;
+
+    RunTrial(Broadcast<Dataset> data, TrainingSettings training, int threads) {
+      this.data = data;
+      this.training = training;
+      this.threads = threads;
+    }
 
     @Override
-    public TrialResult call(TrialTask task) {
+    public TrialOutput apply(TaskContext context, scala.collection.Iterator<TrialTask> tasks) {
+      TrialTask task = tasks.next();
       return TrialRunner.run(
           task.spec(), training, task.preset(), data.value(), threads, executorInfo());
+    }
+  }
+
+  /** Runs on the driver as each task's result arrives. */
+  private static final class Collect extends AbstractFunction2<Object, TrialOutput, BoxedUnit> {
+
+    private final TrialOutput[] outputs;
+    private final Consumer<TrialOutput> onFinished;
+
+    Collect(TrialOutput[] outputs, Consumer<TrialOutput> onFinished) {
+      this.outputs = outputs;
+      this.onFinished = onFinished;
+    }
+
+    @Override
+    public BoxedUnit apply(Object partition, TrialOutput output) {
+      outputs[(Integer) partition] = output;
+      onFinished.accept(output);
+      return BoxedUnit.UNIT;
     }
   }
 

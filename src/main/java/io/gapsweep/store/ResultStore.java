@@ -21,9 +21,10 @@ import org.apache.spark.sql.types.StructType;
 /**
  * Writes a sweep's results to an output folder and reads them back as SQL views.
  *
- * <p>An output folder holds exactly three entries of ours: {@code trials/} and {@code curves/}
- * (Parquet, one file each, schemas in {@link ResultSchema}) and {@code sweep.conf} (the resolved
- * configuration the sweep ran with). Anything else in the folder is left alone. The output is a
+ * <p>An output folder holds four entries of ours: {@code trials/} and {@code curves/}
+ * (Parquet, one file each, schemas in {@link ResultSchema}), {@code sweep.conf} (the resolved
+ * configuration the sweep ran with) and {@code models/} ({@link ModelStore}). Any of them makes the
+ * folder occupied; overwriting deletes those four and leaves anything else in the folder alone. The output is a
  * Hadoop path, so local paths, {@code file:}, {@code hdfs://} and {@code s3a://} URIs all work,
  * with the session's Hadoop configuration.
  */
@@ -33,7 +34,7 @@ public final class ResultStore {
   public static final String SWEEP_CONF = "sweep.conf";
 
   private static final List<String> ENTRIES =
-      List.of(ResultSchema.TRIALS, ResultSchema.CURVES, SWEEP_CONF);
+      List.of(ResultSchema.TRIALS, ResultSchema.CURVES, SWEEP_CONF, ModelStore.MODELS);
 
   private ResultStore() {}
 
@@ -53,7 +54,7 @@ public final class ResultStore {
    * @param output folder path or URI; created when missing
    * @param results every trial of the sweep, whatever its status
    * @param resolvedConfigHocon the resolved configuration, stored verbatim as UTF-8
-   * @param mode what to do when any of the three entries already exists
+   * @param mode what to do when any of the four entries already exists
    * @throws ResultsExistException when an entry exists and the mode is {@link
    *     WriteMode#FAIL_IF_EXISTS}; nothing is touched then
    */

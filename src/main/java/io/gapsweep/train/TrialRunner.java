@@ -5,6 +5,9 @@ import io.gapsweep.config.TrainingSettings;
 import io.gapsweep.data.Augmenter;
 import io.gapsweep.data.Dataset;
 import io.gapsweep.plan.TrialSpec;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.List;
 import org.deeplearning4j.earlystopping.EarlyStoppingConfiguration;
 import org.deeplearning4j.earlystopping.EarlyStoppingResult;
@@ -14,6 +17,7 @@ import org.deeplearning4j.earlystopping.termination.MaxEpochsTerminationConditio
 import org.deeplearning4j.earlystopping.termination.ScoreImprovementEpochTerminationCondition;
 import org.deeplearning4j.earlystopping.trainer.EarlyStoppingTrainer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -30,14 +34,25 @@ public final class TrialRunner {
   /** A finished trial and, when one was kept, its early-stopped network (lowest validation loss). */
   public record Outcome(TrialResult result, MultiLayerNetwork bestModel) {}
 
-  public static TrialResult run(
+  /** Trains the trial and serializes its early-stopped model, ready to cross the wire. */
+  public static TrialOutput run(
       TrialSpec spec,
       TrainingSettings training,
       AugmentationPreset preset,
       Dataset data,
       int threads,
       ExecutorInfo executor) {
-    return train(spec, training, preset, data, threads, executor).result();
+    Outcome outcome = train(spec, training, preset, data, threads, executor);
+    if (outcome.bestModel() == null || outcome.result().status() != TrialStatus.COMPLETED) {
+      return new TrialOutput(outcome.result(), null);
+    }
+    ByteArrayOutputStream zip = new ByteArrayOutputStream();
+    try {
+      ModelSerializer.writeModel(outcome.bestModel(), zip, false);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot serialize the model of trial " + spec.trialId(), e);
+    }
+    return new TrialOutput(outcome.result(), zip.toByteArray());
   }
 
   public static Outcome train(

@@ -48,7 +48,7 @@ class SettingsLoaderSuite extends AnyFunSuite with TempDirs {
       new DataSettings("synthetic", size, size, 3, new SyntheticSettings(40, 30, 7L, 12.0, 1)),
       presets.asJava,
       new LeaderboardSettings(0.05),
-      new RunSettings(output, "local[*]", 1, 10000))
+      new RunSettings(output, "local[*]", 1, 10000, 1))
 
   private def write(dir: Path, text: String, name: String = "sweep.conf"): Path =
     Files.write(dir.resolve(name), text.stripMargin.getBytes(StandardCharsets.UTF_8))

@@ -88,6 +88,32 @@ class EndToEndSuite extends AnyFunSuite with SharedSparkSession with TempDirs {
       assert(header > 0, result.out)
       assert(printed(header + 2).startsWith("   1      1"), result.out)
 
+      // Live progress goes to standard error as plain lines when there is no terminal.
+      assert(result.err.linesIterator.exists(_.startsWith("trials 4/4 (100%), running ")), result.err)
+
+      // The top configuration's early-stopped model reloads and scores what its curve says.
+      val models = Files.list(out.resolve("models")).iterator().asScala.toSeq
+      assert(models.size == 1)
+      assert(models.head.getFileName.toString.startsWith("1-"))
+      val described = new com.fasterxml.jackson.databind.ObjectMapper()
+        .readTree(models.head.resolve("trial.json").toFile)
+      assert(Files.readAllLines(models.head.resolve("classes.txt")).asScala ==
+        Seq("disk", "plus", "ring", "square", "star", "triangle"))
+      val model = org.deeplearning4j.util.ModelSerializer
+        .restoreMultiLayerNetwork(models.head.resolve("model.zip").toFile)
+      val settings = io.gapsweep.config.SettingsLoader.load(conf)
+      val validation = io.gapsweep.data.SyntheticShapes.generate(settings.data()).validation
+      val features = org.nd4j.linalg.factory.Nd4j.create(
+        validation.pixels.map(b => (b & 0xFF) / 255f),
+        Array(validation.count.toLong, 3L, 12L, 12L), org.nd4j.linalg.api.buffer.DataType.FLOAT)
+      val predicted = model.output(features, false).argMax(1).toIntVector
+      val accuracy = predicted.zip(validation.labels).count { case (p, l) => p == l }.toDouble /
+        validation.count
+      assert(accuracy == described.get("val_acc").asDouble())
+      val recorded = trials.where(s"trial_id = '${described.get("trial_id").asText()}'")
+        .join(curves, Seq("trial_id")).where("epoch = best_epoch").select("val_acc").head().getDouble(0)
+      assert(accuracy == recorded)
+
       val board = Cli.run("leaderboard", out.toString)
       assert(board.code == 0, board.err)
       assert(board.out.linesIterator.toSeq == printed.slice(header, header + 6))

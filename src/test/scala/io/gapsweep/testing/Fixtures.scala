@@ -72,7 +72,7 @@ object Fixtures {
       dataSettings,
       Map("none" -> AugmentationPreset.none(), "flips" -> flips).asJava,
       new LeaderboardSettings(0.05),
-      new RunSettings(output, "local[2]", 1, 10000))
+      new RunSettings(output, "local[2]", 1, 10000, 1))
 
   def spec(
       depth: Int = 1,
