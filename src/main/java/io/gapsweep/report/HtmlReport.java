@@ -1,0 +1,275 @@
+package io.gapsweep.report;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeSet;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Writes {@code <output>/report.html}: one self-contained page (charts embedded as PNG data URIs,
+ * no external scripts, styles or fonts) that opens offline from disk.
+ *
+ * <p>It reads the session's {@code trials}, {@code curves} and {@code leaderboard} views. Every
+ * string that comes from data or configuration is HTML-escaped.
+ */
+public final class HtmlReport {
+
+  public static final String FILE = "report.html";
+
+  /** How many configurations from each end of the leaderboard get their curves drawn. */
+  private static final int CURVES_EACH_END = 3;
+
+  private HtmlReport() {}
+
+  /**
+   * @param dataSummary the data summary printed before training, or {@code null} if unknown
+   * @param settingsHocon the resolved configuration the sweep ran with
+   * @return the path of the report
+   */
+  public static String write(
+      SparkSession spark, String output, String title, String dataSummary, String settingsHocon) {
+    String html = render(spark, title, dataSummary, settingsHocon);
+    Path path = new Path(new Path(output), FILE);
+    try {
+      FileSystem fs = path.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      try (OutputStream out = fs.create(path, true)) {
+        out.write(html.getBytes(StandardCharsets.UTF_8));
+      }
+      return path.toString();
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot write the report " + path + ": " + e.getMessage(), e);
+    }
+  }
+
+  static String render(SparkSession spark, String title, String dataSummary, String settings) {
+    List<Row> board =
+        spark.sql("SELECT * FROM leaderboard").collectAsList();
+    StringBuilder html = new StringBuilder(1 << 16);
+    html.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
+        .append("<title>gapsweep: ").append(escape(title)).append("</title>")
+        .append("<style>").append(STYLE).append("</style></head><body>\n")
+        .append("<h1>gapsweep: ").append(escape(title)).append("</h1>\n")
+        .append("<p>Generalization gap = validation loss &minus; training loss at the best epoch, ")
+        .append("both measured in inference mode, without the L2 penalty, on un-augmented images. ")
+        .append("Only configurations whose validation accuracy is within the tolerance of the best ")
+        .append("are ranked.</p>\n");
+    leaderboard(html, board);
+    curves(html, spark, board);
+    heatmaps(html, board);
+    html.append("<h2>Data</h2>\n<pre>")
+        .append(escape(dataSummary == null ? "(not recorded)" : dataSummary))
+        .append("</pre>\n<h2>Settings</h2>\n<pre>").append(escape(settings)).append("</pre>\n")
+        .append("</body></html>\n");
+    return html.toString();
+  }
+
+  private static void leaderboard(StringBuilder html, List<Row> board) {
+    html.append("<h2>Leaderboard</h2>\n<table><thead><tr>");
+    for (String header : List.of("rank", "depth", "dropout", "l2", "augmentation", "seeds",
+        "gap", "acc gap", "val loss", "val acc", "best epoch")) {
+      html.append("<th>").append(header).append("</th>");
+    }
+    html.append("</tr></thead><tbody>\n");
+    for (Row row : board) {
+      boolean ranked = !row.isNullAt(row.fieldIndex("rank"));
+      html.append(ranked ? "<tr>" : "<tr class=\"out\">");
+      cell(html, ranked ? String.valueOf(row.<Integer>getAs("rank")) : "-");
+      cell(html, String.valueOf(row.<Integer>getAs("depth")));
+      cell(html, plain(row.<Double>getAs("dropout")));
+      cell(html, plain(row.<Double>getAs("l2")));
+      cell(html, row.<String>getAs("augmentation"));
+      cell(html, row.<Integer>getAs("seeds") + "/" + row.<Integer>getAs("trials"));
+      String gap = number(row, "gap_mean");
+      if (!row.isNullAt(row.fieldIndex("gap_sd"))) {
+        gap += " ± " + number(row, "gap_sd");
+      }
+      cell(html, gap);
+      cell(html, number(row, "acc_gap_mean"));
+      cell(html, number(row, "val_loss_mean"));
+      cell(html, number(row, "val_acc_mean"));
+      cell(html, row.isNullAt(row.fieldIndex("best_epoch_mean"))
+          ? "-" : String.format(Locale.ROOT, "%.1f", row.<Double>getAs("best_epoch_mean")));
+      html.append("</tr>\n");
+    }
+    html.append("</tbody></table>\n<p class=\"note\">Grey rows are not competitive: their ")
+        .append("validation accuracy is too far below the best for their gap to mean anything.</p>\n");
+  }
+
+  /** Curves of the best-ranked and of the worst-overfitting configurations. */
+  private static void curves(StringBuilder html, SparkSession spark, List<Row> board) {
+    List<Row> measured = new ArrayList<>();
+    for (Row row : board) {
+      if (row.<Integer>getAs("seeds") > 0) {
+        measured.add(row);
+      }
+    }
+    Map<String, String> chosen = new LinkedHashMap<>();
+    for (int i = 0; i < Math.min(CURVES_EACH_END, measured.size()); i++) {
+      Row row = measured.get(i);
+      chosen.put(row.getAs("config_id"), label("top", row));
+    }
+    measured.sort((a, b) -> Double.compare(b.<Double>getAs("gap_mean"), a.<Double>getAs("gap_mean")));
+    for (int i = 0, added = 0; i < measured.size() && added < CURVES_EACH_END; i++) {
+      Row row = measured.get(i);
+      if (!chosen.containsKey(row.<String>getAs("config_id"))) {
+        chosen.put(row.getAs("config_id"), label("largest gap", row));
+        added++;
+      }
+    }
+    html.append("<h2>Learning curves</h2>\n<p class=\"note\">For each configuration, the seed with ")
+        .append("the lowest validation loss. Solid lines are measured cleanly; the faint grey line ")
+        .append("is the loss as trained (dropout, augmentation and L2 included), which is what ")
+        .append("Keras prints as <code>loss</code> and why comparing it with validation loss ")
+        .append("misleads. The green dashed line marks the best epoch.</p>\n<div class=\"grid\">\n");
+    for (Map.Entry<String, String> entry : chosen.entrySet()) {
+      List<Row> points =
+          spark.sql(
+                  "SELECT c.epoch, c.train_loss, c.val_loss, c.fit_loss, c.train_acc, c.val_acc, "
+                      + "t.best_epoch FROM trials t JOIN curves c ON c.trial_id = t.trial_id "
+                      + "WHERE t.trial_id = (SELECT t2.trial_id FROM trials t2 JOIN curves c2 "
+                      + "ON c2.trial_id = t2.trial_id AND c2.epoch = t2.best_epoch "
+                      + "WHERE t2.config_id = '" + entry.getKey().replace("'", "''")
+                      + "' AND t2.status = 'COMPLETED' ORDER BY c2.val_loss, t2.trial_id LIMIT 1) "
+                      + "ORDER BY c.epoch")
+              .collectAsList();
+      if (points.isEmpty()) {
+        continue;
+      }
+      List<Integer> epochs = new ArrayList<>();
+      List<Double> trainLoss = new ArrayList<>();
+      List<Double> valLoss = new ArrayList<>();
+      List<Double> fitLoss = new ArrayList<>();
+      List<Double> trainAcc = new ArrayList<>();
+      List<Double> valAcc = new ArrayList<>();
+      for (Row p : points) {
+        epochs.add(p.getInt(0));
+        trainLoss.add(p.getDouble(1));
+        valLoss.add(p.getDouble(2));
+        fitLoss.add(p.getDouble(3));
+        trainAcc.add(p.getDouble(4));
+        valAcc.add(p.getDouble(5));
+      }
+      int best = points.get(0).isNullAt(6) ? 0 : points.get(0).getInt(6);
+      html.append("<figure>");
+      image(html, Charts.curve("loss", "cross-entropy", epochs, trainLoss, valLoss, fitLoss, best,
+          null), "loss curves of " + entry.getValue());
+      image(html, Charts.curve("accuracy", "accuracy", epochs, trainAcc, valAcc, null, best, null),
+          "accuracy curves of " + entry.getValue());
+      html.append("<figcaption>").append(escape(entry.getValue())).append("</figcaption></figure>\n");
+    }
+    html.append("</div>\n");
+  }
+
+  /** Mean gap over dropout x l2, one map per depth and augmentation. */
+  private static void heatmaps(StringBuilder html, List<Row> board) {
+    TreeSet<Double> dropouts = new TreeSet<>();
+    TreeSet<Double> l2s = new TreeSet<>();
+    Map<String, Map<List<Double>, Double>> maps = new LinkedHashMap<>();
+    List<Row> sorted = new ArrayList<>(board);
+    sorted.sort((a, b) -> {
+      int byDepth = Integer.compare(a.<Integer>getAs("depth"), b.<Integer>getAs("depth"));
+      return byDepth != 0 ? byDepth
+          : a.<String>getAs("augmentation").compareTo(b.<String>getAs("augmentation"));
+    });
+    for (Row row : sorted) {
+      double dropout = row.getAs("dropout");
+      double l2 = row.getAs("l2");
+      dropouts.add(dropout);
+      l2s.add(l2);
+      String key = "depth " + row.getAs("depth") + ", augmentation " + row.getAs("augmentation");
+      Map<List<Double>, Double> cells = maps.computeIfAbsent(key, k -> new LinkedHashMap<>());
+      if (!row.isNullAt(row.fieldIndex("gap_mean"))) {
+        cells.put(List.of(dropout, l2), row.getAs("gap_mean"));
+      }
+    }
+    List<String> xs = dropouts.stream().map(HtmlReport::plain).toList();
+    List<String> ys = l2s.stream().map(HtmlReport::plain).toList();
+    html.append("<h2>Gap over dropout &times; L2</h2>\n<p class=\"note\">Mean generalization gap ")
+        .append("of every configuration, competitive or not; empty cells had no completed trial.")
+        .append("</p>\n<div class=\"grid\">\n");
+    for (Map.Entry<String, Map<List<Double>, Double>> entry : maps.entrySet()) {
+      List<Number[]> cells = new ArrayList<>();
+      List<Double> dropoutList = new ArrayList<>(dropouts);
+      List<Double> l2List = new ArrayList<>(l2s);
+      for (int x = 0; x < dropoutList.size(); x++) {
+        for (int y = 0; y < l2List.size(); y++) {
+          Double gap = entry.getValue().get(List.of(dropoutList.get(x), l2List.get(y)));
+          if (gap != null) {
+            cells.add(new Number[] {x, y, Math.round(gap * 1000) / 1000.0});
+          }
+        }
+      }
+      if (cells.isEmpty()) {
+        continue;
+      }
+      html.append("<figure>");
+      image(html, Charts.heatmap(entry.getKey(), xs, ys, cells), "gap heatmap, " + entry.getKey());
+      html.append("</figure>\n");
+    }
+    html.append("</div>\n");
+  }
+
+  private static String label(String group, Row row) {
+    return String.format(
+        Locale.ROOT, "%s: depth %d, dropout %s, l2 %s, augmentation %s (gap %s)", group,
+        row.<Integer>getAs("depth"), plain(row.<Double>getAs("dropout")),
+        plain(row.<Double>getAs("l2")), row.<String>getAs("augmentation"),
+        number(row, "gap_mean"));
+  }
+
+  private static void image(StringBuilder html, org.knowm.xchart.internal.chartpart.Chart<?, ?> chart,
+      String alt) {
+    html.append("<img alt=\"").append(escape(alt)).append("\" src=\"")
+        .append(Charts.dataUri(chart)).append("\">");
+  }
+
+  private static void cell(StringBuilder html, String text) {
+    html.append("<td>").append(escape(text)).append("</td>");
+  }
+
+  private static String number(Row row, String column) {
+    return row.isNullAt(row.fieldIndex(column))
+        ? "-" : String.format(Locale.ROOT, "%.4f", row.<Double>getAs(column));
+  }
+
+  private static String plain(double value) {
+    return java.math.BigDecimal.valueOf(value).stripTrailingZeros().toPlainString();
+  }
+
+  /** Escapes text for HTML element content and double-quoted attribute values. */
+  static String escape(String text) {
+    StringBuilder out = new StringBuilder(text.length());
+    for (char c : text.toCharArray()) {
+      switch (c) {
+        case '&' -> out.append("&amp;");
+        case '<' -> out.append("&lt;");
+        case '>' -> out.append("&gt;");
+        case '"' -> out.append("&quot;");
+        case '\'' -> out.append("&#39;");
+        default -> out.append(c);
+      }
+    }
+    return out.toString();
+  }
+
+  private static final String STYLE =
+      "body{font-family:sans-serif;margin:2em;color:#222;max-width:80em}"
+          + "table{border-collapse:collapse;font-size:90%}"
+          + "th,td{border-bottom:1px solid #ddd;padding:.25em .6em;text-align:right}"
+          + "th:nth-child(5),td:nth-child(5){text-align:left}"
+          + "tr.out td{color:#999}"
+          + ".grid{display:flex;flex-wrap:wrap;gap:1em}"
+          + "figure{margin:0}figcaption{font-size:85%;max-width:720px}"
+          + ".note{font-size:90%;color:#555}"
+          + "pre{background:#f6f6f6;padding:1em;overflow:auto}";
+}
