@@ -27,11 +27,13 @@ public final class DatasetSource {
   }
 
   /**
-   * What the user should know about the data before training: the summary of
+   * What the user should know about the data before training: where it came from, the summary of
    * {@link #summary(Dataset)}, then the skipped files and the warnings.
    */
   public static String summary(LoadedDataset loaded) {
-    StringBuilder text = new StringBuilder(summary(loaded.dataset()));
+    StringBuilder text = new StringBuilder();
+    text.append(String.format("Data source: %s%n", loaded.source()));
+    text.append(summary(loaded.dataset()));
     List<SkippedFile> skipped = loaded.skipped();
     if (!skipped.isEmpty()) {
       text.append(String.format("Warning: skipped %d file%s that %s not readable images:%n",
@@ -57,7 +59,8 @@ public final class DatasetSource {
             train.height(), train.channels(), train.channels() == 1 ? "" : "s"));
     int[] trainCounts = countPerClass(train, data.classCount());
     int[] validationCounts = countPerClass(data.validation(), data.classCount());
-    int width = data.classes().stream().mapToInt(String::length).max().orElse(5);
+    int width = Math.max(
+        "class".length(), data.classes().stream().mapToInt(String::length).max().orElse(0));
     text.append(String.format("  %-" + width + "s  %5s  %10s%n", "class", "train", "validation"));
     for (int c = 0; c < data.classCount(); c++) {
       text.append(

@@ -149,6 +149,11 @@ class ImageFolderSuite extends AnyFunSuite with SharedSparkSession with TempDirs
         "class b has 1 validation image, fewer than gapsweep.data.directory.min-images-per-class = 2"))
 
       val summary = DatasetSource.summary(loaded)
+      assert(summary.startsWith(s"Data source: $root\nDataset: 2 classes"), summary)
+      assert(summary.contains(
+        "  class  train  validation\n" +
+        "  a          2           1\n" +
+        "  b          2           1\n"), summary)
       assert(summary.contains("Dataset: 2 classes, 4 training and 2 validation images, 8x6 pixels, 3 channels"))
       assert(summary.contains("Warning: skipped 3 files that are not readable images:\n" +
         s"  $root/train/a/cut.png: cannot decode: "))
