@@ -97,7 +97,7 @@ public final class ImageFolders {
       ImageDecoder.Result result = decoded.get(i);
       if (result.pixels() == null) {
         if (directory.strict()) {
-          throw new UserError("Cannot decode image " + file.path() + ": " + result.problem()
+          throw new UserError("Cannot load image " + file.path() + ": " + result.problem()
               + " (gapsweep.data.directory.strict = true)");
         }
         skipped.add(new SkippedFile(file.path(), result.problem()));

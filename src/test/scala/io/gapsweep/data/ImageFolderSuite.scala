@@ -161,7 +161,7 @@ class ImageFolderSuite extends AnyFunSuite with SharedSparkSession with TempDirs
       assert(summary.contains("Warning: class b has 1 validation image"))
 
       val e = intercept[UserError](load(settings(root, strict = true)))
-      assert(e.getMessage.startsWith(s"Cannot decode image $root/train/a/cut.png: cannot decode: "))
+      assert(e.getMessage.startsWith(s"Cannot load image $root/train/a/cut.png: cannot decode: "))
       assert(e.getMessage.endsWith(" (gapsweep.data.directory.strict = true)"))
     }
   }

@@ -171,7 +171,7 @@ class ImageFolderSweepSuite extends AnyFunSuite with SharedSparkSession with Tem
   test("strict = true stops at the first unreadable file") {
     withTempDir { dir =>
       val images = flatTree(dir.resolve("images"))
-      refused(dir, images, s"Cannot decode image $images/cross/broken.png: cannot decode:" +
+      refused(dir, images, s"Cannot load image $images/cross/broken.png: cannot decode:" +
         " I/O error reading PNG header! (gapsweep.data.directory.strict = true)",
         "validation-split = 0.25, strict = true")
     }
