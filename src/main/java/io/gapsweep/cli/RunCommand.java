@@ -10,6 +10,7 @@ import io.gapsweep.config.SweepSettings;
 import io.gapsweep.data.Dataset;
 import io.gapsweep.data.ImageSet;
 import io.gapsweep.data.DatasetSource;
+import io.gapsweep.data.LoadedDataset;
 import io.gapsweep.dispatch.SparkSessions;
 import io.gapsweep.dispatch.SparkSweep;
 import io.gapsweep.dispatch.SweepProgress;
@@ -77,8 +78,9 @@ final class RunCommand implements Callable<Integer> {
       SparkSession spark = session.spark();
       // Refuse an occupied output before hours of training, not after.
       ResultStore.checkWritable(spark, settings.run().output(), mode);
-      Dataset data = DatasetSource.load(settings.data());
-      out.print(DatasetSource.summary(data));
+      LoadedDataset loadedData = DatasetSource.load(spark, settings.data());
+      Dataset data = loadedData.dataset();
+      out.print(DatasetSource.summary(loadedData));
       out.printf(
           "Sweep %s: %d trials, %d thread(s) per trial, output %s%n",
           settings.name(), plan.trials().size(), settings.run().threadsPerTrial(),

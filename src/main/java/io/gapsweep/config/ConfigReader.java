@@ -151,6 +151,19 @@ final class ConfigReader {
     return string(path, value, "a non-empty string");
   }
 
+  /** A string that may be empty, which the caller takes as "not set". */
+  String stringOrEmpty(String path, String expected) {
+    ConfigValue value = value(path, expected);
+    if (value == null) {
+      return null;
+    }
+    String text = asString(value);
+    if (text == null) {
+      typeError(path, value, expected);
+    }
+    return text;
+  }
+
   private String string(String key, ConfigValue value, String expected) {
     String text = asString(value);
     if (text == null) {

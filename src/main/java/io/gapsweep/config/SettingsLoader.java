@@ -39,6 +39,8 @@ public final class SettingsLoader {
   private static final String TRAINING = "gapsweep.training.";
   private static final String DATA = "gapsweep.data.";
   private static final String SYNTHETIC = "gapsweep.data.synthetic.";
+  private static final String DIRECTORY = "gapsweep.data.directory.";
+  private static final String SOURCE_DIRECTORY = "directory";
   private static final String RUN = "gapsweep.run.";
 
   private static final String INT_AT_LEAST_0 = "an integer >= 0";
@@ -133,7 +135,10 @@ public final class SettingsLoader {
     Integer baseFilters = r.integer(TRAINING + "base-filters", INT_AT_LEAST_1, v -> v >= 1);
     Integer denseUnits = r.integer(TRAINING + "dense-units", INT_AT_LEAST_1, v -> v >= 1);
 
-    String source = r.choice(DATA + "source", Map.of("synthetic", "synthetic"));
+    Map<String, String> sources = new LinkedHashMap<>();
+    sources.put("synthetic", "synthetic");
+    sources.put(SOURCE_DIRECTORY, SOURCE_DIRECTORY);
+    String source = r.choice(DATA + "source", sources);
     Integer width = r.integer(DATA + "width", "an integer >= 4", v -> v >= 4);
     Integer height = r.integer(DATA + "height", "an integer >= 4", v -> v >= 4);
     Integer channels = r.integer(DATA + "channels", "1 or 3", v -> v == 1 || v == 3);
@@ -142,6 +147,12 @@ public final class SettingsLoader {
     Long seed = r.longInteger(SYNTHETIC + "seed", "an integer");
     Double noise = r.number(SYNTHETIC + "noise", NUMBER_AT_LEAST_0, v -> v >= 0);
     Integer clutter = r.integer(SYNTHETIC + "clutter", INT_AT_LEAST_0, v -> v >= 0);
+    String imagePath = r.stringOrEmpty(DIRECTORY + "path", "a local path or Hadoop URI");
+    Double validationSplit = r.number(DIRECTORY + "validation-split",
+        "0 (no split) or a number in (0, 1)", v -> v >= 0 && v < 1);
+    Boolean strict = r.bool(DIRECTORY + "strict");
+    Integer minImagesPerClass =
+        r.integer(DIRECTORY + "min-images-per-class", INT_AT_LEAST_0, v -> v >= 0);
 
     Map<String, AugmentationPreset> presets = presets(r);
 
@@ -154,6 +165,9 @@ public final class SettingsLoader {
     Integer maxTrials = r.integer(RUN + "max-trials", INT_AT_LEAST_1, v -> v >= 1);
     Integer saveModels = r.integer(RUN + "save-models", INT_AT_LEAST_0, v -> v >= 0);
 
+    if (SOURCE_DIRECTORY.equals(source) && imagePath != null && imagePath.isBlank()) {
+      checkImagePathSet(r);
+    }
     if (augmentation != null) {
       checkPresetsExist(r, augmentation);
     }
@@ -172,7 +186,8 @@ public final class SettingsLoader {
         new TrainingSettings(optimizer, learningRate, momentum, batchSize, maxEpochs, patience,
             minDelta, baseFilters, denseUnits),
         new DataSettings(source, width, height, channels,
-            new SyntheticSettings(trainPerClass, validationPerClass, seed, noise, clutter)),
+            new SyntheticSettings(trainPerClass, validationPerClass, seed, noise, clutter),
+            new DirectorySettings(imagePath.strip(), validationSplit, strict, minImagesPerClass)),
         presets,
         new LeaderboardSettings(accuracyTolerance),
         new RunSettings(output, localMaster, threadsPerTrial, maxTrials, saveModels));
@@ -238,6 +253,20 @@ public final class SettingsLoader {
     }
     return new AugmentationPreset(name, rotation, widthShift, heightShift, shear, zoom,
         horizontalFlip, verticalFlip, channelShift, fillMode, fillValue, brightness[0], brightness[1]);
+  }
+
+  /**
+   * The image folder has no default. When the user left it out, the problem is placed at the line
+   * that asked for the directory source, not at the empty default in reference.conf.
+   */
+  private static void checkImagePathSet(ConfigReader r) {
+    String key = DIRECTORY + "path";
+    ConfigValue path = r.value(key, "a local path or Hadoop URI");
+    ConfigOrigin origin =
+        path.origin().resource() != null ? r.value(DATA + "source", "").origin() : path.origin();
+    r.report(origin, key,
+        "is empty; expected a local path or Hadoop URI of the image folder, since "
+            + DATA + "source = " + SOURCE_DIRECTORY);
   }
 
   /** Checks names only, so that a preset with a bad value still counts as defined. */

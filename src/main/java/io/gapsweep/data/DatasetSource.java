@@ -1,18 +1,51 @@
 package io.gapsweep.data;
 
 import io.gapsweep.config.DataSettings;
+import java.util.List;
+import org.apache.spark.sql.SparkSession;
 
 /** Loads the dataset a sweep's configuration names; runs once, on the driver. */
 public final class DatasetSource {
 
   private DatasetSource() {}
 
-  public static Dataset load(DataSettings settings) {
+  /** Skipped files named one by one in the summary; the rest are counted. */
+  static final int SKIPPED_SHOWN = 20;
+
+  /**
+   * Loads the dataset; {@code spark} decodes image folders in parallel.
+   *
+   * @throws io.gapsweep.UserError when the images cannot be loaded
+   */
+  public static LoadedDataset load(SparkSession spark, DataSettings settings) {
     return switch (settings.source()) {
-      case "synthetic" -> SyntheticShapes.generate(settings);
+      case "synthetic" -> LoadedDataset.clean(SyntheticShapes.generate(settings), "synthetic");
+      case "directory" -> ImageFolders.load(spark, settings);
       // The settings loader only lets known sources through.
       default -> throw new IllegalArgumentException("Unknown data source " + settings.source());
     };
+  }
+
+  /**
+   * What the user should know about the data before training: where it came from, the summary of
+   * {@link #summary(Dataset)}, then the skipped files and the warnings.
+   */
+  public static String summary(LoadedDataset loaded) {
+    StringBuilder text = new StringBuilder();
+    text.append(String.format("Data source: %s%n", loaded.source()));
+    text.append(summary(loaded.dataset()));
+    List<SkippedFile> skipped = loaded.skipped();
+    if (!skipped.isEmpty()) {
+      text.append(String.format("Warning: skipped %d file%s that %s not readable images:%n",
+          skipped.size(), skipped.size() == 1 ? "" : "s", skipped.size() == 1 ? "is" : "are"));
+      skipped.stream().limit(SKIPPED_SHOWN).forEach(
+          f -> text.append(String.format("  %s: %s%n", f.path(), f.reason())));
+      if (skipped.size() > SKIPPED_SHOWN) {
+        text.append(String.format("  ... and %d more%n", skipped.size() - SKIPPED_SHOWN));
+      }
+    }
+    loaded.warnings().forEach(w -> text.append("Warning: ").append(w).append(System.lineSeparator()));
+    return text.toString();
   }
 
   /** Classes and images per class per split, as printed before training. */
@@ -26,7 +59,8 @@ public final class DatasetSource {
             train.height(), train.channels(), train.channels() == 1 ? "" : "s"));
     int[] trainCounts = countPerClass(train, data.classCount());
     int[] validationCounts = countPerClass(data.validation(), data.classCount());
-    int width = data.classes().stream().mapToInt(String::length).max().orElse(5);
+    int width = Math.max(
+        "class".length(), data.classes().stream().mapToInt(String::length).max().orElse(0));
     text.append(String.format("  %-" + width + "s  %5s  %10s%n", "class", "train", "validation"));
     for (int c = 0; c < data.classCount(); c++) {
       text.append(

@@ -45,7 +45,8 @@ class SettingsLoaderSuite extends AnyFunSuite with TempDirs {
       name,
       searchSpace,
       training,
-      new DataSettings("synthetic", size, size, 3, new SyntheticSettings(40, 30, 7L, 12.0, 1)),
+      new DataSettings("synthetic", size, size, 3, new SyntheticSettings(40, 30, 7L, 12.0, 1),
+        new DirectorySettings("", 0.0, false, 10)),
       presets.asJava,
       new LeaderboardSettings(0.05),
       new RunSettings(output, "local[*]", 1, 10000, 1))
@@ -431,7 +432,61 @@ class SettingsLoaderSuite extends AnyFunSuite with TempDirs {
     assert(problems(
       """gapsweep.data.source = folder
         |""") == Seq(
-      "sweep.conf:1: gapsweep.data.source: \"folder\" is unknown; expected one of synthetic"))
+      "sweep.conf:1: gapsweep.data.source: \"folder\" is unknown; expected one of synthetic, directory"))
+  }
+
+  test("the directory source reads its section") {
+    val loaded = loads(
+      """gapsweep.data {
+        |  source = directory
+        |  directory { path = " hdfs://nn/images ", validation-split = 0.25, strict = true }
+        |  directory.min-images-per-class = 3
+        |}
+        |""")
+    assert(loaded.data().source() == "directory")
+    assert(loaded.data().directory() == new DirectorySettings("hdfs://nn/images", 0.25, true, 3))
+  }
+
+  test("the directory source without a path names the line that chose the source") {
+    assert(problems(
+      """gapsweep.name = x
+        |gapsweep.data.source = directory
+        |""") == Seq(
+      "sweep.conf:2: gapsweep.data.directory.path: is empty; expected a local path or Hadoop URI" +
+        " of the image folder, since gapsweep.data.source = directory"))
+    assert(problems(
+      """gapsweep.data.source = directory
+        |gapsweep.data.directory.path = "  "
+        |""") == Seq(
+      "sweep.conf:2: gapsweep.data.directory.path: is empty; expected a local path or Hadoop URI" +
+        " of the image folder, since gapsweep.data.source = directory"))
+  }
+
+  test("directory values out of range") {
+    assert(problems(
+      """gapsweep.data.directory {
+        |  validation-split = 1
+        |  strict = maybe
+        |  min-images-per-class = -1
+        |}
+        |gapsweep.data.directory.validation-split = -0.1
+        |""") == Seq(
+      "sweep.conf:3: gapsweep.data.directory.strict: \"maybe\" is a string; expected true or false",
+      "sweep.conf:4: gapsweep.data.directory.min-images-per-class: -1 is out of range;" +
+        " expected an integer >= 0",
+      "sweep.conf:6: gapsweep.data.directory.validation-split: -0.1 is out of range;" +
+        " expected 0 (no split) or a number in (0, 1)"))
+    assert(problems(
+      """gapsweep.data.directory.validation-split = 1.5
+        |""") == Seq(
+      "sweep.conf:1: gapsweep.data.directory.validation-split: 1.5 is out of range;" +
+        " expected 0 (no split) or a number in (0, 1)"))
+  }
+
+  test("a path with the synthetic source is allowed and kept") {
+    assert(loads(
+      """gapsweep.data.directory.path = /images
+        |""").data().directory().path() == "/images")
   }
 
   // ---- The grid

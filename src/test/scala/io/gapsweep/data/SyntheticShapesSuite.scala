@@ -1,7 +1,7 @@
 package io.gapsweep.data
 
 import io.gapsweep.config.{DataSettings, SyntheticSettings}
-import io.gapsweep.testing.TempDirs
+import io.gapsweep.testing.{Fixtures, TempDirs}
 import java.nio.ByteBuffer
 import javax.imageio.ImageIO
 import org.scalatest.funsuite.AnyFunSuite
@@ -18,7 +18,7 @@ class SyntheticShapesSuite extends AnyFunSuite with TempDirs {
       noise: Double = 24.0,
       clutter: Int = 3): DataSettings =
     new DataSettings(
-      "synthetic", size, size, channels, new SyntheticSettings(train, validation, seed, noise, clutter))
+      "synthetic", size, size, channels, new SyntheticSettings(train, validation, seed, noise, clutter), Fixtures.noDirectory)
 
   private lazy val default = SyntheticShapes.generate(settings())
 
@@ -126,7 +126,7 @@ class SyntheticShapesSuite extends AnyFunSuite with TempDirs {
 
   test("smaller and non-square images work") {
     val d = SyntheticShapes.generate(
-      new DataSettings("synthetic", 24, 16, 3, new SyntheticSettings(2, 1, 1, 10, 0)))
+      new DataSettings("synthetic", 24, 16, 3, new SyntheticSettings(2, 1, 1, 10, 0), Fixtures.noDirectory))
     assert((d.train.count, d.train.height, d.train.width) == ((12, 16, 24)))
     assertSane(d.train)
   }

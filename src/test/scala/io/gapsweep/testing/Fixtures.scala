@@ -26,7 +26,10 @@ object Fixtures {
       validationPerClass: Int = 8): DataSettings =
     new DataSettings(
       "synthetic", size, size, channels,
-      new SyntheticSettings(trainPerClass, validationPerClass, 7L, 20.0, 2))
+      new SyntheticSettings(trainPerClass, validationPerClass, 7L, 20.0, 2), noDirectory)
+
+  /** The directory settings of reference.conf: no path, no split. */
+  val noDirectory: DirectorySettings = new DirectorySettings("", 0.0, false, 10)
 
   def searchSpace(
       depth: Seq[Int] = Seq(1),
