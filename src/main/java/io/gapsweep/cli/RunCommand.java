@@ -16,6 +16,7 @@ import io.gapsweep.dispatch.SparkSweep;
 import io.gapsweep.dispatch.SweepProgress;
 import io.gapsweep.plan.GridExpander;
 import io.gapsweep.plan.SweepPlan;
+import io.gapsweep.report.HtmlReport;
 import io.gapsweep.store.ModelStore;
 import io.gapsweep.store.ResultStore;
 import io.gapsweep.store.WriteMode;
@@ -80,7 +81,8 @@ final class RunCommand implements Callable<Integer> {
       ResultStore.checkWritable(spark, settings.run().output(), mode);
       LoadedDataset loadedData = DatasetSource.load(spark, settings.data());
       Dataset data = loadedData.dataset();
-      out.print(DatasetSource.summary(loadedData));
+      String summary = DatasetSource.summary(loadedData);
+      out.print(summary);
       out.printf(
           "Sweep %s: %d trials, %d thread(s) per trial, output %s%n",
           settings.name(), plan.trials().size(), settings.run().threadsPerTrial(),
@@ -97,7 +99,9 @@ final class RunCommand implements Callable<Integer> {
       List<TrialResult> results = outputs.stream().map(TrialOutput::result).toList();
       LOG.info("Trained {} trials in {} s", results.size(),
           String.format("%.1f", (System.nanoTime() - start) / 1e9));
-      ResultStore.write(spark, settings.run().output(), results, savedConfiguration(loaded), mode);
+      String configuration = savedConfiguration(loaded);
+      ResultStore.write(spark, settings.run().output(), results, configuration, mode);
+      ResultStore.writeText(spark, settings.run().output(), ResultStore.DATA_SUMMARY, summary);
       ResultStore.registerViews(spark, settings.run().output());
       org.apache.spark.sql.Dataset<Row> leaderboard = Leaderboard.compute(spark, settings.leaderboard());
       ImageSet images = data.train();
@@ -117,6 +121,8 @@ final class RunCommand implements Callable<Integer> {
           .filter(r -> r.status() == TrialStatus.FAILED)
           .forEach(r -> out.printf("  FAILED %s: %s%n", r.spec().trialId(), r.error()));
       saved.forEach(folder -> out.printf("Model saved: %s%n", folder));
+      out.printf("Report: %s%n",
+          HtmlReport.write(spark, settings.run().output(), settings.name(), summary, configuration));
       out.flush();
       return failed > 0 ? ExitCodes.FAILED_TRIALS : ExitCodes.OK;
     }

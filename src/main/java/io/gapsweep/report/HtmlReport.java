@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
+import io.gapsweep.store.ResultStore;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Row;
@@ -24,8 +25,6 @@ import org.apache.spark.sql.SparkSession;
  */
 public final class HtmlReport {
 
-  public static final String FILE = "report.html";
-
   /** How many configurations from each end of the leaderboard get their curves drawn. */
   private static final int CURVES_EACH_END = 3;
 
@@ -39,9 +38,9 @@ public final class HtmlReport {
   public static String write(
       SparkSession spark, String output, String title, String dataSummary, String settingsHocon) {
     String html = render(spark, title, dataSummary, settingsHocon);
-    Path path = new Path(new Path(output), FILE);
+    Path path = new Path(new Path(output), ResultStore.REPORT);
     try {
-      FileSystem fs = path.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      FileSystem fs = ResultStore.fileSystem(spark, path, output);
       try (OutputStream out = fs.create(path, true)) {
         out.write(html.getBytes(StandardCharsets.UTF_8));
       }

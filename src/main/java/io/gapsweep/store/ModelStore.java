@@ -58,7 +58,7 @@ public final class ModelStore {
             .collectAsList();
     Path root = new Path(new Path(output), MODELS);
     try {
-      FileSystem fs = root.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      FileSystem fs = ResultStore.fileSystem(spark, root, output);
       for (Row row : top) {
         int rank = row.getInt(0);
         String configId = row.getString(1);

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import io.gapsweep.UserError;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -21,10 +22,11 @@ import org.apache.spark.sql.types.StructType;
 /**
  * Writes a sweep's results to an output folder and reads them back as SQL views.
  *
- * <p>An output folder holds four entries of ours: {@code trials/} and {@code curves/}
- * (Parquet, one file each, schemas in {@link ResultSchema}), {@code sweep.conf} (the resolved
- * configuration the sweep ran with) and {@code models/} ({@link ModelStore}). Any of them makes the
- * folder occupied; overwriting deletes those four and leaves anything else in the folder alone. The output is a
+ * <p>An output folder holds these entries of ours: {@code trials/} and {@code curves/} (Parquet,
+ * one file each, schemas in {@link ResultSchema}), {@code sweep.conf} (the resolved configuration
+ * the sweep ran with), {@code data-summary.txt}, {@code models/} ({@link ModelStore}) and {@code
+ * report.html}. Any of them makes the folder occupied; overwriting deletes those and leaves
+ * anything else in the folder alone. The output is a
  * Hadoop path, so local paths, {@code file:}, {@code hdfs://} and {@code s3a://} URIs all work,
  * with the session's Hadoop configuration.
  */
@@ -33,8 +35,15 @@ public final class ResultStore {
   /** Name of the resolved configuration file under the output. */
   public static final String SWEEP_CONF = "sweep.conf";
 
+  /** The data summary printed before training, kept for reports. */
+  public static final String DATA_SUMMARY = "data-summary.txt";
+
+  /** The HTML report; written by {@code io.gapsweep.report.HtmlReport}. */
+  public static final String REPORT = "report.html";
+
   private static final List<String> ENTRIES =
-      List.of(ResultSchema.TRIALS, ResultSchema.CURVES, SWEEP_CONF, ModelStore.MODELS);
+      List.of(ResultSchema.TRIALS, ResultSchema.CURVES, SWEEP_CONF, ModelStore.MODELS, DATA_SUMMARY,
+          REPORT);
 
   private ResultStore() {}
 
@@ -54,7 +63,7 @@ public final class ResultStore {
    * @param output folder path or URI; created when missing
    * @param results every trial of the sweep, whatever its status
    * @param resolvedConfigHocon the resolved configuration, stored verbatim as UTF-8
-   * @param mode what to do when any of the four entries already exists
+   * @param mode what to do when any of its entries already exists
    * @throws ResultsExistException when an entry exists and the mode is {@link
    *     WriteMode#FAIL_IF_EXISTS}; nothing is touched then
    */
@@ -130,18 +139,36 @@ public final class ResultStore {
 
   /** The resolved configuration a sweep ran with, as saved beside its results. */
   public static String readConf(SparkSession spark, String output) {
+    return readText(spark, output, SWEEP_CONF)
+        .orElseThrow(() -> MissingResultsException.noFile(output, SWEEP_CONF));
+  }
+
+  /** The text file {@code name} of the output, if it exists. */
+  public static Optional<String> readText(SparkSession spark, String output, String name) {
     Path root = new Path(output);
     FileSystem fs = fileSystem(spark, root, output);
-    Path conf = new Path(root, SWEEP_CONF);
+    Path file = new Path(root, name);
     try {
-      if (!fs.exists(conf)) {
-        throw MissingResultsException.noFile(output, SWEEP_CONF);
+      if (!fs.exists(file)) {
+        return Optional.empty();
       }
-      try (java.io.InputStream in = fs.open(conf)) {
-        return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      try (java.io.InputStream in = fs.open(file)) {
+        return Optional.of(new String(in.readAllBytes(), StandardCharsets.UTF_8));
       }
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot read results from " + output + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Writes the text file {@code name} of the output, replacing it. */
+  public static void writeText(SparkSession spark, String output, String name, String text) {
+    Path root = new Path(output);
+    FileSystem fs = fileSystem(spark, root, output);
+    try (Writer writer =
+        new OutputStreamWriter(fs.create(new Path(root, name), true), StandardCharsets.UTF_8)) {
+      writer.write(text);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot write results to " + output + ": " + e.getMessage(), e);
     }
   }
 
@@ -180,9 +207,12 @@ public final class ResultStore {
     table.coalesce(1).write().mode(SaveMode.ErrorIfExists).parquet(fs.makeQualified(path).toString());
   }
 
-  private static FileSystem fileSystem(SparkSession spark, Path root, String output) {
+  /** The file system of an output; on local disks without Hadoop's .crc side files. */
+  public static FileSystem fileSystem(SparkSession spark, Path root, String output) {
     try {
-      return root.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      FileSystem fs = root.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      fs.setWriteChecksum(false);
+      return fs;
     } catch (IOException e) {
       throw new UncheckedIOException(
           "Cannot open the file system of " + output + ": " + e.getMessage(), e);
