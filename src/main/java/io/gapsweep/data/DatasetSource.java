@@ -45,8 +45,36 @@ public final class DatasetSource {
       }
     }
     loaded.warnings().forEach(w -> text.append("Warning: ").append(w).append(System.lineSeparator()));
+    balanceWarnings(loaded.dataset())
+        .forEach(w -> text.append("Warning: ").append(w).append(System.lineSeparator()));
     return text.toString();
   }
+
+  /**
+   * Classes whose share of the training images and of the validation images differ by more than
+   * {@link #BALANCE_TOLERANCE}: validation accuracy then weighs classes unlike training does.
+   */
+  static List<String> balanceWarnings(Dataset data) {
+    int[] train = countPerClass(data.train(), data.classCount());
+    int[] validation = countPerClass(data.validation(), data.classCount());
+    List<String> warnings = new java.util.ArrayList<>();
+    if (data.train().count() == 0 || data.validation().count() == 0) {
+      return warnings;
+    }
+    for (int c = 0; c < data.classCount(); c++) {
+      double trainShare = (double) train[c] / data.train().count();
+      double validationShare = (double) validation[c] / data.validation().count();
+      if (Math.abs(trainShare - validationShare) > BALANCE_TOLERANCE) {
+        warnings.add(String.format(java.util.Locale.ROOT,
+            "class %s is %.0f%% of the training images but %.0f%% of the validation images",
+            data.classes().get(c), 100 * trainShare, 100 * validationShare));
+      }
+    }
+    return warnings;
+  }
+
+  /** Largest difference of a class's share between the splits before a warning (10 points). */
+  static final double BALANCE_TOLERANCE = 0.10;
 
   /** Classes and images per class per split, as printed before training. */
   public static String summary(Dataset data) {
