@@ -16,6 +16,14 @@ gapsweep_usage() {
   exit 2
 }
 
+# gapsweep_require VAR WHAT: exits 2 (user error) unless the environment variable VAR is set.
+gapsweep_require() {
+  if [[ -z "${!1:-}" ]]; then
+    echo "gapsweep: Cannot submit: $1 is not set; it must $2" >&2
+    exit 2
+  fi
+}
+
 # gapsweep_submit DEPLOY_MODE CONF [RUN_OPTIONS...] -- [SPARK_SUBMIT_OPTIONS...]
 # Runs `gapsweep run CONF RUN_OPTIONS` through spark-submit. The configuration travels with
 # --files; a cluster-mode driver reads it from its working directory, a client-mode one in place.
@@ -30,7 +38,7 @@ gapsweep_submit() {
   [[ $# -gt 0 ]] && shift
   local manager_args=("$@")
 
-  : "${SPARK_HOME:?must point to a Spark 3.5 installation (Scala 2.12)}"
+  gapsweep_require SPARK_HOME "point to a Spark 3.5 installation (Scala 2.12)"
   if [[ ! -f "$conf" ]]; then
     echo "gapsweep: Cannot submit $conf: no such file" >&2
     exit 2

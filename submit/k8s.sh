@@ -14,7 +14,7 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 [[ $# -ge 2 ]] || gapsweep_usage
-: "${GAPSWEEP_IMAGE:?must name the Spark container image}"
+gapsweep_require GAPSWEEP_IMAGE "name the Spark container image"
 conf="$1" api="$2"
 shift 2
 gapsweep_submit cluster "$conf" "$@" -- \

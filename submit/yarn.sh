@@ -13,7 +13,7 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 [[ $# -ge 1 ]] || gapsweep_usage
-: "${HADOOP_CONF_DIR:?must point to the Hadoop configuration of the cluster}"
+gapsweep_require HADOOP_CONF_DIR "point to the Hadoop configuration of the cluster"
 conf="$1"
 shift
 gapsweep_submit "${GAPSWEEP_DEPLOY_MODE:-cluster}" "$conf" "$@" -- --master yarn
