@@ -55,6 +55,48 @@ class StandaloneClusterSuite extends AnyFunSuite with SharedSparkSession with Te
     assert(clashes.isEmpty, clashes.mkString("\n"))
   }
 
+  /** What a submit script passes to spark-submit, with `echo` standing in for it. */
+  private def echoed(script: String, env: Map[String, String], args: String*): (Int, String) = {
+    val command = Seq("bash", Paths.get(s"submit/$script").toAbsolutePath.toString) ++ args
+    val builder = new ProcessBuilder(command: _*).redirectErrorStream(true)
+    builder.environment().putAll((env ++ Map(
+      "SPARK_HOME" -> home.toString,
+      "SPARK_SUBMIT" -> "echo",
+      "GAPSWEEP_EXECUTOR_HEAP_MB" -> "4096",
+      "GAPSWEEP_EXECUTOR_OFFHEAP_MB" -> "1024")).asJava)
+    val process = builder.start()
+    val output = new String(process.getInputStream.readAllBytes())
+    assert(process.waitFor(1, TimeUnit.MINUTES))
+    (process.exitValue(), output)
+  }
+
+  test("yarn.sh and k8s.sh run cluster-mode drivers on the shipped configuration", Cluster) {
+    withTempDir { dir =>
+      val conf = Files.writeString(dir.resolve("threads.conf"), "gapsweep.run.threads-per-trial = 2\n")
+      val common =
+        s"--class io.gapsweep.cli.Main --name gapsweep threads.conf --files $conf " +
+          "--executor-memory 4096m --conf spark.executor.memoryOverhead=1536m " +
+          "--conf spark.executor.extraJavaOptions=-Dorg.bytedeco.javacpp.maxbytes=1024m " +
+          "-Dorg.bytedeco.javacpp.maxphysicalbytes=5632m " +
+          "--conf spark.task.cpus=2 --conf spark.executorEnv.OMP_NUM_THREADS=2 --conf spark.speculation=false"
+
+      val yarn = echoed("yarn.sh", Map("HADOOP_CONF_DIR" -> dir.toString, "GAPSWEEP_JAR" -> jar.toString),
+        conf.toString, "--output", "hdfs:///sweeps/t")
+      assert(yarn == (0,
+        s"--deploy-mode cluster --master yarn $common $jar run threads.conf --output hdfs:///sweeps/t\n"))
+
+      val k8s = echoed("k8s.sh",
+        Map("GAPSWEEP_IMAGE" -> "registry/gapsweep:test", "GAPSWEEP_JAR" -> "local:///opt/gapsweep.jar"),
+        conf.toString, "https://k8s.example:6443")
+      assert(k8s == (0,
+        "--deploy-mode cluster --master k8s://https://k8s.example:6443 " +
+          "--conf spark.kubernetes.container.image=registry/gapsweep:test " +
+          "--conf spark.kubernetes.namespace=default " +
+          "--conf spark.kubernetes.authenticate.driver.serviceAccountName=spark " +
+          s"$common local:///opt/gapsweep.jar run threads.conf\n"))
+    }
+  }
+
   /** Four trials on 8x8 images, a few epochs each, one thread per trial. */
   private def writeConf(dir: Path): Path =
     Files.writeString(dir.resolve("cluster.conf"),
