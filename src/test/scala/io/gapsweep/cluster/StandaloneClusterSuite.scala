@@ -1,0 +1,221 @@
+package io.gapsweep.cluster
+
+import io.gapsweep.testing.{Cli, Cluster, SharedSparkSession, TempDirs}
+import org.apache.spark.sql.Row
+import org.scalatest.funsuite.AnyFunSuite
+
+import java.nio.file.{Files, Path, Paths}
+import java.time.Duration
+import java.util.concurrent.TimeUnit
+import java.util.zip.ZipFile
+import scala.jdk.CollectionConverters._
+
+/**
+ * The cluster jar on a real Spark standalone cluster: a master and two workers, each its own JVM
+ * on 127.0.0.1, fed by submit/standalone.sh as a user runs it. Needs the jar, so Maven runs it
+ * after package. Logs and results stay in target/spark-work for diagnosis.
+ */
+class StandaloneClusterSuite extends AnyFunSuite with SharedSparkSession with TempDirs {
+
+  private val target = Paths.get("target").toAbsolutePath
+  private val work = target.resolve("spark-work")
+
+  private def property(name: String): Path = Paths.get(Option(System.getProperty(name)).getOrElse(
+    fail(s"System property $name is not set: run this suite through mvn verify")))
+
+  private lazy val jar = {
+    val path = property("gapsweep.cluster.jar")
+    assert(Files.isRegularFile(path), s"$path is missing: run mvn package first")
+    path
+  }
+
+  /** target/spark-home and its jars, built once per run. */
+  private lazy val (home, sparkJars) = {
+    val home = target.resolve("spark-home")
+    deleteRecursively(home)
+    (home, SparkHome.build(home, property("gapsweep.dependency.tree")))
+  }
+
+  private def classes(jar: Path): Set[String] = {
+    val zip = new ZipFile(jar.toFile)
+    try zip.stream().iterator().asScala.map(_.getName)
+      .filter(name => name.endsWith(".class") && !name.startsWith("META-INF/") && name != "module-info.class")
+      .toSet
+    finally zip.close()
+  }
+
+  test("the cluster jar holds no class that Spark's own jars provide", Cluster) {
+    val ours = classes(jar)
+    assert(ours.contains("io/gapsweep/cli/Main.class"))
+    assert(ours.contains("org/nd4j/linalg/cpu/nativecpu/CpuBackend.class"))
+    val clashes = sparkJars.flatMap { sparkJar =>
+      val shared = classes(sparkJar).intersect(ours)
+      if (shared.isEmpty) None else Some(s"${sparkJar.getFileName}: ${shared.size} classes, e.g. ${shared.min}")
+    }
+    assert(clashes.isEmpty, clashes.mkString("\n"))
+  }
+
+  /** What a submit script passes to spark-submit, with `echo` standing in for it. */
+  private def echoed(script: String, env: Map[String, String], args: String*): (Int, String) = {
+    val command = Seq("bash", Paths.get(s"submit/$script").toAbsolutePath.toString) ++ args
+    val builder = new ProcessBuilder(command: _*).redirectErrorStream(true)
+    builder.environment().putAll((env ++ Map(
+      "SPARK_HOME" -> home.toString,
+      "SPARK_SUBMIT" -> "echo",
+      "GAPSWEEP_EXECUTOR_HEAP_MB" -> "4096",
+      "GAPSWEEP_EXECUTOR_OFFHEAP_MB" -> "1024")).asJava)
+    val process = builder.start()
+    val output = new String(process.getInputStream.readAllBytes())
+    assert(process.waitFor(1, TimeUnit.MINUTES))
+    (process.exitValue(), output)
+  }
+
+  test("yarn.sh and k8s.sh run cluster-mode drivers on the shipped configuration", Cluster) {
+    withTempDir { dir =>
+      val conf = Files.writeString(dir.resolve("threads.conf"), "gapsweep.run.threads-per-trial = 2\n")
+      val common =
+        s"--class io.gapsweep.cli.Main --name gapsweep threads.conf --files $conf " +
+          "--executor-memory 4096m --conf spark.executor.memoryOverhead=1536m " +
+          "--conf spark.executor.extraJavaOptions=-Dorg.bytedeco.javacpp.maxbytes=1024m " +
+          "-Dorg.bytedeco.javacpp.maxphysicalbytes=5632m " +
+          "--conf spark.task.cpus=2 --conf spark.executorEnv.OMP_NUM_THREADS=2 --conf spark.speculation=false"
+
+      val yarn = echoed("yarn.sh", Map("HADOOP_CONF_DIR" -> dir.toString, "GAPSWEEP_JAR" -> jar.toString),
+        conf.toString, "--output", "hdfs:///sweeps/t")
+      assert(yarn == (0,
+        s"--deploy-mode cluster --master yarn $common $jar run threads.conf --output hdfs:///sweeps/t\n"))
+
+      val k8s = echoed("k8s.sh",
+        Map("GAPSWEEP_IMAGE" -> "registry/gapsweep:test", "GAPSWEEP_JAR" -> "local:///opt/gapsweep.jar"),
+        conf.toString, "https://k8s.example:6443")
+      assert(k8s == (0,
+        "--deploy-mode cluster --master k8s://https://k8s.example:6443 " +
+          "--conf spark.kubernetes.container.image=registry/gapsweep:test " +
+          "--conf spark.kubernetes.namespace=default " +
+          "--conf spark.kubernetes.authenticate.driver.serviceAccountName=spark " +
+          s"$common local:///opt/gapsweep.jar run threads.conf\n"))
+    }
+  }
+
+  /** Four trials on 8x8 images, a few epochs each, one thread per trial. */
+  private def writeConf(dir: Path): Path =
+    Files.writeString(dir.resolve("cluster.conf"),
+      """gapsweep {
+        |  name = cluster
+        |  search-space { depth = [1], dropout = [0.0, 0.5], l2 = [0.0, 0.01] }
+        |  training { batch-size = 8, max-epochs = 3, patience = 3, base-filters = 2, dense-units = 8 }
+        |  data { width = 8, height = 8, synthetic { train-per-class = 4, validation-per-class = 4 } }
+        |  run.threads-per-trial = 1
+        |}
+        |""".stripMargin)
+
+  private def submit(cluster: StandaloneCluster, conf: Path, out: Path): (Int, String) = {
+    val log = work.resolve("submit.log")
+    val script = Paths.get("submit/standalone.sh").toAbsolutePath.toString
+    val builder = new ProcessBuilder("bash", script, conf.toString, cluster.masterUrl, "--output", out.toString)
+      .redirectErrorStream(true)
+      .redirectOutput(log.toFile)
+    val env = builder.environment()
+    env.putAll(cluster.environment.asJava)
+    env.put("SPARK_SUBMIT", (cluster.java("1g") :+ "org.apache.spark.deploy.SparkSubmit").mkString(" "))
+    env.put("GAPSWEEP_JAR", jar.toString)
+    env.put("GAPSWEEP_EXECUTOR_HEAP_MB", "1024")
+    env.put("GAPSWEEP_EXECUTOR_OFFHEAP_MB", "512")
+    env.put("GAPSWEEP_SUBMIT_OPTS", Seq(
+      "--conf spark.driver.host=127.0.0.1",
+      "--conf spark.driver.bindAddress=127.0.0.1",
+      "--conf spark.ui.enabled=false",
+      "--executor-cores 1",
+      // Hold the first task back until both executors are registered, so that trials spread
+      // over both workers whatever the start-up order.
+      "--conf spark.cores.max=2",
+      "--conf spark.scheduler.minRegisteredResourcesRatio=1.0",
+      "--conf spark.scheduler.maxRegisteredResourcesWaitingTime=120s").mkString(" "))
+    val process = builder.start()
+    if (!process.waitFor(10, TimeUnit.MINUTES)) {
+      StandaloneCluster.terminate(Seq(process.toHandle))
+      fail(s"standalone.sh did not finish in 10 minutes:\n${Files.readString(log)}")
+    }
+    (process.exitValue(), Files.readString(log))
+  }
+
+  /** Executor ids that ran on a worker, from its work dir (app-ID/EXECUTOR_ID/). */
+  private def executorsOf(worker: Path): Set[String] = {
+    val apps = Files.list(worker)
+    try apps.iterator().asScala.filter(Files.isDirectory(_)).flatMap { app =>
+      val executors = Files.list(app)
+      try executors.iterator().asScala.map(_.getFileName.toString).toList
+      finally executors.close()
+    }.toSet
+    finally apps.close()
+  }
+
+  private def trials(out: Path): Seq[Row] =
+    spark.read.parquet(out.resolve("trials").toString)
+      .select("trial_id", "config_id", "status", "stop_reason", "best_epoch", "epochs_run", "threads")
+      .orderBy("trial_id").collect().toSeq
+
+  private def curves(out: Path): Seq[Row] =
+    spark.read.parquet(out.resolve("curves").toString)
+      .select("trial_id", "epoch", "train_loss", "train_acc", "val_loss", "val_acc", "fit_loss", "l2_penalty")
+      .orderBy("trial_id", "epoch").collect().toSeq
+
+  test("standalone.sh runs a sweep on two workers, with the results of local mode", Cluster) {
+    deleteRecursively(work)
+    Files.createDirectories(work)
+    val conf = writeConf(work)
+    val clusterOut = work.resolve("out-cluster")
+    val localOut = work.resolve("out-local")
+
+    val started = System.nanoTime()
+    def seconds(from: Long) = f"${(System.nanoTime() - from) / 1e9}%.1f s"
+    val cluster = new StandaloneCluster(home, work)
+    val (code, output) =
+      try {
+        cluster.start(workers = 2, memory = "1536m", timeout = Duration.ofSeconds(90))
+        info(s"cluster of 2 workers ready in ${seconds(started)}")
+        val state = cluster.state()
+        assert(state.contains("\"url\" : \"" + cluster.masterUrl + "\""), state)
+        val submitted = System.nanoTime()
+        val result = submit(cluster, conf, clusterOut)
+        info(s"sweep submitted and finished in ${seconds(submitted)}")
+        result
+      } finally {
+        val stopping = System.nanoTime()
+        cluster.close()
+        info(s"cluster stopped in ${seconds(stopping)}")
+      }
+    assert(cluster.leftovers.isEmpty, cluster.leftovers.map(_.info()).mkString("\n"))
+    assert(code == 0, output)
+    assert(output.contains("4 trials: 4 completed, 0 diverged, 0 failed."), output)
+
+    // Complete results.
+    val clusterTrials = trials(clusterOut)
+    assert(clusterTrials.size == 4)
+    assert(clusterTrials.map(_.getString(0)).distinct.size == 4)
+    assert(clusterTrials.map(_.getString(2)).toSet == Set("COMPLETED"))
+    val clusterCurves = curves(clusterOut)
+    assert(clusterCurves.map(r => (r.getString(0), r.getInt(1))) ==
+      clusterTrials.flatMap(t => (1 to t.getInt(5)).map(epoch => (t.getString(0), epoch))))
+    assert(Files.readString(clusterOut.resolve("sweep.conf")).contains("cluster"))
+
+    // Trials ran in executor JVMs on both workers.
+    val placement = spark.read.parquet(clusterOut.resolve("trials").toString)
+      .select("executor_id", "pid").collect().toSeq
+    val executorIds = placement.map(_.getString(0)).toSet
+    assert(!executorIds.contains("driver"), placement)
+    assert(placement.map(_.getLong(1)).toSet.size == executorIds.size, placement)
+    val perWorker = Seq(1, 2).map(i => executorsOf(work.resolve(s"worker-$i")))
+    assert(perWorker.forall(worker => worker.intersect(executorIds).nonEmpty),
+      s"trials ran on executors $executorIds; the workers ran $perWorker")
+
+    // The same sweep in local mode, in this JVM: same threads per trial, so the same numbers.
+    val localStarted = System.nanoTime()
+    val local = Cli.run("run", conf.toString, "--output", localOut.toString)
+    info(s"the same sweep in local mode took ${seconds(localStarted)}")
+    assert(local.code == 0, local.err)
+    assert(clusterTrials == trials(localOut))
+    assert(clusterCurves == curves(localOut))
+    info(s"whole test: ${seconds(started)}")
+  }
+}

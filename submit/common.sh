@@ -1,0 +1,96 @@
+# Sourced by standalone.sh, yarn.sh and k8s.sh: the spark-submit command line they share.
+#
+# Environment (all optional except SPARK_HOME):
+#   SPARK_HOME                    a Spark 3.5.x (Scala 2.12) installation
+#   SPARK_SUBMIT                  the submit command, split on spaces (default $SPARK_HOME/bin/spark-submit)
+#   GAPSWEEP_JAR                  the application jar as the cluster reaches it (default
+#                                 target/gapsweep-*-cluster.jar, built by mvn package)
+#   GAPSWEEP_EXECUTOR_HEAP_MB     executor heap, MiB (default 2048)
+#   GAPSWEEP_EXECUTOR_OFFHEAP_MB  executor off-heap limit for ND4J (JavaCPP), MiB (default: the heap)
+#   GAPSWEEP_SUBMIT_OPTS          more spark-submit options, split on spaces (e.g. --executor-cores 4)
+
+gapsweep_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+
+gapsweep_usage() {
+  sed -n '2,/^set -euo/p' "$0" | sed -e '$d' -e 's/^# \{0,1\}//' >&2
+  exit 2
+}
+
+# gapsweep_require VAR WHAT: exits 2 (user error) unless the environment variable VAR is set.
+gapsweep_require() {
+  if [[ -z "${!1:-}" ]]; then
+    echo "gapsweep: Cannot submit: $1 is not set; it must $2" >&2
+    exit 2
+  fi
+}
+
+# gapsweep_submit DEPLOY_MODE CONF [RUN_OPTIONS...] -- [SPARK_SUBMIT_OPTIONS...]
+# Runs `gapsweep run CONF RUN_OPTIONS` through spark-submit. The configuration travels with
+# --files; a cluster-mode driver reads it from its working directory, a client-mode one in place.
+gapsweep_submit() {
+  local mode="$1" conf="$2"
+  shift 2
+  local run_args=()
+  while [[ $# -gt 0 && "$1" != -- ]]; do
+    run_args+=("$1")
+    shift
+  done
+  [[ $# -gt 0 ]] && shift
+  local manager_args=("$@")
+
+  gapsweep_require SPARK_HOME "point to a Spark 3.5 installation (Scala 2.12)"
+  if [[ ! -f "$conf" ]]; then
+    echo "gapsweep: Cannot submit $conf: no such file" >&2
+    exit 2
+  fi
+  # The configuration is checked with a jar on this machine; GAPSWEEP_JAR may instead name one
+  # only the cluster sees (local:///... in a container image, hdfs://...).
+  local jar="${GAPSWEEP_JAR:-}" local_jar
+  if [[ -n "$jar" && -f "$jar" ]]; then
+    local_jar="$jar"
+  else
+    local_jar="$(ls "$gapsweep_root"/target/gapsweep-*-cluster.jar 2>/dev/null | head -n 1 || true)"
+    if [[ -z "$local_jar" ]]; then
+      echo "gapsweep: Cannot submit: no target/gapsweep-*-cluster.jar; run mvn -DskipTests package" >&2
+      exit 2
+    fi
+  fi
+  jar="${jar:-$local_jar}"
+  local java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+
+  # Also validates the configuration before anything reaches the cluster. The jar leaves Spark
+  # and logging out, so the query needs Spark's jars.
+  local threads
+  threads="$("$java" -cp "$local_jar:$SPARK_HOME/jars/*" io.gapsweep.cli.Main threads "$conf")"
+
+  local heap="${GAPSWEEP_EXECUTOR_HEAP_MB:-2048}"
+  local offheap="${GAPSWEEP_EXECUTOR_OFFHEAP_MB:-$heap}"
+  # The container must hold the heap, ND4J's off-heap buffers and the JVM's own native memory.
+  local overhead=$((offheap + 512))
+  # JavaCPP counts the whole process's resident memory against maxphysicalbytes: set it to the
+  # container size, so ND4J frees memory or fails with OutOfMemoryError before YARN/K8s kill it.
+  local javacpp="-Dorg.bytedeco.javacpp.maxbytes=${offheap}m -Dorg.bytedeco.javacpp.maxphysicalbytes=$((heap + overhead))m"
+
+  local driver_conf="$conf"
+  if [[ "$mode" == cluster ]]; then
+    driver_conf="$(basename "$conf")"
+  fi
+
+  local submit extra
+  read -r -a submit <<< "${SPARK_SUBMIT:-$SPARK_HOME/bin/spark-submit}"
+  read -r -a extra <<< "${GAPSWEEP_SUBMIT_OPTS:-}"
+  exec "${submit[@]}" \
+    --deploy-mode "$mode" \
+    "${manager_args[@]}" \
+    --class io.gapsweep.cli.Main \
+    --name "gapsweep $(basename "$conf")" \
+    --files "$conf" \
+    --executor-memory "${heap}m" \
+    --conf spark.executor.memoryOverhead="${overhead}m" \
+    --conf spark.executor.extraJavaOptions="$javacpp" \
+    --conf spark.task.cpus="$threads" \
+    --conf spark.executorEnv.OMP_NUM_THREADS="$threads" \
+    --conf spark.speculation=false \
+    "${extra[@]}" \
+    "$jar" run "$driver_conf" "${run_args[@]}"
+}
