@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       RunCommand.class,
       LeaderboardCommand.class,
+      SqlCommand.class,
       PlanCommand.class,
       ThreadsCommand.class,
       CommandLine.HelpCommand.class

@@ -15,6 +15,17 @@ public final class DatasetSource {
     };
   }
 
+  /**
+   * Number of classes the dataset of these settings has, without loading it (the result tables do
+   * not record it; the analysis views need it for chance accuracy).
+   */
+  public static int classCount(DataSettings settings) {
+    return switch (settings.source()) {
+      case "synthetic" -> SyntheticShapes.CLASSES.size();
+      default -> throw new IllegalArgumentException("Unknown data source " + settings.source());
+    };
+  }
+
   /** Classes and images per class per split, as printed before training. */
   public static String summary(Dataset data) {
     StringBuilder text = new StringBuilder();
