@@ -37,7 +37,7 @@ class SqlCommandSuite extends AnyFunSuite with SharedSparkSession with TempDirs 
         |FROM leaderboard l
         |JOIN (SELECT config_id, count(*) AS fits FROM trial_summary GROUP BY config_id) s
         |  ON s.config_id = l.config_id
-        |JOIN (SELECT * FROM axis_effects WHERE axis = 'l2') e ON e.level_value = 0.0001 OR true
+        |JOIN axis_effects e ON e.axis = 'l2' AND e.level_value = l.l2
         |JOIN t_quantiles q ON q.df = 1
         |ORDER BY l.config_id, e.level""".stripMargin)
     assert(result.code == 0, result)
@@ -46,6 +46,7 @@ class SqlCommandSuite extends AnyFunSuite with SharedSparkSession with TempDirs 
         |---------  -----  --------  ----  ----  ------
         |cfg-a          2     0.375     2  l2    0.0001
         |cfg-b          1       0.5     1  l2    0
+        |(2 rows)
         |""".stripMargin)
   }
 
