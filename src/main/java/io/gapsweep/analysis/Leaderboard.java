@@ -22,6 +22,14 @@ import org.apache.spark.sql.SparkSession;
  *       {@code seeds} counts its trials with a point, {@code trials} all its trials, failed and
  *       diverged included. The {@code *_mean} columns average over its points; {@code gap_sd} and
  *       {@code val_acc_sd} are sample standard deviations, null with fewer than two points.
+ *   <li>{@code gap_ci_low}, {@code gap_ci_high}: the 95% two-sided t-interval of the mean gap over
+ *       seeds, {@code gap_mean ± t(0.975, seeds - 1) · gap_sd / sqrt(seeds)}, null with fewer than
+ *       two seeds. Seeds are the only source of variation inside a configuration, so the interval
+ *       says how far the mean could move with other seeds; it assumes the gaps are roughly normal.
+ *   <li>{@code val_acc_best_mean}: the best validation accuracy anywhere on a trial's curve (which
+ *       may be at another epoch than {@code best_epoch}, chosen by validation loss), averaged over
+ *       seeds. {@code best_epoch_mean} is the mean epoch of the lowest validation loss, i.e. the
+ *       mean number of epochs to the kept model.
  *   <li>A configuration is competitive when {@code val_acc_mean >= max(val_acc_mean) -
  *       accuracy-tolerance} (inclusive, with 1e-9 slack for binary rounding),
  *       so a model that learned nothing (chance accuracy, hence no gap) cannot win as long as
@@ -35,9 +43,10 @@ import org.apache.spark.sql.SparkSession;
  * </ul>
  *
  * <p>The result is also registered as the temp view {@code leaderboard}; its columns are {@code
- * rank, config_id, depth, dropout, l2, augmentation, seeds, trials, gap_mean, gap_sd,
- * acc_gap_mean, val_loss_mean, val_acc_mean, val_acc_sd, train_loss_mean, train_acc_mean,
- * best_epoch_mean, competitive}. A query over the view should order by its own columns, e.g.
+ * rank, config_id, depth, dropout, l2, augmentation, seeds, trials, gap_mean, gap_sd, gap_ci_low,
+ * gap_ci_high, acc_gap_mean, val_loss_mean, val_acc_mean, val_acc_sd, val_acc_best_mean,
+ * train_loss_mean, train_acc_mean, best_epoch_mean, competitive}. The query joins the lookup view
+ * {@code t_quantiles}, which {@link #compute} registers first. A query over the view should order by its own columns, e.g.
  * {@code ORDER BY rank NULLS LAST}: SQL does not promise a view's order to survive a query.
  */
 public final class Leaderboard {
@@ -58,9 +67,12 @@ public final class Leaderboard {
                c.val_loss - c.train_loss AS gap,
                c.train_acc - c.val_acc AS acc_gap,
                c.val_loss, c.val_acc, c.train_loss, c.train_acc,
+               peak.val_acc_best,
                t.best_epoch
         FROM trials t
         JOIN curves c ON c.trial_id = t.trial_id AND c.epoch = t.best_epoch
+        JOIN (SELECT trial_id, max(val_acc) AS val_acc_best FROM curves GROUP BY trial_id) peak
+          ON peak.trial_id = t.trial_id
         WHERE t.status = 'COMPLETED'
       ),
       configs AS (
@@ -73,6 +85,7 @@ public final class Leaderboard {
                avg(p.val_loss) AS val_loss_mean,
                avg(p.val_acc) AS val_acc_mean,
                stddev_samp(p.val_acc) AS val_acc_sd,
+               avg(p.val_acc_best) AS val_acc_best_mean,
                avg(p.train_loss) AS train_loss_mean,
                avg(p.train_acc) AS train_acc_mean,
                avg(p.best_epoch) AS best_epoch_mean
@@ -94,12 +107,21 @@ public final class Leaderboard {
                       ORDER BY gap_mean, val_loss_mean, config_id)
                END AS rank
         FROM flagged f
+      ),
+      intervals AS (
+        -- 95%% t-interval of the mean gap; no quantile (hence null) below two seeds.
+        SELECT r.*,
+               gap_mean - q.t975 * gap_sd / sqrt(seeds) AS gap_ci_low,
+               gap_mean + q.t975 * gap_sd / sqrt(seeds) AS gap_ci_high
+        FROM ranked r
+        LEFT JOIN t_quantiles q ON q.df = r.seeds - 1
       )
       SELECT CAST(rank AS INT) AS rank, config_id, depth, dropout, l2, augmentation,
              CAST(seeds AS INT) AS seeds, CAST(trials AS INT) AS trials,
-             gap_mean, gap_sd, acc_gap_mean, val_loss_mean, val_acc_mean, val_acc_sd,
-             train_loss_mean, train_acc_mean, best_epoch_mean, competitive
-      FROM ranked
+             gap_mean, gap_sd, gap_ci_low, gap_ci_high, acc_gap_mean, val_loss_mean,
+             val_acc_mean, val_acc_sd, val_acc_best_mean, train_loss_mean, train_acc_mean,
+             best_epoch_mean, competitive
+      FROM intervals
       ORDER BY CASE WHEN competitive THEN 0 WHEN seeds > 0 THEN 1 ELSE 2 END,
                rank,
                val_acc_mean DESC,
@@ -114,12 +136,16 @@ public final class Leaderboard {
    * configuration in rank order; also registered as the temp view {@value #VIEW}.
    */
   public static Dataset<Row> compute(SparkSession spark, LeaderboardSettings settings) {
+    TQuantiles.register(spark);
     Dataset<Row> leaderboard = spark.sql(sql(settings));
     leaderboard.createOrReplaceTempView(VIEW);
     return leaderboard;
   }
 
-  /** The query {@link #compute} runs, for display and for notebooks. */
+  /**
+   * The query {@link #compute} runs, for display and for notebooks; it needs the views {@code
+   * trials}, {@code curves} and {@code t_quantiles}.
+   */
   public static String sql(LeaderboardSettings settings) {
     double tolerance = settings.accuracyTolerance();
     if (!(tolerance >= 0 && tolerance <= 1)) {

@@ -1,11 +1,7 @@
 package io.gapsweep.cli;
 
-import com.typesafe.config.ConfigFactory;
 import io.gapsweep.analysis.Leaderboard;
-import io.gapsweep.config.SettingsLoader;
-import io.gapsweep.config.SweepSettings;
 import io.gapsweep.dispatch.SparkSessions;
-import io.gapsweep.store.ResultStore;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine;
@@ -36,12 +32,9 @@ final class LeaderboardCommand implements Callable<Integer> {
   public Integer call() {
     try (SparkSessions.Handle session = SparkSessions.forQueries("gapsweep leaderboard")) {
       SparkSession spark = session.spark();
-      ResultStore.registerViews(spark, output);
-      // The tolerance the sweep ran with, from the configuration saved beside its results.
-      SweepSettings settings =
-          SettingsLoader.fromConfig(ConfigFactory.parseString(ResultStore.readConf(spark, output)));
+      SavedSweep.open(spark, output);
       spec.commandLine().getOut()
-          .print(Leaderboard.format(Leaderboard.compute(spark, settings.leaderboard()), rows));
+          .print(Leaderboard.format(spark.table(Leaderboard.VIEW), rows));
       spec.commandLine().getOut().flush();
       return ExitCodes.OK;
     }

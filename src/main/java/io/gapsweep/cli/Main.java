@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
       RunCommand.class,
       LeaderboardCommand.class,
       ReportCommand.class,
+      SqlCommand.class,
       PlanCommand.class,
       ThreadsCommand.class,
       CommandLine.HelpCommand.class

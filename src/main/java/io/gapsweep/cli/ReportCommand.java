@@ -1,9 +1,5 @@
 package io.gapsweep.cli;
 
-import com.typesafe.config.ConfigFactory;
-import io.gapsweep.analysis.Leaderboard;
-import io.gapsweep.config.SettingsLoader;
-import io.gapsweep.config.SweepSettings;
 import io.gapsweep.dispatch.SparkSessions;
 import io.gapsweep.report.HtmlReport;
 import io.gapsweep.store.ResultStore;
@@ -29,12 +25,10 @@ final class ReportCommand implements Callable<Integer> {
   public Integer call() {
     try (SparkSessions.Handle session = SparkSessions.forQueries("gapsweep report")) {
       SparkSession spark = session.spark();
-      ResultStore.registerViews(spark, output);
-      String configuration = ResultStore.readConf(spark, output);
-      SweepSettings settings = SettingsLoader.fromConfig(ConfigFactory.parseString(configuration));
-      Leaderboard.compute(spark, settings.leaderboard());
+      SavedSweep sweep = SavedSweep.open(spark, output);
       String summary = ResultStore.readText(spark, output, ResultStore.DATA_SUMMARY).orElse(null);
-      String path = HtmlReport.write(spark, output, settings.name(), summary, configuration);
+      String path = HtmlReport.write(
+          spark, output, sweep.settings().name(), summary, sweep.configuration());
       spec.commandLine().getOut().printf("Report: %s%n", path);
       spec.commandLine().getOut().flush();
       return ExitCodes.OK;

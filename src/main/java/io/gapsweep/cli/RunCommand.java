@@ -3,6 +3,7 @@ package io.gapsweep.cli;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigValueFactory;
+import io.gapsweep.analysis.AnalysisViews;
 import io.gapsweep.analysis.Leaderboard;
 import io.gapsweep.config.LoadedSettings;
 import io.gapsweep.config.SettingsLoader;
@@ -103,7 +104,10 @@ final class RunCommand implements Callable<Integer> {
       ResultStore.write(spark, settings.run().output(), results, configuration, mode);
       ResultStore.writeText(spark, settings.run().output(), ResultStore.DATA_SUMMARY, summary);
       ResultStore.registerViews(spark, settings.run().output());
-      org.apache.spark.sql.Dataset<Row> leaderboard = Leaderboard.compute(spark, settings.leaderboard());
+      ResultStore.writeText(spark, settings.run().output(), ResultStore.CLASSES,
+          String.join("\n", data.classes()) + "\n");
+      AnalysisViews.register(spark, settings.leaderboard(), data.classCount());
+      org.apache.spark.sql.Dataset<Row> leaderboard = spark.table(Leaderboard.VIEW);
       ImageSet images = data.train();
       List<String> saved =
           ModelStore.saveTop(

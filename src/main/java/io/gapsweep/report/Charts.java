@@ -7,6 +7,8 @@ import java.io.UncheckedIOException;
 import java.util.Base64;
 import java.util.List;
 import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategoryChartBuilder;
 import org.knowm.xchart.HeatMapChart;
 import org.knowm.xchart.HeatMapChartBuilder;
 import org.knowm.xchart.XYChart;
@@ -73,6 +75,19 @@ final class Charts {
         new Color[] {new Color(26, 152, 80), new Color(255, 255, 191), new Color(215, 48, 39)});
     chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
     chart.addSeries("gap", dropouts, l2s, cells);
+    return chart;
+  }
+
+  /** Bars of the mean gap per level, with symmetric error bars. */
+  static CategoryChart effect(
+      String axis, List<String> levels, List<Double> means, List<Double> errors) {
+    CategoryChart chart =
+        new CategoryChartBuilder().width(300).height(240).title(axis).xAxisTitle(axis)
+            .yAxisTitle("mean gap").build();
+    chart.getStyler().setChartBackgroundColor(Color.WHITE);
+    chart.getStyler().setLegendVisible(false);
+    chart.getStyler().setErrorBarsColor(Color.DARK_GRAY);
+    chart.addSeries("gap", levels, means, errors).setFillColor(TRAIN);
     return chart;
   }
 

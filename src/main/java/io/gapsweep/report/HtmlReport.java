@@ -65,6 +65,7 @@ public final class HtmlReport {
     leaderboard(html, board);
     curves(html, spark, board);
     heatmaps(html, board);
+    effects(html, spark);
     html.append("<h2>Data</h2>\n<pre>")
         .append(escape(dataSummary == null ? "(not recorded)" : dataSummary))
         .append("</pre>\n<h2>Settings</h2>\n<pre>").append(escape(settings)).append("</pre>\n")
@@ -129,12 +130,15 @@ public final class HtmlReport {
         .append("the lowest validation loss. Solid lines are measured cleanly; the faint grey line ")
         .append("is the loss as trained (dropout, augmentation and L2 included), which is what ")
         .append("Keras prints as <code>loss</code> and why comparing it with validation loss ")
-        .append("misleads. The green dashed line marks the best epoch.</p>\n<div class=\"grid\">\n");
+        .append("misleads. The green dashed line marks the best epoch, the orange one the overfitting ")
+        .append("onset (see the README for its definition).</p>\n<div class=\"grid\">\n");
     for (Map.Entry<String, String> entry : chosen.entrySet()) {
       List<Row> points =
           spark.sql(
                   "SELECT c.epoch, c.train_loss, c.val_loss, c.fit_loss, c.train_acc, c.val_acc, "
-                      + "t.best_epoch FROM trials t JOIN curves c ON c.trial_id = t.trial_id "
+                      + "t.best_epoch, s.overfit_onset FROM trials t "
+                      + "JOIN curves c ON c.trial_id = t.trial_id "
+                      + "JOIN trial_summary s ON s.trial_id = t.trial_id "
                       + "WHERE t.trial_id = (SELECT t2.trial_id FROM trials t2 JOIN curves c2 "
                       + "ON c2.trial_id = t2.trial_id AND c2.epoch = t2.best_epoch "
                       + "WHERE t2.config_id = '" + entry.getKey().replace("'", "''")
@@ -159,10 +163,11 @@ public final class HtmlReport {
         valAcc.add(p.getDouble(5));
       }
       int best = points.get(0).isNullAt(6) ? 0 : points.get(0).getInt(6);
+      Integer onset = points.get(0).isNullAt(7) ? null : points.get(0).getInt(7);
       html.append("<figure>");
       image(html, Charts.curve("loss", "cross-entropy", epochs, trainLoss, valLoss, fitLoss, best,
-          null), "loss curves of " + entry.getValue());
-      image(html, Charts.curve("accuracy", "accuracy", epochs, trainAcc, valAcc, null, best, null),
+          onset), "loss curves of " + entry.getValue());
+      image(html, Charts.curve("accuracy", "accuracy", epochs, trainAcc, valAcc, null, best, onset),
           "accuracy curves of " + entry.getValue());
       html.append("<figcaption>").append(escape(entry.getValue())).append("</figcaption></figure>\n");
     }
@@ -213,6 +218,42 @@ public final class HtmlReport {
       }
       html.append("<figure>");
       image(html, Charts.heatmap(entry.getKey(), xs, ys, cells), "gap heatmap, " + entry.getKey());
+      html.append("</figure>\n");
+    }
+    html.append("</div>\n");
+  }
+
+  /** Mean gap per level of each axis, over the rest of the grid, with 95% t-intervals. */
+  private static void effects(StringBuilder html, SparkSession spark) {
+    List<Row> rows =
+        spark.sql("SELECT axis, level, gap_mean, gap_ci_low, gap_ci_high, val_acc_mean, "
+                + "gap_change_vs_baseline FROM axis_effects")
+            .collectAsList();
+    Map<String, List<Row>> byAxis = new LinkedHashMap<>();
+    for (Row row : rows) {
+      byAxis.computeIfAbsent(row.getString(0), k -> new ArrayList<>()).add(row);
+    }
+    html.append("<h2>Effect of each axis</h2>\n<p class=\"note\">Mean generalization gap at each ")
+        .append("level of an axis, averaged over the rest of the grid; error bars are 95% ")
+        .append("t-intervals over the completed trials.</p>\n<div class=\"grid\">\n");
+    for (Map.Entry<String, List<Row>> axis : byAxis.entrySet()) {
+      List<String> levels = new ArrayList<>();
+      List<Double> means = new ArrayList<>();
+      List<Double> errors = new ArrayList<>();
+      for (Row row : axis.getValue()) {
+        if (row.isNullAt(2)) {
+          continue;
+        }
+        levels.add(row.getString(1));
+        means.add(row.getDouble(2));
+        errors.add(row.isNullAt(3) ? 0.0 : (row.getDouble(4) - row.getDouble(3)) / 2);
+      }
+      if (levels.isEmpty()) {
+        continue;
+      }
+      html.append("<figure>");
+      image(html, Charts.effect(axis.getKey(), levels, means, errors),
+          "mean gap per level of " + axis.getKey());
       html.append("</figure>\n");
     }
     html.append("</div>\n");

@@ -9,7 +9,7 @@ public final class MissingResultsException extends UserError {
     super(message);
   }
 
-  static MissingResultsException noFile(String output, String file) {
+  public static MissingResultsException noFile(String output, String file) {
     return new MissingResultsException(
         String.format("Cannot read results from %s: no %s (the output is incomplete)", output, file));
   }

@@ -24,7 +24,7 @@ import org.apache.spark.sql.types.StructType;
  *
  * <p>An output folder holds these entries of ours: {@code trials/} and {@code curves/} (Parquet,
  * one file each, schemas in {@link ResultSchema}), {@code sweep.conf} (the resolved configuration
- * the sweep ran with), {@code data-summary.txt}, {@code models/} ({@link ModelStore}) and {@code
+ * the sweep ran with), {@code data-summary.txt}, {@code classes.txt}, {@code models/} ({@link ModelStore}) and {@code
  * report.html}. Any of them makes the folder occupied; overwriting deletes those and leaves
  * anything else in the folder alone. The output is a
  * Hadoop path, so local paths, {@code file:}, {@code hdfs://} and {@code s3a://} URIs all work,
@@ -38,12 +38,15 @@ public final class ResultStore {
   /** The data summary printed before training, kept for reports. */
   public static final String DATA_SUMMARY = "data-summary.txt";
 
+  /** The class names, one per line, in label order. */
+  public static final String CLASSES = "classes.txt";
+
   /** The HTML report; written by {@code io.gapsweep.report.HtmlReport}. */
   public static final String REPORT = "report.html";
 
   private static final List<String> ENTRIES =
       List.of(ResultSchema.TRIALS, ResultSchema.CURVES, SWEEP_CONF, ModelStore.MODELS, DATA_SUMMARY,
-          REPORT);
+          CLASSES, REPORT);
 
   private ResultStore() {}
 

@@ -59,23 +59,62 @@ class LeaderboardSuite extends AnyFunSuite with SharedSparkSession with TempDirs
         "SELECT config_id FROM leaderboard WHERE rank = 1").collect().toSeq)
     }
 
+  /** t(0.975, 1) from a printed table, independent of the Commons Math solver. */
+  private val t975df1 = 12.706204736174707
+
+  // cfg-a's two gaps are 0.25 and 0.5: mean 0.375, sd sqrt(0.03125), half-width t · sd / sqrt(2).
+  private val aHalfWidth = t975df1 * math.sqrt(0.03125) / math.sqrt(2)
+  private val aRow = Row(3, "cfg-a", 2, 0.25, 0.0001, "none", 2, 4,
+    0.375, math.sqrt(0.03125), 0.375 - aHalfWidth, 0.375 + aHalfWidth,
+    0.125, 0.75, 0.8125, math.sqrt(0.0078125), 0.8125, 0.375, 0.9375, 1.5, true)
+
   private val expected = Seq(
     Row(1, "cfg-t2", 3, 0.25, 0.0001, "none", 1, 1,
-      0.25, null, 0.125, 0.5, 0.8125, null, 0.25, 0.9375, 1.0, true),
+      0.25, null, null, null, 0.125, 0.5, 0.8125, null, 0.8125, 0.25, 0.9375, 1.0, true),
     Row(2, "cfg-t1", 4, 0.25, 0.0001, "none", 1, 1,
-      0.25, null, 0.0625, 1.0, 0.8125, null, 0.75, 0.875, 2.0, true),
-    Row(3, "cfg-a", 2, 0.25, 0.0001, "none", 2, 4,
-      0.375, math.sqrt(0.03125), 0.125, 0.75, 0.8125, math.sqrt(0.0078125), 0.375, 0.9375, 1.5, true),
+      0.25, null, null, null, 0.0625, 1.0, 0.8125, null, 0.8125, 0.75, 0.875, 2.0, true),
+    aRow,
     Row(null, "cfg-e", 1, 0.5, 0.001, "flip", 1, 1,
-      0.5, null, 0.125, 1.0, 0.5, null, 0.5, 0.625, 1.0, false),
+      0.5, null, null, null, 0.125, 1.0, 0.5, null, 0.5, 0.5, 0.625, 1.0, false),
+    // Two identical seeds: sd 0, so the interval is the mean itself.
     Row(null, "cfg-d", 1, 0.0, 0.0, "none", 2, 2,
-      0.0, 0.0, 0.0, 2.0, 0.125, 0.0, 2.0, 0.125, 1.0, false),
+      0.0, 0.0, 0.0, 0.0, 0.0, 2.0, 0.125, 0.0, 0.125, 2.0, 0.125, 1.0, false),
     Row(null, "cfg-f", 5, 0.25, 0.0001, "none", 0, 1,
-      null, null, null, null, null, null, null, null, null, false))
+      null, null, null, null, null, null, null, null, null, null, null, null, false))
 
-  test("whole leaderboard: exact ranks, means and sample sds on hand-made curves") {
+  /** Rows equal field by field, doubles within 1e-12 (the t-interval bounds are not dyadic). */
+  private def assertClose(actual: Seq[Row], wanted: Seq[Row]): Unit = {
+    assert(actual.size == wanted.size, s"$actual vs $wanted")
+    actual.zip(wanted).foreach { case (a, w) =>
+      assert(a.length == w.length, s"$a vs $w")
+      (0 until a.length).foreach { i =>
+        (a.get(i), w.get(i)) match {
+          case (x: Double, y: Double) => assert(math.abs(x - y) <= 1e-12, s"field $i: $a vs $w")
+          case (x, y) => assert(x == y, s"field $i: $a vs $w")
+        }
+      }
+    }
+  }
+
+  test("whole leaderboard: exact ranks, means, sample sds and t-intervals on hand-made curves") {
     val (rows, _, _) = leaderboardOf(sweep)
-    assert(rows == expected)
+    assertClose(rows, expected)
+    // Everything but the interval bounds is exact.
+    val exact = (r: Row) => Row.fromSeq(r.toSeq.patch(10, Nil, 2))
+    assert(rows.map(exact) == expected.map(exact))
+  }
+
+  test("the t-interval uses t(0.975, seeds - 1): three seeds give t(0.975, 2)") {
+    val gaps = Seq(0.25, 0.5, 1.0)
+    val seeds = gaps.zipWithIndex.map { case (g, i) =>
+      trial("cfg-3", i, curve((0.5, 1.0, 0.5 + g, 0.75)), bestEpoch = 1)
+    }
+    val (rows, _, _) = leaderboardOf(seeds)
+    val mean = gaps.sum / 3
+    val sd = math.sqrt(gaps.map(g => (g - mean) * (g - mean)).sum / 2)
+    val half = 4.302652729749464 * sd / math.sqrt(3)
+    assert(math.abs(rows.head.getAs[Double]("gap_ci_low") - (mean - half)) <= 1e-12)
+    assert(math.abs(rows.head.getAs[Double]("gap_ci_high") - (mean + half)) <= 1e-12)
   }
 
   test("the columns are named as documented") {
@@ -84,8 +123,9 @@ class LeaderboardSuite extends AnyFunSuite with SharedSparkSession with TempDirs
       ResultStore.registerViews(spark, dir.toString)
       assert(Leaderboard.compute(spark, settings).columns.toSeq == Seq(
         "rank", "config_id", "depth", "dropout", "l2", "augmentation", "seeds", "trials",
-        "gap_mean", "gap_sd", "acc_gap_mean", "val_loss_mean", "val_acc_mean", "val_acc_sd",
-        "train_loss_mean", "train_acc_mean", "best_epoch_mean", "competitive"))
+        "gap_mean", "gap_sd", "gap_ci_low", "gap_ci_high", "acc_gap_mean", "val_loss_mean",
+        "val_acc_mean", "val_acc_sd", "val_acc_best_mean", "train_loss_mean", "train_acc_mean",
+        "best_epoch_mean", "competitive"))
     }
   }
 
@@ -101,7 +141,7 @@ class LeaderboardSuite extends AnyFunSuite with SharedSparkSession with TempDirs
 
   test("a tie on gap is broken by val loss, not by config id") {
     val (rows, _, _) = leaderboardOf(Seq(t1, t2))
-    assert(rows.map(r => (r.get(0), r.getString(1), r.getDouble(8), r.getDouble(11))) ==
+    assert(rows.map(r => (r.get(0), r.getString(1), r.getDouble(8), r.getDouble(13))) ==
       Seq((1, "cfg-t2", 0.25, 0.5), (2, "cfg-t1", 0.25, 1.0)))
   }
 
@@ -109,20 +149,21 @@ class LeaderboardSuite extends AnyFunSuite with SharedSparkSession with TempDirs
     val (rows, _, _) = leaderboardOf(Seq(a0))
     // At the last epoch (3) the gap would be 0.75 and val acc the same; at best_epoch 2 it is 0.25.
     assert(rows == Seq(Row(1, "cfg-a", 2, 0.25, 0.0001, "none", 1, 1,
-      0.25, null, 0.125, 0.75, 0.75, null, 0.5, 0.875, 2.0, true)))
+      0.25, null, null, null, 0.125, 0.75, 0.75, null, 0.75, 0.5, 0.875, 2.0, true)))
   }
 
   test("failed and diverged trials are counted in trials but not in seeds or metrics") {
     val (rows, _, _) = leaderboardOf(Seq(a0, a1, a2, a3))
-    assert(rows == Seq(Row(1, "cfg-a", 2, 0.25, 0.0001, "none", 2, 4,
-      0.375, math.sqrt(0.03125), 0.125, 0.75, 0.8125, math.sqrt(0.0078125), 0.375, 0.9375, 1.5, true)))
+    assertClose(rows, Seq(Row(1, "cfg-a", 2, 0.25, 0.0001, "none", 2, 4,
+      0.375, math.sqrt(0.03125), 0.375 - aHalfWidth, 0.375 + aHalfWidth,
+      0.125, 0.75, 0.8125, math.sqrt(0.0078125), 0.8125, 0.375, 0.9375, 1.5, true)))
   }
 
   test("a configuration whose trials all failed or diverged comes last with null metrics") {
     val (rows, _, _) = leaderboardOf(Seq(a2, f0, e0,
       trial("cfg-g", 0, Seq(point(1, Double.NaN, 0.0, Double.NaN, 0.0)), bestEpoch = 1,
         status = TrialStatus.DIVERGED, stopReason = "diverged", error = "loss is NaN")))
-    assert(rows.map(r => (r.get(0), r.getString(1), r.getInt(6), r.getInt(7), r.get(8), r.getBoolean(17))) == Seq(
+    assert(rows.map(r => (r.get(0), r.getString(1), r.getInt(6), r.getInt(7), r.get(8), r.getBoolean(20))) == Seq(
       (1, "cfg-e", 1, 1, 0.5, true),
       (null, "cfg-a", 0, 1, null, false),
       (null, "cfg-f", 0, 1, null, false),

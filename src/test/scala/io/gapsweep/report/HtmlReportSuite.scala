@@ -1,6 +1,6 @@
 package io.gapsweep.report
 
-import io.gapsweep.analysis.Leaderboard
+import io.gapsweep.analysis.AnalysisViews
 import io.gapsweep.config.LeaderboardSettings
 import io.gapsweep.store.ResultStore
 import io.gapsweep.testing.{Cli, SharedSparkSession, TempDirs, TrialFixtures}
@@ -29,13 +29,14 @@ class HtmlReportSuite extends AnyFunSuite with SharedSparkSession with TempDirs 
         dropout = 0.0, augmentation = hostile))
     ResultStore.write(spark, out.toString, results.asJava, "gapsweep { name = \"" + "report test\" }\n")
     ResultStore.writeText(spark, out.toString, ResultStore.DATA_SUMMARY, "classes: " + hostile + "\n")
+    ResultStore.writeText(spark, out.toString, ResultStore.CLASSES, "cat\n" + hostile + "\n")
   }
 
   test("every string from data or configuration is escaped") {
     withTempDir { dir =>
       writeResults(dir)
       ResultStore.registerViews(spark, dir.toString)
-      Leaderboard.compute(spark, new LeaderboardSettings(0.5))
+      AnalysisViews.register(spark, new LeaderboardSettings(0.5), 2)
       val html = HtmlReport.render(spark, hostile, hostile, hostile)
       assert(!html.contains("<script"))
       assert(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
@@ -53,8 +54,9 @@ class HtmlReportSuite extends AnyFunSuite with SharedSparkSession with TempDirs 
       val html = Files.readString(report)
       assert(!html.contains("http://") && !html.contains("https://"), "the page must be self-contained")
       val images = "<img ".r.findAllMatchIn(html).size
-      // Two configurations: loss and accuracy curves each, plus one heatmap per depth/augmentation.
-      assert(images == 2 * 2 + 2)
+      // Two configurations: loss and accuracy curves each, one heatmap per depth/augmentation,
+      // and one effect plot per axis.
+      assert(images == 2 * 2 + 2 + 4)
 
       val chromium = Seq("/usr/bin/chromium", "/usr/bin/chromium-browser").find(p => Files.exists(Paths.get(p)))
       if (chromium.isEmpty) {

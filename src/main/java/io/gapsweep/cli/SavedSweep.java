@@ -1,0 +1,33 @@
+package io.gapsweep.cli;
+
+import com.typesafe.config.ConfigFactory;
+import io.gapsweep.analysis.AnalysisViews;
+import io.gapsweep.config.SettingsLoader;
+import io.gapsweep.config.SweepSettings;
+import io.gapsweep.store.MissingResultsException;
+import io.gapsweep.store.ResultStore;
+import java.util.List;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * A finished sweep read back from its output folder, with every table and analysis view
+ * registered in the session, as the commands that query results need it.
+ *
+ * @param settings the settings the sweep ran with, from its saved {@code sweep.conf}
+ * @param configuration the saved configuration text
+ * @param classes the class names, in label order
+ */
+record SavedSweep(SweepSettings settings, String configuration, List<String> classes) {
+
+  static SavedSweep open(SparkSession spark, String output) {
+    ResultStore.registerViews(spark, output);
+    String configuration = ResultStore.readConf(spark, output);
+    SweepSettings settings = SettingsLoader.fromConfig(ConfigFactory.parseString(configuration));
+    List<String> classes =
+        ResultStore.readText(spark, output, ResultStore.CLASSES)
+            .map(text -> text.lines().filter(line -> !line.isEmpty()).toList())
+            .orElseThrow(() -> MissingResultsException.noFile(output, ResultStore.CLASSES));
+    AnalysisViews.register(spark, settings.leaderboard(), classes.size());
+    return new SavedSweep(settings, configuration, classes);
+  }
+}

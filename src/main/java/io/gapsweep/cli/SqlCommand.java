@@ -1,0 +1,150 @@
+package io.gapsweep.cli;
+
+import io.gapsweep.UserError;
+import io.gapsweep.analysis.AnalysisViews;
+import io.gapsweep.analysis.QueryOutput;
+import io.gapsweep.dispatch.SparkSessions;
+import io.gapsweep.store.ResultSchema;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.AnalysisException;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.parser.ParseException;
+import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code gapsweep sql}: runs one read-only Spark SQL query over a sweep's results and the analysis
+ * views, or lists the tables and views when no query is given.
+ */
+@Command(
+    name = "sql",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Run one SQL query (SELECT, WITH, VALUES, TABLE ...) over a sweep's results.",
+      "Tables: trials, curves. Views: trial_summary, leaderboard, axis_effects, t_quantiles.",
+      "Without a query, list the tables and views with their columns."
+    })
+final class SqlCommand implements Callable<Integer> {
+
+  /** Output formats of the query's rows. */
+  enum Format {
+    table,
+    csv,
+    json
+  }
+
+  @Parameters(index = "0", paramLabel = "OUTPUT", description = "A sweep's output folder or URI.")
+  String output;
+
+  @Parameters(
+      index = "1",
+      arity = "0..1",
+      paramLabel = "QUERY",
+      description = "One query, quoted as one argument.")
+  String query;
+
+  @Option(
+      names = "--format",
+      paramLabel = "FORMAT",
+      defaultValue = "table",
+      description = "table (aligned, default), csv (RFC 4180, with a header) or json (one object per line).")
+  Format format;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    try (SparkSessions.Handle session = SparkSessions.forQueries("gapsweep sql")) {
+      SparkSession spark = session.spark();
+      if (query != null) {
+        // Refuse a statement before reading anything.
+        QueryGuard.check(spark, query);
+      }
+      SavedSweep.open(spark, output);
+      if (query == null) {
+        out.print(listing(spark));
+      } else {
+        out.print(run(spark, query, format));
+      }
+      out.flush();
+      return ExitCodes.OK;
+    }
+  }
+
+  /** The query's rows in the format; the query has passed {@link QueryGuard#check}. */
+  static String run(SparkSession spark, String query, Format format) {
+    try {
+      Dataset<Row> rows = spark.sql(query);
+      return switch (format) {
+        case table -> QueryOutput.table(rows);
+        case csv -> QueryOutput.csv(rows);
+        case json -> QueryOutput.json(rows);
+      };
+    } catch (Exception e) {
+      // Scala exceptions are unchecked. A missing table or column, a type error: the user's
+      // query, not a bug.
+      if (e instanceof AnalysisException) {
+        throw new UserError("Cannot run the query: " + e.getMessage(), e);
+      }
+      throw e;
+    }
+  }
+
+  /** Every table and view with its columns and their types, in the order of the README. */
+  static String listing(SparkSession spark) {
+    List<String> names = new ArrayList<>();
+    names.add(ResultSchema.TRIALS);
+    names.add(ResultSchema.CURVES);
+    names.addAll(AnalysisViews.VIEWS);
+    StringBuilder text = new StringBuilder();
+    for (String name : names) {
+      text.append(name).append('\n');
+      for (var field : spark.table(name).schema().fields()) {
+        text.append("  ").append(field.name()).append(' ')
+            .append(field.dataType().sql().toLowerCase(java.util.Locale.ROOT)).append('\n');
+      }
+    }
+    return text.toString();
+  }
+
+  /** Lets through exactly one statement that only reads. */
+  static final class QueryGuard {
+
+    static final String QUERIES_ONLY =
+        "Cannot run this statement: gapsweep sql runs queries only (SELECT, WITH, VALUES, TABLE,"
+            + " FROM ...); got ";
+
+    private QueryGuard() {}
+
+    static void check(SparkSession spark, String query) {
+      int statements = Statements.count(query);
+      if (statements == 0) {
+        throw new UserError("Cannot run the query: it is empty");
+      }
+      if (statements > 1) {
+        throw new UserError(
+            "Cannot run the query: gapsweep sql runs one statement at a time; got " + statements
+                + " statements separated by ';'");
+      }
+      LogicalPlan plan;
+      try {
+        plan = spark.sessionState().sqlParser().parsePlan(query);
+      } catch (ParseException e) {
+        throw new UserError("Cannot parse the query: " + e.getMessage(), e);
+      }
+      String writer = Statements.writer(plan);
+      if (writer != null) {
+        throw new UserError(QUERIES_ONLY + writer);
+      }
+    }
+  }
+}
