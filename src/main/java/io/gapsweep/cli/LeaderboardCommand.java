@@ -1,6 +1,7 @@
 package io.gapsweep.cli;
 
 import io.gapsweep.analysis.Leaderboard;
+import io.gapsweep.analysis.SavedSweep;
 import io.gapsweep.dispatch.SparkSessions;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;

@@ -1,5 +1,6 @@
 package io.gapsweep.cli;
 
+import io.gapsweep.analysis.SavedSweep;
 import io.gapsweep.dispatch.SparkSessions;
 import io.gapsweep.report.HtmlReport;
 import io.gapsweep.store.ResultStore;

@@ -3,6 +3,7 @@ package io.gapsweep.cli;
 import io.gapsweep.UserError;
 import io.gapsweep.analysis.AnalysisViews;
 import io.gapsweep.analysis.QueryOutput;
+import io.gapsweep.analysis.SavedSweep;
 import io.gapsweep.dispatch.SparkSessions;
 import io.gapsweep.store.ResultSchema;
 import java.io.PrintWriter;

@@ -4,7 +4,7 @@ import io.gapsweep.testing.{Cli, SharedSparkSession, TempDirs}
 import org.apache.spark.sql.Row
 import org.scalatest.funsuite.AnyFunSuite
 
-import java.nio.file.{Files, Path}
+import java.nio.file.{Files, Path, Paths}
 import scala.jdk.CollectionConverters._
 
 /** The real pipeline on tiny images: HOCON → Spark tasks → DL4J → Parquet → leaderboard. */
@@ -113,6 +113,17 @@ class EndToEndSuite extends AnyFunSuite with SharedSparkSession with TempDirs {
       val recorded = trials.where(s"trial_id = '${described.get("trial_id").asText()}'")
         .join(curves, Seq("trial_id")).where("epoch = best_epoch").select("val_acc").head().getDouble(0)
       assert(accuracy == recorded)
+
+      // Every SQL statement of the notebooks runs against this real output, after the notebooks'
+      // own setup call, so they cannot drift from the schema.
+      io.gapsweep.analysis.SavedSweep.open(spark, out.toString)
+      for ((notebook, queries) <- NotebookQueries.all(Paths.get("notebooks"))) {
+        assert(queries.nonEmpty, notebook)
+        for (query <- queries) {
+          val rows = spark.sql(query).collect()
+          assert(rows.nonEmpty, s"$notebook: no rows from\n$query")
+        }
+      }
 
       val board = Cli.run("leaderboard", out.toString)
       assert(board.code == 0, board.err)

@@ -1,7 +1,6 @@
-package io.gapsweep.cli;
+package io.gapsweep.analysis;
 
 import com.typesafe.config.ConfigFactory;
-import io.gapsweep.analysis.AnalysisViews;
 import io.gapsweep.config.SettingsLoader;
 import io.gapsweep.config.SweepSettings;
 import io.gapsweep.store.MissingResultsException;
@@ -11,15 +10,17 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * A finished sweep read back from its output folder, with every table and analysis view
- * registered in the session, as the commands that query results need it.
+ * registered in the session: what the commands that query results, and the notebooks (through
+ * {@code spark._jvm}), start from.
  *
  * @param settings the settings the sweep ran with, from its saved {@code sweep.conf}
  * @param configuration the saved configuration text
  * @param classes the class names, in label order
  */
-record SavedSweep(SweepSettings settings, String configuration, List<String> classes) {
+public record SavedSweep(SweepSettings settings, String configuration, List<String> classes) {
 
-  static SavedSweep open(SparkSession spark, String output) {
+  /** Registers {@code trials}, {@code curves} and every analysis view of {@code output}. */
+  public static SavedSweep open(SparkSession spark, String output) {
     ResultStore.registerViews(spark, output);
     String configuration = ResultStore.readConf(spark, output);
     SweepSettings settings = SettingsLoader.fromConfig(ConfigFactory.parseString(configuration));
