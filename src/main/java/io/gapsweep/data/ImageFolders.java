@@ -3,14 +3,9 @@ package io.gapsweep.data;
 import io.gapsweep.UserError;
 import io.gapsweep.config.DataSettings;
 import io.gapsweep.config.DirectorySettings;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Serializable;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
@@ -34,8 +29,9 @@ import org.slf4j.LoggerFactory;
  * {@code validation-split}. See {@code gapsweep.data.directory} in {@code reference.conf}.
  *
  * <p>The driver lists the folders (through Hadoop's {@link FileSystem}, so any Hadoop URI works) and
- * checks the layout; Spark tasks read and decode the files, once per sweep; the driver collects the
- * compact bytes into a {@link Dataset}. Problems the user can fix are {@link UserError}s that name
+ * checks the layout, then reads the files; Spark tasks decode them, once per sweep, and the driver
+ * collects the compact pixels into a {@link Dataset}, which the sweep broadcasts. Executors never
+ * open the image folder. Problems the user can fix are {@link UserError}s that name
  * the path.
  */
 public final class ImageFolders {
@@ -70,8 +66,9 @@ public final class ImageFolders {
     Path root = new Path(where);
     List<String> classes;
     List<ImageFile> files;
+    FileSystem fs;
     try {
-      FileSystem fs = root.getFileSystem(hadoop);
+      fs = root.getFileSystem(hadoop);
       Layout layout = Layout.of(fs, root, where, directory);
       classes = layout.classes();
       files = layout.files(fs);
@@ -80,7 +77,7 @@ public final class ImageFolders {
     }
 
     long start = System.nanoTime();
-    List<ImageDecoder.Result> decoded = decode(spark, hadoop, files, settings);
+    List<ImageDecoder.Result> decoded = decode(spark, fs, files, settings);
     LOG.info("Decoded {} files from {} in {} s", files.size(), where,
         String.format("%.2f", (System.nanoTime() - start) / 1e9));
 
@@ -147,34 +144,44 @@ public final class ImageFolders {
     return new LoadedDataset(dataset, where, skipped, warnings);
   }
 
-  /** Decodes every file in Spark tasks; results in the order of {@code files}. */
+  /**
+   * Reads every file on the driver and decodes them in Spark tasks; results in the order of
+   * {@code files}. Executors receive the encoded bytes with their task, so they never open the
+   * image folder: a cluster needs no shared filesystem for the data, only the driver reads it.
+   * Reading is cheap next to decoding, which is what runs in parallel.
+   */
   private static List<ImageDecoder.Result> decode(
-      SparkSession spark, Configuration hadoop, List<ImageFile> files, DataSettings settings) {
+      SparkSession spark, FileSystem fs, List<ImageFile> files, DataSettings settings) {
+    List<EncodedImage> encoded = new ArrayList<>(files.size());
+    for (ImageFile file : files) {
+      Path path = new Path(file.path());
+      try (InputStream in = fs.open(path)) {
+        encoded.add(new EncodedImage(in.readAllBytes(), null));
+      } catch (IOException e) {
+        encoded.add(new EncodedImage(null, "cannot read: " + e.getMessage()));
+      }
+    }
     JavaSparkContext context = JavaSparkContext.fromSparkContext(spark.sparkContext());
     int tasks = Math.max(1, Math.min(files.size(), context.defaultParallelism() * TASKS_PER_CORE));
-    DecodeTask task = new DecodeTask(
-        serialize(hadoop), settings.width(), settings.height(), settings.channels());
-    return context.parallelize(files, tasks).mapPartitions(task).collect();
+    DecodeTask task = new DecodeTask(settings.width(), settings.height(), settings.channels());
+    return context.parallelize(encoded, tasks).mapPartitions(task).collect();
   }
 
-  /** Reads and decodes the files of one partition; runs on executors. */
-  private record DecodeTask(byte[] hadoopConf, int width, int height, int channels)
-      implements FlatMapFunction<Iterator<ImageFile>, ImageDecoder.Result> {
+  /** A file's bytes as read on the driver, or why it could not be read. */
+  private record EncodedImage(byte[] bytes, String problem) implements Serializable {}
+
+  /** Decodes the files of one partition; runs on executors. */
+  private record DecodeTask(int width, int height, int channels)
+      implements FlatMapFunction<Iterator<EncodedImage>, ImageDecoder.Result> {
 
     @Override
-    public Iterator<ImageDecoder.Result> call(Iterator<ImageFile> files) throws IOException {
-      Configuration conf = deserialize(hadoopConf);
+    public Iterator<ImageDecoder.Result> call(Iterator<EncodedImage> files) {
       List<ImageDecoder.Result> results = new ArrayList<>();
       while (files.hasNext()) {
-        Path path = new Path(files.next().path());
-        byte[] bytes;
-        try (InputStream in = path.getFileSystem(conf).open(path)) {
-          bytes = in.readAllBytes();
-        } catch (IOException e) {
-          results.add(ImageDecoder.Result.failed("cannot read: " + e.getMessage()));
-          continue;
-        }
-        results.add(ImageDecoder.decode(bytes, width, height, channels));
+        EncodedImage file = files.next();
+        results.add(file.bytes() == null
+            ? ImageDecoder.Result.failed(file.problem())
+            : ImageDecoder.decode(file.bytes(), width, height, channels));
       }
       return results.iterator();
     }
@@ -357,22 +364,4 @@ public final class ImageFolders {
     }
   }
 
-  /** Hadoop's Configuration is Writable, not Serializable; ship it as bytes. */
-  private static byte[] serialize(Configuration conf) {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (DataOutputStream out = new DataOutputStream(bytes)) {
-      conf.write(out);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return bytes.toByteArray();
-  }
-
-  private static Configuration deserialize(byte[] bytes) throws IOException {
-    Configuration conf = new Configuration(false);
-    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
-      conf.readFields(in);
-    }
-    return conf;
-  }
 }

@@ -74,6 +74,16 @@ final class Charts {
     chart.getStyler().setRangeColors(
         new Color[] {new Color(26, 152, 80), new Color(255, 255, 191), new Color(215, 48, 39)});
     chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
+    double low = Double.POSITIVE_INFINITY;
+    double high = Double.NEGATIVE_INFINITY;
+    for (Number[] cell : cells) {
+      low = Math.min(low, cell[2].doubleValue());
+      high = Math.max(high, cell[2].doubleValue());
+    }
+    if (high - low < 1e-9) {
+      // XChart divides by the value range when it picks a colour: one value needs a range.
+      chart.getStyler().setMin(low - 1).setMax(high + 1);
+    }
     chart.addSeries("gap", dropouts, l2s, cells);
     return chart;
   }
@@ -126,27 +136,24 @@ final class Charts {
             new float[] {4f, 3f}, 0f));
   }
 
-  private static double min(List<Double> a, List<Double> b) {
-    double min = Double.POSITIVE_INFINITY;
+  /** The smallest (or, with {@code sign} -1, largest) finite value of the lists; 0 if none. */
+  private static double extreme(int sign, List<Double> a, List<Double> b) {
+    double best = Double.NaN;
     for (List<Double> values : List.of(a, b)) {
       for (double v : values) {
-        if (Double.isFinite(v)) {
-          min = Math.min(min, v);
+        if (Double.isFinite(v) && (Double.isNaN(best) || sign * v < sign * best)) {
+          best = v;
         }
       }
     }
-    return Double.isFinite(min) ? min : 0;
+    return Double.isNaN(best) ? 0 : best;
+  }
+
+  private static double min(List<Double> a, List<Double> b) {
+    return extreme(1, a, b);
   }
 
   private static double max(List<Double> a, List<Double> b) {
-    double max = Double.NEGATIVE_INFINITY;
-    for (List<Double> values : List.of(a, b)) {
-      for (double v : values) {
-        if (Double.isFinite(v)) {
-          max = Math.max(max, v);
-        }
-      }
-    }
-    return Double.isFinite(max) ? max : 1;
+    return extreme(-1, a, b);
   }
 }

@@ -41,13 +41,6 @@ class EndToEndSuite extends AnyFunSuite with SharedSparkSession with TempDirs {
     conf
   }
 
-  private def snapshot(dir: Path): Map[String, (Long, Long)] = {
-    val paths = Files.walk(dir)
-    try paths.iterator().asScala.filter(Files.isRegularFile(_)).map { p =>
-      dir.relativize(p).toString -> (Files.size(p), Files.getLastModifiedTime(p).toMillis)
-    }.toMap
-    finally paths.close()
-  }
 
   test("a sweep writes trials and curves, ranks them, and refuses to overwrite them") {
     withTempDir { dir =>

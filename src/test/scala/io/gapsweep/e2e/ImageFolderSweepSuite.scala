@@ -30,14 +30,6 @@ class ImageFolderSweepSuite extends AnyFunSuite with SharedSparkSession with Tem
     conf
   }
 
-  private def snapshot(dir: Path): Map[String, (Long, Long)] = {
-    val paths = Files.walk(dir)
-    try paths.iterator().asScala.map { p =>
-      dir.relativize(p).toString ->
-        (if (Files.isRegularFile(p)) Files.size(p) else -1L, Files.getLastModifiedTime(p).toMillis)
-    }.toMap
-    finally paths.close()
-  }
 
   /** A folder of class folders: cross (PNG) and dot (JPEG), a corrupt PNG and a stray text file. */
   private def flatTree(root: Path): Path = {

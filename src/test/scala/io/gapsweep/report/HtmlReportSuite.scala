@@ -32,6 +32,14 @@ class HtmlReportSuite extends AnyFunSuite with SharedSparkSession with TempDirs 
     ResultStore.writeText(spark, out.toString, ResultStore.CLASSES, "cat\n" + hostile + "\n")
   }
 
+  test("a heatmap whose cells all hold one value still renders") {
+    val cells = new java.util.ArrayList[Array[Number]]()
+    cells.add(Array[Number](0, 0, 0.25))
+    cells.add(Array[Number](1, 0, 0.25))
+    val chart = Charts.heatmap("one value", Seq("0", "0.5").asJava, Seq("0").asJava, cells)
+    assert(Charts.dataUri(chart).startsWith("data:image/png;base64,"))
+  }
+
   test("every string from data or configuration is escaped") {
     withTempDir { dir =>
       writeResults(dir)

@@ -40,14 +40,6 @@ class ResultStoreSuite extends AnyFunSuite with SharedSparkSession with TempDirs
   private def table(name: String, order: String*): Seq[Row] =
     spark.table(name).orderBy(order.head, order.tail: _*).collect().toSeq
 
-  /** Every file under the folder with its size and modification time, to prove nothing changed. */
-  private def snapshot(dir: Path): Map[String, (Long, Long)] = {
-    val paths = Files.walk(dir)
-    try paths.iterator().asScala.filter(Files.isRegularFile(_)).map { p =>
-      dir.relativize(p).toString -> (Files.size(p), Files.getLastModifiedTime(p).toMillis)
-    }.toMap
-    finally paths.close()
-  }
 
   private def readConf(output: Path): String =
     new String(Files.readAllBytes(output.resolve("sweep.conf")), StandardCharsets.UTF_8)

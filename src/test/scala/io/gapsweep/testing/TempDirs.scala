@@ -2,6 +2,7 @@ package io.gapsweep.testing
 
 import java.nio.file.{Files, Path}
 import java.util.Comparator
+import scala.jdk.CollectionConverters._
 
 /** Temporary folders that are removed after the block, whatever it does. */
 trait TempDirs {
@@ -10,6 +11,15 @@ trait TempDirs {
     val dir = Files.createTempDirectory("gapsweep-test-")
     try body(dir)
     finally deleteRecursively(dir)
+  }
+
+  /** Every file under the folder with its size and modification time, to prove nothing changed. */
+  protected def snapshot(dir: Path): Map[String, (Long, Long)] = {
+    val paths = Files.walk(dir)
+    try paths.iterator().asScala.filter(Files.isRegularFile(_)).map { p =>
+      dir.relativize(p).toString -> ((Files.size(p), Files.getLastModifiedTime(p).toMillis))
+    }.toMap
+    finally paths.close()
   }
 
   protected def deleteRecursively(dir: Path): Unit = {
