@@ -98,6 +98,7 @@ public final class SparkSweep {
     @Override
     public TrialOutput apply(TaskContext context, scala.collection.Iterator<TrialTask> tasks) {
       TrialTask task = tasks.next();
+      Faults.maybeHaltExecutor(context);
       return TrialRunner.run(
           task.spec(), training, task.preset(), data.value(), threads, executorInfo());
     }

@@ -49,6 +49,31 @@ class CommandLineSuite extends AnyFunSuite with TempDirs {
     }
   }
 
+  test("augmentation mistakes exit 2 with the exact message and leave the output untouched") {
+    val cases = Seq(
+      ("gapsweep.search-space.augmentation = [none, ligth]\n",
+        "1: gapsweep.search-space.augmentation[1]: \"ligth\" is unknown; expected one of heavy, " +
+          "keras-example, light, none"),
+      ("gapsweep.augmentation-presets.light.rotation-range = -5\n",
+        "1: gapsweep.augmentation-presets.light.rotation-range: -5 is out of range; expected a " +
+          "number in [0, 180]"),
+      ("gapsweep.augmentation-presets.light.zoom-range = 40\n",
+        "1: gapsweep.augmentation-presets.light.zoom-range: 40 is out of range; expected a number " +
+          "in [0, 1)"))
+    for ((text, message) <- cases) {
+      withTempDir { dir =>
+        val conf = Files.writeString(dir.resolve("sweep.conf"), text)
+        val out = Files.createDirectories(dir.resolve("out"))
+        Files.writeString(out.resolve("keep.txt"), "earlier work")
+        val before = snapshot(out)
+        val result = Cli.run("run", conf.toString, "--output", out.toString)
+        assert(result.code == 2, result.err)
+        assert(result.err == s"gapsweep: $conf:$message\n")
+        assert(snapshot(out) == before)
+      }
+    }
+  }
+
   test("a missing configuration file names the path") {
     val result = Cli.run("run", "/nonexistent/sweep.conf")
     assert(result.code == 2)

@@ -130,7 +130,10 @@ class StandaloneClusterSuite extends AnyFunSuite with SharedSparkSession with Te
       // over both workers whatever the start-up order.
       "--conf spark.cores.max=2",
       "--conf spark.scheduler.minRegisteredResourcesRatio=1.0",
-      "--conf spark.scheduler.maxRegisteredResourcesWaitingTime=120s").mkString(" "))
+      "--conf spark.scheduler.maxRegisteredResourcesWaitingTime=120s",
+      // The executor that starts the last trial dies mid-trial, once, as a killed JVM would.
+      s"--conf spark.executorEnv.GAPSWEEP_FAULT_HALT_EXECUTOR_ONCE=${work.resolve("executor-halted")}@3"
+    ).mkString(" "))
     val process = builder.start()
     if (!process.waitFor(10, TimeUnit.MINUTES)) {
       StandaloneCluster.terminate(Seq(process.toHandle))
@@ -160,7 +163,7 @@ class StandaloneClusterSuite extends AnyFunSuite with SharedSparkSession with Te
       .select("trial_id", "epoch", "train_loss", "train_acc", "val_loss", "val_acc", "fit_loss", "l2_penalty")
       .orderBy("trial_id", "epoch").collect().toSeq
 
-  test("standalone.sh runs a sweep on two workers, with the results of local mode", Cluster) {
+  test("standalone.sh runs a sweep on two workers, survives a lost executor, and matches local mode", Cluster) {
     deleteRecursively(work)
     Files.createDirectories(work)
     val conf = writeConf(work)
@@ -188,6 +191,11 @@ class StandaloneClusterSuite extends AnyFunSuite with SharedSparkSession with Te
     assert(cluster.leftovers.isEmpty, cluster.leftovers.map(_.info()).mkString("\n"))
     assert(code == 0, output)
     assert(output.contains("4 trials: 4 completed, 0 diverged, 0 failed."), output)
+
+    // An executor JVM died during a trial; Spark ran the trial again elsewhere and the driver
+    // recorded it once (four distinct trials below, with the metrics of local mode).
+    assert(Files.exists(work.resolve("executor-halted")), "the fault was not injected")
+    assert(output.contains("Lost executor"), output)
 
     // Complete results.
     val clusterTrials = trials(clusterOut)
