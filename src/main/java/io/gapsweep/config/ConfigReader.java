@@ -16,6 +16,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiFunction;
 import java.util.function.DoublePredicate;
 import java.util.function.LongPredicate;
 import java.util.stream.Collectors;
@@ -226,42 +227,29 @@ final class ConfigReader {
 
   /** A non-empty list of integers, each meeting {@code valid}; duplicates are reported. */
   List<Integer> integers(String path, String elementExpected, LongPredicate valid) {
-    List<Integer> result = new ArrayList<>();
-    ConfigList list = list(path, elementExpected);
-    if (list == null) {
-      return null;
-    }
-    for (int i = 0; i < list.size(); i++) {
-      Integer element = integer(path + "[" + i + "]", list.get(i), elementExpected, valid);
-      addDistinct(result, element, path, i, list.get(i));
-    }
-    return result.size() == list.size() ? result : null;
+    return distinct(path, elementExpected, (key, v) -> integer(key, v, elementExpected, valid));
   }
 
   /** A non-empty list of numbers, each meeting {@code valid}; duplicates are reported. */
   List<Double> numbers(String path, String elementExpected, DoublePredicate valid) {
-    List<Double> result = new ArrayList<>();
-    ConfigList list = list(path, elementExpected);
-    if (list == null) {
-      return null;
-    }
-    for (int i = 0; i < list.size(); i++) {
-      Double element = number(path + "[" + i + "]", list.get(i), elementExpected, valid);
-      addDistinct(result, element, path, i, list.get(i));
-    }
-    return result.size() == list.size() ? result : null;
+    return distinct(path, elementExpected, (key, v) -> number(key, v, elementExpected, valid));
   }
 
   /** A non-empty list of non-empty strings; duplicates are reported. */
   List<String> strings(String path, String elementExpected) {
-    List<String> result = new ArrayList<>();
+    return distinct(path, elementExpected, (key, v) -> string(key, v, elementExpected));
+  }
+
+  /** Reads the list at {@code path} element by element; null when any element is a problem. */
+  private <T> List<T> distinct(
+      String path, String elementExpected, BiFunction<String, ConfigValue, T> element) {
+    List<T> result = new ArrayList<>();
     ConfigList list = list(path, elementExpected);
     if (list == null) {
       return null;
     }
     for (int i = 0; i < list.size(); i++) {
-      String element = string(path + "[" + i + "]", list.get(i), elementExpected);
-      addDistinct(result, element, path, i, list.get(i));
+      addDistinct(result, element.apply(path + "[" + i + "]", list.get(i)), path, i, list.get(i));
     }
     return result.size() == list.size() ? result : null;
   }
