@@ -80,10 +80,10 @@ final class Charts {
       low = Math.min(low, cell[2].doubleValue());
       high = Math.max(high, cell[2].doubleValue());
     }
-    if (high - low < 1e-9) {
-      // XChart divides by the value range when it picks a colour: one value needs a range.
-      chart.getStyler().setMin(low - 1).setMax(high + 1);
-    }
+    // XChart 3.8.8 indexes past its colour table for a value equal to the maximum, and divides by
+    // the range when all values are equal: keep every value strictly inside a non-empty range.
+    double pad = Math.max(1e-6, (high - low) * 0.01);
+    chart.getStyler().setMin(low - pad).setMax(high + pad);
     chart.addSeries("gap", dropouts, l2s, cells);
     return chart;
   }

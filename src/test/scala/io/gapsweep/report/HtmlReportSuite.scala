@@ -32,12 +32,14 @@ class HtmlReportSuite extends AnyFunSuite with SharedSparkSession with TempDirs 
     ResultStore.writeText(spark, out.toString, ResultStore.CLASSES, "cat\n" + hostile + "\n")
   }
 
-  test("a heatmap whose cells all hold one value still renders") {
-    val cells = new java.util.ArrayList[Array[Number]]()
-    cells.add(Array[Number](0, 0, 0.25))
-    cells.add(Array[Number](1, 0, 0.25))
-    val chart = Charts.heatmap("one value", Seq("0", "0.5").asJava, Seq("0").asJava, cells)
-    assert(Charts.dataUri(chart).startsWith("data:image/png;base64,"))
+  test("heatmaps render whatever their values: equal, negative, one cell") {
+    for (values <- Seq(Seq(0.25, 0.25), Seq(-0.002, 0.0), Seq(0.0, 0.002), Seq(0.5), Seq(-1.0, 3.0))) {
+      val cells = new java.util.ArrayList[Array[Number]]()
+      values.zipWithIndex.foreach { case (v, i) => cells.add(Array[Number](i, 0, v)) }
+      val columns = values.indices.map(_.toString).asJava
+      val chart = Charts.heatmap("values " + values, columns, Seq("0").asJava, cells)
+      assert(Charts.dataUri(chart).startsWith("data:image/png;base64,"), values)
+    }
   }
 
   test("every string from data or configuration is escaped") {
