@@ -26,13 +26,17 @@ object SparkHome {
       |""".stripMargin
 
   /**
-   * Fills `home` with jars/ (links to the jars of `sparkJars`) and conf/log4j2.properties, and
-   * returns the jars.
+   * Fills `home` with jars/ (links to the jars of `sparkJars`, or copies of them with `copy`) and
+   * conf/log4j2.properties, and returns the jars. Copies are for JVMs of another user: the links
+   * point into the local Maven repository, which is usually private to its owner.
    */
-  def build(home: Path, dependencyTree: Path): Seq[Path] = {
+  def build(home: Path, dependencyTree: Path, copy: Boolean = false): Seq[Path] = {
     val jars = sparkJars(Files.readAllLines(dependencyTree).asScala.toSeq, classpath)
     val jarDir = Files.createDirectories(home.resolve("jars"))
-    jars.foreach(jar => Files.createSymbolicLink(jarDir.resolve(jar.getFileName), jar))
+    jars.foreach { jar =>
+      if (copy) Files.copy(jar, jarDir.resolve(jar.getFileName))
+      else Files.createSymbolicLink(jarDir.resolve(jar.getFileName), jar)
+    }
     Files.writeString(Files.createDirectories(home.resolve("conf")).resolve("log4j2.properties"), Log4j)
     jars
   }

@@ -11,10 +11,23 @@ import scala.jdk.CollectionConverters._
 
 /**
  * A Spark standalone master and workers, each a separate JVM bound to 127.0.0.1, started from a
- * Spark home (see [[SparkHome]]). Logs go to `workDir`: master.log, worker-N.log, and each
- * worker's executors under worker-N/app-ID/EXECUTOR/stderr.
+ * Spark home (see [[SparkHome]]). Logs go to `workDir`: master.log and worker-N.log. The workers'
+ * own folders (worker-N/app-ID/EXECUTOR/stderr, the executors' working directories) and the
+ * local dirs (local/) go to `workerDir`, `workDir` unless given.
+ *
+ * `workerPrefix` goes before each worker's command line, so that workers and the executors they
+ * start can run as another user (e.g. `setpriv --reuid=...`), with `workerEnvironment` added to
+ * the environment they inherit; the master stays this JVM's user. Such workers need `home` and
+ * `workerDir` reachable, and worker-N/ and local/ in `workerDir` writable, by that user.
  */
-final class StandaloneCluster(home: Path, workDir: Path) extends AutoCloseable {
+final class StandaloneCluster(
+    home: Path,
+    workDir: Path,
+    workerDir: Path,
+    workerPrefix: Seq[String],
+    workerEnvironment: Map[String, String]) extends AutoCloseable {
+
+  def this(home: Path, workDir: Path) = this(home, workDir, workDir, Nil, Map.empty)
 
   private val masterPort = StandaloneCluster.freePort()
   private val masterWebPort = StandaloneCluster.freePort()
@@ -31,7 +44,7 @@ final class StandaloneCluster(home: Path, workDir: Path) extends AutoCloseable {
     "SPARK_SCALA_VERSION" -> "2.12",
     "SPARK_LOCAL_IP" -> "127.0.0.1",
     "SPARK_LOCAL_HOSTNAME" -> "127.0.0.1",
-    "SPARK_LOCAL_DIRS" -> Files.createDirectories(workDir.resolve("local")).toString)
+    "SPARK_LOCAL_DIRS" -> Files.createDirectories(workerDir.resolve("local")).toString)
 
   /** `java` with the module opens Spark needs on Java 17 (this JVM's own) and Spark's classpath. */
   def java(heap: String): Seq[String] =
@@ -41,11 +54,12 @@ final class StandaloneCluster(home: Path, workDir: Path) extends AutoCloseable {
   /** Starts the master and `workers` workers, and waits until the master sees them all. */
   def start(workers: Int, memory: String, timeout: Duration): Unit = {
     Runtime.getRuntime.addShutdownHook(hook)
-    daemons :+= launch("master", "org.apache.spark.deploy.master.Master",
+    daemons :+= launch("master", Nil, Map.empty, workDir, "org.apache.spark.deploy.master.Master",
       "--host", "127.0.0.1", "--port", masterPort.toString, "--webui-port", masterWebPort.toString)
     for (i <- 1 to workers) {
-      val dir = Files.createDirectories(workDir.resolve(s"worker-$i"))
-      daemons :+= launch(s"worker-$i", "org.apache.spark.deploy.worker.Worker", masterUrl,
+      val dir = Files.createDirectories(workerDir.resolve(s"worker-$i"))
+      daemons :+= launch(s"worker-$i", workerPrefix, workerEnvironment, workerDir,
+        "org.apache.spark.deploy.worker.Worker", masterUrl,
         "--host", "127.0.0.1", "--port", "0", "--webui-port", "0",
         "--cores", "1", "--memory", memory, "--work-dir", dir.toString)
     }
@@ -79,12 +93,14 @@ final class StandaloneCluster(home: Path, workDir: Path) extends AutoCloseable {
     }
   }
 
-  private def launch(name: String, mainClass: String, args: String*): Process = {
-    val builder = new ProcessBuilder((java("512m") ++ Seq(mainClass) ++ args).asJava)
+  /** `prefix` must exec the command (as setpriv does), so that the process is the JVM itself. */
+  private def launch(name: String, prefix: Seq[String], extraEnvironment: Map[String, String],
+      cwd: Path, mainClass: String, args: String*): Process = {
+    val builder = new ProcessBuilder((prefix ++ java("512m") ++ Seq(mainClass) ++ args).asJava)
       .redirectErrorStream(true)
       .redirectOutput(workDir.resolve(s"$name.log").toFile)
-      .directory(workDir.toFile)
-    builder.environment().putAll(environment.asJava)
+      .directory(cwd.toFile)
+    builder.environment().putAll((environment ++ extraEnvironment).asJava)
     // Executors must get their thread count from spark.executorEnv, not from this JVM.
     builder.environment().remove("OMP_NUM_THREADS")
     builder.start()

@@ -1,10 +1,11 @@
 package io.gapsweep.cluster
 
-import io.gapsweep.testing.{Cli, Cluster, SharedSparkSession, TempDirs}
+import io.gapsweep.testing.{Cli, Cluster, ImageTrees, SharedSparkSession, TempDirs}
 import org.apache.spark.sql.Row
 import org.scalatest.funsuite.AnyFunSuite
 
-import java.nio.file.{Files, Path, Paths}
+import java.nio.file.{Files, Path, Paths, StandardCopyOption}
+import java.nio.file.attribute.PosixFilePermissions
 import java.time.Duration
 import java.util.concurrent.TimeUnit
 import java.util.zip.ZipFile
@@ -97,19 +98,68 @@ class StandaloneClusterSuite extends AnyFunSuite with SharedSparkSession with Te
     }
   }
 
-  /** Four trials on 8x8 images, a few epochs each, one thread per trial. */
-  private def writeConf(dir: Path): Path =
+  /**
+   * A tiny image tree in the train/ + validation/ layout: 3 classes, 4 + 4 images of 8x8 each,
+   * PNG and JPEG alternating, every image its own colour. Its root folder is 0700: only its owner
+   * (root, the driver's user) can read it.
+   */
+  private def writeImages(root: Path): Path = {
+    val colours = Seq("amber" -> ((200, 120, 20)), "blue" -> ((20, 60, 200)), "green" -> ((30, 180, 40)))
+    for ((split, offset) <- Seq("train" -> 0, "validation" -> 4); ((name, (r, g, b)), c) <- colours.zipWithIndex;
+         i <- 0 until 4) {
+      val format = if (i % 2 == 0) "png" else "jpg"
+      val shade = 8 * (offset + i) + c
+      ImageTrees.write(root.resolve(s"$split/$name/img-$i.$format"),
+        ImageTrees.solid(8, 8, (r + shade) % 256, (g + shade) % 256, b), format)
+    }
+    Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwx------"))
+    root
+  }
+
+  /** Four trials on the image tree, a few epochs each, one thread per trial. */
+  private def writeConf(dir: Path, images: Path): Path =
     Files.writeString(dir.resolve("cluster.conf"),
-      """gapsweep {
+      s"""gapsweep {
         |  name = cluster
         |  search-space { depth = [1], dropout = [0.0, 0.5], l2 = [0.0, 0.01] }
         |  training { batch-size = 8, max-epochs = 3, patience = 3, base-filters = 2, dense-units = 8 }
-        |  data { width = 8, height = 8, synthetic { train-per-class = 4, validation-per-class = 4 } }
+        |  data {
+        |    source = directory
+        |    width = 8, height = 8
+        |    directory { path = "$images", min-images-per-class = 4 }
+        |  }
         |  run.threads-per-trial = 1
         |}
         |""".stripMargin)
 
-  private def submit(cluster: StandaloneCluster, conf: Path, out: Path): (Int, String) = {
+  /** Runs a command as user nobody (uid and gid 65534, no supplementary groups). */
+  private val asNobody = Seq("/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups")
+
+  private val worldOpen = PosixFilePermissions.fromString("rwxr-xr-x")
+  private val worldWritable = PosixFilePermissions.fromString("rwxrwxrwx")
+
+  /** Every folder under `dir` 755 and every file 644, whatever the umask. */
+  private def openToAll(dir: Path): Unit = {
+    val paths = Files.walk(dir)
+    try paths.iterator().asScala.foreach { p =>
+      Files.setPosixFilePermissions(p,
+        if (Files.isDirectory(p)) worldOpen else PosixFilePermissions.fromString("rw-r--r--"))
+    }
+    finally paths.close()
+  }
+
+  /** Copies `from` to `to`, leaving out jars (the application jar that executors fetched). */
+  private def copyLogs(from: Path, to: Path): Unit = if (Files.isDirectory(from)) {
+    val paths = Files.walk(from)
+    try paths.iterator().asScala.filterNot(_.getFileName.toString.endsWith(".jar")).foreach { p =>
+      val copy = to.resolve(from.relativize(p).toString)
+      if (Files.isDirectory(p)) Files.createDirectories(copy)
+      else Files.copy(p, copy, StandardCopyOption.REPLACE_EXISTING)
+    }
+    finally paths.close()
+  }
+
+  private def submit(cluster: StandaloneCluster, conf: Path, out: Path, marker: Path): (Int, String) = {
     val log = work.resolve("submit.log")
     val script = Paths.get("submit/standalone.sh").toAbsolutePath.toString
     val builder = new ProcessBuilder("bash", script, conf.toString, cluster.masterUrl, "--output", out.toString)
@@ -132,7 +182,10 @@ class StandaloneClusterSuite extends AnyFunSuite with SharedSparkSession with Te
       "--conf spark.scheduler.minRegisteredResourcesRatio=1.0",
       "--conf spark.scheduler.maxRegisteredResourcesWaitingTime=120s",
       // The executor that starts the last trial dies mid-trial, once, as a killed JVM would.
-      s"--conf spark.executorEnv.GAPSWEEP_FAULT_HALT_EXECUTOR_ONCE=${work.resolve("executor-halted")}@3"
+      s"--conf spark.executorEnv.GAPSWEEP_FAULT_HALT_EXECUTOR_ONCE=$marker@3",
+      // Executors run as another user and write into the folders the driver creates (the
+      // output's _temporary/): Hadoop must create them writable by all.
+      "--conf spark.hadoop.fs.permissions.umask-mode=000"
     ).mkString(" "))
     val process = builder.start()
     if (!process.waitFor(10, TimeUnit.MINUTES)) {
@@ -163,24 +216,67 @@ class StandaloneClusterSuite extends AnyFunSuite with SharedSparkSession with Te
       .select("trial_id", "epoch", "train_loss", "train_acc", "val_loss", "val_acc", "fit_loss", "l2_penalty")
       .orderBy("trial_id", "epoch").collect().toSeq
 
-  test("standalone.sh runs a sweep on two workers, survives a lost executor, and matches local mode", Cluster) {
+  test("standalone.sh runs a sweep on two workers as another user, survives a lost executor, " +
+    "and matches local mode, with images only the driver can read", Cluster) {
     deleteRecursively(work)
     Files.createDirectories(work)
-    val conf = writeConf(work)
-    val clusterOut = work.resolve("out-cluster")
+    val images = writeImages(work.resolve("images"))
+    val conf = writeConf(work, images)
     val localOut = work.resolve("out-local")
 
+    // Workers and executors run as nobody; the master and the driver as this JVM's user (root).
+    // The image folder is private to the driver's user: executors get the encoded bytes.
+    assert(Files.isExecutable(Paths.get(asNobody.head)), s"${asNobody.head} is missing (util-linux)")
+    val probeCommand = asNobody ++ Seq("cat", images.resolve("train/amber/img-0.png").toString)
+    val probeBuilder = new ProcessBuilder(probeCommand.asJava).redirectErrorStream(true)
+    probeBuilder.environment().put("LC_ALL", "C")
+    val probe = probeBuilder.start()
+    val probed = new String(probe.getInputStream.readAllBytes())
+    assert(probe.waitFor(1, TimeUnit.MINUTES))
+    assert(probe.exitValue() != 0 && probed.contains("Permission denied"),
+      s"nobody can read the images (exit ${probe.exitValue()}): $probed")
+
+    // What nobody needs, in a fresh folder of /tmp that it can reach whatever this checkout's
+    // path is: a Spark home of copied jars, the workers' folders, a HOME (JavaCPP's native cache),
+    // the output and the fault marker. Logs and output are copied to target/spark-work after.
+    val scratch = Files.createTempDirectory("gapsweep-cluster-")
+    try {
+      Files.setPosixFilePermissions(scratch, worldOpen)
+      val scratchHome = scratch.resolve("spark-home")
+      SparkHome.build(scratchHome, property("gapsweep.dependency.tree"), copy = true)
+      openToAll(scratchHome)
+      Seq("worker-1", "worker-2", "local", "home", "shared").foreach { name =>
+        Files.setPosixFilePermissions(Files.createDirectories(scratch.resolve(name)), worldWritable)
+      }
+      val nobodyHome = scratch.resolve("home")
+      val clusterOut = scratch.resolve("shared/out-cluster")
+      val marker = scratch.resolve("shared/executor-halted")
+      try sweep(scratch, scratchHome, nobodyHome, images, conf, clusterOut, marker, localOut)
+      finally {
+        Seq("worker-1", "worker-2").foreach(w => copyLogs(scratch.resolve(w), work.resolve(w)))
+        copyLogs(clusterOut, work.resolve("out-cluster"))
+      }
+    } finally deleteRecursively(scratch)
+  }
+
+  private def sweep(scratch: Path, scratchHome: Path, nobodyHome: Path, images: Path, conf: Path,
+      clusterOut: Path, marker: Path, localOut: Path): Unit = {
     val started = System.nanoTime()
     def seconds(from: Long) = f"${(System.nanoTime() - from) / 1e9}%.1f s"
-    val cluster = new StandaloneCluster(home, work)
+    val cluster = new StandaloneCluster(scratchHome, work, scratch, asNobody, Map(
+      "HOME" -> nobodyHome.toString,
+      // The JVM takes user.home from the password database (nobody's is /nonexistent). Temporary
+      // files stay in the scratch folder, and no /tmp/hsperfdata_nobody is left behind.
+      "JAVA_TOOL_OPTIONS" -> (s"-Duser.home=$nobodyHome -Djava.io.tmpdir=$nobodyHome " +
+        s"-Dorg.bytedeco.javacpp.cachedir=$nobodyHome/.javacpp/cache -XX:-UsePerfData")))
     val (code, output) =
       try {
         cluster.start(workers = 2, memory = "1536m", timeout = Duration.ofSeconds(90))
-        info(s"cluster of 2 workers ready in ${seconds(started)}")
+        info(s"cluster of 2 workers (as nobody) ready in ${seconds(started)}")
         val state = cluster.state()
         assert(state.contains("\"url\" : \"" + cluster.masterUrl + "\""), state)
         val submitted = System.nanoTime()
-        val result = submit(cluster, conf, clusterOut)
+        val result = submit(cluster, conf, clusterOut, marker)
         info(s"sweep submitted and finished in ${seconds(submitted)}")
         result
       } finally {
@@ -191,10 +287,12 @@ class StandaloneClusterSuite extends AnyFunSuite with SharedSparkSession with Te
     assert(cluster.leftovers.isEmpty, cluster.leftovers.map(_.info()).mkString("\n"))
     assert(code == 0, output)
     assert(output.contains("4 trials: 4 completed, 0 diverged, 0 failed."), output)
+    // The driver read the 24 files; executors, which cannot, decoded them.
+    assert(output.contains(s"Decoded 24 files from $images"), output)
 
     // An executor JVM died during a trial; Spark ran the trial again elsewhere and the driver
     // recorded it once (four distinct trials below, with the metrics of local mode).
-    assert(Files.exists(work.resolve("executor-halted")), "the fault was not injected")
+    assert(Files.exists(marker), "the fault was not injected")
     assert(output.contains("Lost executor"), output)
 
     // Complete results.
@@ -206,6 +304,12 @@ class StandaloneClusterSuite extends AnyFunSuite with SharedSparkSession with Te
     assert(clusterCurves.map(r => (r.getString(0), r.getInt(1))) ==
       clusterTrials.flatMap(t => (1 to t.getInt(5)).map(epoch => (t.getString(0), epoch))))
     assert(Files.readString(clusterOut.resolve("sweep.conf")).contains("cluster"))
+    // Executors wrote the tables, as nobody.
+    val parts = Files.list(clusterOut.resolve("trials"))
+    val owners = try parts.iterator().asScala.filter(_.getFileName.toString.startsWith("part-"))
+      .map(Files.getAttribute(_, "unix:uid")).toSet
+    finally parts.close()
+    assert(owners == Set(65534), s"owners of the trials table's files: $owners")
 
     // Trials ran in executor JVMs on both workers.
     val placement = spark.read.parquet(clusterOut.resolve("trials").toString)
@@ -213,7 +317,7 @@ class StandaloneClusterSuite extends AnyFunSuite with SharedSparkSession with Te
     val executorIds = placement.map(_.getString(0)).toSet
     assert(!executorIds.contains("driver"), placement)
     assert(placement.map(_.getLong(1)).toSet.size == executorIds.size, placement)
-    val perWorker = Seq(1, 2).map(i => executorsOf(work.resolve(s"worker-$i")))
+    val perWorker = Seq(1, 2).map(i => executorsOf(scratch.resolve(s"worker-$i")))
     assert(perWorker.forall(worker => worker.intersect(executorIds).nonEmpty),
       s"trials ran on executors $executorIds; the workers ran $perWorker")
 
