@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Locale;
 
 /** A plain-text table with aligned columns, numbers right-aligned, for the console. */
-final class TextTable {
+public final class TextTable {
 
   private static final String GAP = "  ";
 
@@ -59,12 +59,12 @@ final class TextTable {
   }
 
   /** {@code value} with {@code decimals} fixed decimals; "-" for null. */
-  static String fixed(Double value, int decimals) {
+  public static String fixed(Double value, int decimals) {
     return value == null ? "-" : String.format(Locale.ROOT, "%." + decimals + "f", value);
   }
 
   /** A hyperparameter as written in a configuration: 0.25, 0.0001, 0; never exponent notation. */
-  static String plain(Double value) {
+  public static String plain(Double value) {
     if (value == null) {
       return "-";
     }

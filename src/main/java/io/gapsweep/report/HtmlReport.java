@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
+import io.gapsweep.analysis.TextTable;
 import io.gapsweep.store.ResultStore;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -85,20 +86,19 @@ public final class HtmlReport {
       html.append(ranked ? "<tr>" : "<tr class=\"out\">");
       cell(html, ranked ? String.valueOf(row.<Integer>getAs("rank")) : "-");
       cell(html, String.valueOf(row.<Integer>getAs("depth")));
-      cell(html, plain(row.<Double>getAs("dropout")));
-      cell(html, plain(row.<Double>getAs("l2")));
+      cell(html, TextTable.plain(row.<Double>getAs("dropout")));
+      cell(html, TextTable.plain(row.<Double>getAs("l2")));
       cell(html, row.<String>getAs("augmentation"));
       cell(html, row.<Integer>getAs("seeds") + "/" + row.<Integer>getAs("trials"));
-      String gap = number(row, "gap_mean");
+      String gap = TextTable.fixed(row.getAs("gap_mean"), 4);
       if (!row.isNullAt(row.fieldIndex("gap_sd"))) {
-        gap += " ± " + number(row, "gap_sd");
+        gap += " ± " + TextTable.fixed(row.getAs("gap_sd"), 4);
       }
       cell(html, gap);
-      cell(html, number(row, "acc_gap_mean"));
-      cell(html, number(row, "val_loss_mean"));
-      cell(html, number(row, "val_acc_mean"));
-      cell(html, row.isNullAt(row.fieldIndex("best_epoch_mean"))
-          ? "-" : String.format(Locale.ROOT, "%.1f", row.<Double>getAs("best_epoch_mean")));
+      cell(html, TextTable.fixed(row.getAs("acc_gap_mean"), 4));
+      cell(html, TextTable.fixed(row.getAs("val_loss_mean"), 4));
+      cell(html, TextTable.fixed(row.getAs("val_acc_mean"), 4));
+      cell(html, TextTable.fixed(row.getAs("best_epoch_mean"), 1));
       html.append("</tr>\n");
     }
     html.append("</tbody></table>\n<p class=\"note\">Grey rows are not competitive: their ")
@@ -196,8 +196,8 @@ public final class HtmlReport {
         cells.put(List.of(dropout, l2), row.getAs("gap_mean"));
       }
     }
-    List<String> xs = dropouts.stream().map(HtmlReport::plain).toList();
-    List<String> ys = l2s.stream().map(HtmlReport::plain).toList();
+    List<String> xs = dropouts.stream().map(TextTable::plain).toList();
+    List<String> ys = l2s.stream().map(TextTable::plain).toList();
     html.append("<h2>Gap over dropout &times; L2</h2>\n<p class=\"note\">Mean generalization gap ")
         .append("of every configuration, competitive or not; empty cells had no completed trial.")
         .append("</p>\n<div class=\"grid\">\n");
@@ -262,9 +262,9 @@ public final class HtmlReport {
   private static String label(String group, Row row) {
     return String.format(
         Locale.ROOT, "%s: depth %d, dropout %s, l2 %s, augmentation %s (gap %s)", group,
-        row.<Integer>getAs("depth"), plain(row.<Double>getAs("dropout")),
-        plain(row.<Double>getAs("l2")), row.<String>getAs("augmentation"),
-        number(row, "gap_mean"));
+        row.<Integer>getAs("depth"), TextTable.plain(row.<Double>getAs("dropout")),
+        TextTable.plain(row.<Double>getAs("l2")), row.<String>getAs("augmentation"),
+        TextTable.fixed(row.getAs("gap_mean"), 4));
   }
 
   private static void image(StringBuilder html, org.knowm.xchart.internal.chartpart.Chart<?, ?> chart,
@@ -277,14 +277,7 @@ public final class HtmlReport {
     html.append("<td>").append(escape(text)).append("</td>");
   }
 
-  private static String number(Row row, String column) {
-    return row.isNullAt(row.fieldIndex(column))
-        ? "-" : String.format(Locale.ROOT, "%.4f", row.<Double>getAs(column));
-  }
 
-  private static String plain(double value) {
-    return java.math.BigDecimal.valueOf(value).stripTrailingZeros().toPlainString();
-  }
 
   /** Escapes text for HTML element content and double-quoted attribute values. */
   static String escape(String text) {
