@@ -1,8 +1,5 @@
 package io.gapsweep.cli;
 
-import com.typesafe.config.ConfigFactory;
-import com.typesafe.config.ConfigRenderOptions;
-import com.typesafe.config.ConfigValueFactory;
 import io.gapsweep.analysis.AnalysisViews;
 import io.gapsweep.analysis.Leaderboard;
 import io.gapsweep.config.LoadedSettings;
@@ -68,9 +65,9 @@ final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    LoadedSettings loaded = SettingsLoader.read(conf);
-    SweepSettings settings =
-        output == null ? loaded.settings() : loaded.settings().withOutput(output);
+    LoadedSettings read = SettingsLoader.read(conf);
+    LoadedSettings loaded = output == null ? read : read.withOutput(output);
+    SweepSettings settings = loaded.settings();
     SweepPlan plan = GridExpander.expand(settings);
     WriteMode mode = overwrite ? WriteMode.OVERWRITE : WriteMode.FAIL_IF_EXISTS;
     PrintWriter out = spec.commandLine().getOut();
@@ -100,7 +97,7 @@ final class RunCommand implements Callable<Integer> {
       List<TrialResult> results = outputs.stream().map(TrialOutput::result).toList();
       LOG.info("Trained {} trials in {} s", results.size(),
           String.format("%.1f", (System.nanoTime() - start) / 1e9));
-      String configuration = savedConfiguration(loaded);
+      String configuration = loaded.resolvedHocon();
       ResultStore.write(spark, settings.run().output(), results, configuration, mode);
       ResultStore.writeText(spark, settings.run().output(), ResultStore.DATA_SUMMARY, summary);
       ResultStore.registerViews(spark, settings.run().output());
@@ -140,16 +137,5 @@ final class RunCommand implements Callable<Integer> {
         ? SweepProgress.bar(spark, total, tolerance)
         : SweepProgress.lines(spark, total, tolerance, spec.commandLine().getErr(),
             Duration.ofSeconds(10));
-  }
-
-  /** The resolved configuration as it ran, --output included, to save beside the results. */
-  private String savedConfiguration(LoadedSettings loaded) {
-    if (output == null) {
-      return loaded.resolvedHocon();
-    }
-    return ConfigFactory.parseString(loaded.resolvedHocon())
-        .withValue("gapsweep.run.output", ConfigValueFactory.fromAnyRef(output))
-        .root()
-        .render(ConfigRenderOptions.defaults().setOriginComments(false).setComments(false).setJson(false));
   }
 }

@@ -111,8 +111,12 @@ public final class SettingsLoader {
     if (reader.hasProblems()) {
       throw new SettingsException(reader.problems());
     }
-    String hocon = resolved.withOnlyPath(KeyCheck.ROOT).root().render(HOCON);
-    return new LoadedSettings(settings, hocon);
+    return new LoadedSettings(settings, render(resolved));
+  }
+
+  /** The resolved {@code gapsweep} subtree as HOCON text, without comments. */
+  static String render(Config resolved) {
+    return resolved.withOnlyPath(KeyCheck.ROOT).root().render(HOCON);
   }
 
   /** The settings, or {@code null} when the reader found a problem. */

@@ -72,6 +72,13 @@ class SettingsLoaderSuite extends AnyFunSuite with TempDirs {
     assert(SettingsLoader.fromConfig(ConfigFactory.empty()) == settings())
   }
 
+  test("another output changes the settings and the saved text alike") {
+    val moved = SettingsLoader.read(Paths.get("conf/demo.conf")).withOutput("/data/sweeps/demo")
+    assert(moved.settings().run().output() == "/data/sweeps/demo")
+    assert(SettingsLoader.fromConfig(ConfigFactory.parseString(moved.resolvedHocon())) ==
+      moved.settings())
+  }
+
   test("conf/demo.conf loads with its overrides and the defaults for the rest") {
     val demo = SettingsLoader.load(Paths.get("conf/demo.conf"))
     val expected = settings(
