@@ -128,6 +128,21 @@ public final class AnalysisViews {
       """;
 
   /**
+   * Per configuration, the completed seed with the lowest validation loss at its best epoch
+   * (ties by trial id): the trial whose curves the report draws and whose model is saved. Columns
+   * {@code config_id, trial_id}; a query over {@code trial_summary}.
+   */
+  public static final String BEST_SEEDS_SQL =
+      """
+      SELECT config_id, trial_id FROM (
+        SELECT config_id, trial_id,
+               row_number() OVER (PARTITION BY config_id ORDER BY val_loss, trial_id) AS n
+        FROM trial_summary
+        WHERE status = 'COMPLETED' AND val_loss IS NOT NULL)
+      WHERE n = 1
+      """;
+
+  /**
    * One row per level of each axis (depth, dropout, l2, augmentation): how the level does averaged
    * over the rest of the grid.
    *

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
+import io.gapsweep.analysis.AnalysisViews;
 import io.gapsweep.analysis.TextTable;
 import io.gapsweep.store.ResultStore;
 import org.apache.hadoop.fs.FileSystem;
@@ -139,10 +140,8 @@ public final class HtmlReport {
                       + "t.best_epoch, s.overfit_onset FROM trials t "
                       + "JOIN curves c ON c.trial_id = t.trial_id "
                       + "JOIN trial_summary s ON s.trial_id = t.trial_id "
-                      + "WHERE t.trial_id = (SELECT t2.trial_id FROM trials t2 JOIN curves c2 "
-                      + "ON c2.trial_id = t2.trial_id AND c2.epoch = t2.best_epoch "
-                      + "WHERE t2.config_id = '" + entry.getKey().replace("'", "''")
-                      + "' AND t2.status = 'COMPLETED' ORDER BY c2.val_loss, t2.trial_id LIMIT 1) "
+                      + "JOIN (" + AnalysisViews.BEST_SEEDS_SQL + ") b ON b.trial_id = t.trial_id "
+                      + "WHERE b.config_id = '" + entry.getKey().replace("'", "''") + "' "
                       + "ORDER BY c.epoch")
               .collectAsList();
       if (points.isEmpty()) {

@@ -2,20 +2,19 @@ package io.gapsweep.store;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.gapsweep.analysis.AnalysisViews;
 import io.gapsweep.train.EpochMetrics;
 import io.gapsweep.train.TrialOutput;
 import io.gapsweep.train.TrialResult;
-import io.gapsweep.train.TrialStatus;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Row;
@@ -25,7 +24,7 @@ import org.apache.spark.sql.SparkSession;
  * Saves the early-stopped models of the top-ranked configurations.
  *
  * <p>For each of the first {@code n} ranks of the {@code leaderboard} view, the configuration's
- * completed seed with the lowest validation loss is saved under {@code
+ * completed seed with the lowest validation loss ({@link AnalysisViews#BEST_SEEDS_SQL}) is saved under {@code
  * <output>/models/<rank>-<config_id>/}: {@code model.zip} (DL4J, loadable with {@code
  * ModelSerializer.restoreMultiLayerNetwork}; no updater state), {@code trial.json} (the trial spec,
  * its metrics at the best epoch and the input shape) and {@code classes.txt} (one class name per
@@ -53,23 +52,26 @@ public final class ModelStore {
       return written;
     }
     List<Row> top =
-        spark.sql("SELECT rank, config_id FROM leaderboard WHERE rank IS NOT NULL ORDER BY rank LIMIT "
-                + n)
+        spark.sql("SELECT l.rank, l.config_id, b.trial_id FROM leaderboard l JOIN ("
+                + AnalysisViews.BEST_SEEDS_SQL + ") b ON b.config_id = l.config_id "
+                + "WHERE l.rank IS NOT NULL ORDER BY l.rank LIMIT " + n)
             .collectAsList();
+    Map<String, TrialOutput> byTrial = new HashMap<>();
+    outputs.forEach(o -> byTrial.put(o.result().spec().trialId(), o));
     Path root = new Path(new Path(output), MODELS);
     try {
       FileSystem fs = ResultStore.fileSystem(spark, root, output);
       for (Row row : top) {
         int rank = row.getInt(0);
         String configId = row.getString(1);
-        Optional<TrialOutput> best = bestSeed(outputs, configId);
-        if (best.isEmpty()) {
+        TrialOutput best = byTrial.get(row.getString(2));
+        if (best == null || best.bestModel() == null) {
           continue;
         }
         Path folder = new Path(root, rank + "-" + configId);
-        write(fs, new Path(folder, "model.zip"), best.get().bestModel());
+        write(fs, new Path(folder, "model.zip"), best.bestModel());
         write(fs, new Path(folder, "trial.json"),
-            describe(best.get().result(), rank, classes, channels, height, width));
+            describe(best.result(), rank, classes, channels, height, width));
         write(fs, new Path(folder, "classes.txt"),
             (String.join("\n", classes) + "\n").getBytes(StandardCharsets.UTF_8));
         written.add(folder.toString());
@@ -80,13 +82,6 @@ public final class ModelStore {
     return written;
   }
 
-  private static Optional<TrialOutput> bestSeed(List<TrialOutput> outputs, String configId) {
-    return outputs.stream()
-        .filter(o -> o.bestModel() != null)
-        .filter(o -> o.result().status() == TrialStatus.COMPLETED)
-        .filter(o -> o.result().spec().configId().equals(configId))
-        .min(Comparator.comparingDouble(o -> best(o.result()).valLoss()));
-  }
 
   private static EpochMetrics best(TrialResult result) {
     return result.curve().get(result.bestEpoch() - 1);
