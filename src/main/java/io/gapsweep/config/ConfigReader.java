@@ -155,20 +155,21 @@ final class ConfigReader {
   /** A string that may be empty, which the caller takes as "not set". */
   String stringOrEmpty(String path, String expected) {
     ConfigValue value = value(path, expected);
-    if (value == null) {
-      return null;
-    }
+    return value == null ? null : text(path, value, expected);
+  }
+
+  /** The value as text, or {@code null} after reporting that it is not a string. */
+  private String text(String key, ConfigValue value, String expected) {
     String text = asString(value);
     if (text == null) {
-      typeError(path, value, expected);
+      typeError(key, value, expected);
     }
     return text;
   }
 
   private String string(String key, ConfigValue value, String expected) {
-    String text = asString(value);
+    String text = text(key, value, expected);
     if (text == null) {
-      typeError(key, value, expected);
       return null;
     }
     if (text.isEmpty()) {
@@ -185,9 +186,8 @@ final class ConfigReader {
     if (value == null) {
       return null;
     }
-    String text = asString(value);
+    String text = text(path, value, expected);
     if (text == null) {
-      typeError(path, value, expected);
       return null;
     }
     T choice = allowed.get(text);
