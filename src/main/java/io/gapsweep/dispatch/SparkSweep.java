@@ -1,5 +1,6 @@
 package io.gapsweep.dispatch;
 
+import io.gapsweep.Faults;
 import io.gapsweep.config.AugmentationPreset;
 import io.gapsweep.config.TrainingSettings;
 import io.gapsweep.data.Dataset;
@@ -12,7 +13,6 @@ import java.io.Serializable;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -44,10 +44,9 @@ public final class SparkSweep {
    * Trains every trial of {@code plan}.
    *
    * @param onFinished called on the driver once per trial, in completion order, from Spark's
-   *     scheduler thread: keep it short
-   * @return the outputs in plan order
+   *     scheduler thread: keep it short. If it throws, the sweep stops with that exception
    */
-  public static List<TrialOutput> run(
+  public static void run(
       SparkSession spark,
       SweepPlan plan,
       Dataset data,
@@ -60,21 +59,19 @@ public final class SparkSweep {
       tasks.add(new TrialTask(spec, presets.get(spec.augmentation())));
     }
     if (tasks.isEmpty()) {
-      return List.of();
+      return;
     }
     JavaSparkContext context = JavaSparkContext.fromSparkContext(spark.sparkContext());
     Broadcast<Dataset> shared = context.broadcast(data);
     try {
       RDD<TrialTask> rdd = context.parallelize(tasks, tasks.size()).rdd();
-      TrialOutput[] outputs = new TrialOutput[tasks.size()];
       List<Object> partitions = new ArrayList<>(IntStream.range(0, tasks.size()).boxed().toList());
       spark.sparkContext().runJob(
           rdd,
           new RunTrial(shared, training, threadsPerTrial),
           JavaConverters.asScalaBuffer(partitions).toSeq(),
-          new Collect(outputs, onFinished),
+          new Collect(onFinished),
           ClassTag$.MODULE$.apply(TrialOutput.class));
-      return Arrays.asList(outputs);
     } finally {
       shared.destroy();
     }
@@ -99,25 +96,26 @@ public final class SparkSweep {
     public TrialOutput apply(TaskContext context, scala.collection.Iterator<TrialTask> tasks) {
       TrialTask task = tasks.next();
       Faults.maybeHaltExecutor(context);
+      Faults.maybeFailFirstAttempt(context);
       return TrialRunner.run(
           task.spec(), training, task.preset(), data.value(), threads, executorInfo());
     }
   }
 
-  /** Runs on the driver as each task's result arrives. */
+  /**
+   * Runs on the driver as each task's result arrives; Spark calls it once per partition, even
+   * when a task was retried. Nothing is kept, so models do not pile up in the driver's memory.
+   */
   private static final class Collect extends AbstractFunction2<Object, TrialOutput, BoxedUnit> {
 
-    private final TrialOutput[] outputs;
     private final Consumer<TrialOutput> onFinished;
 
-    Collect(TrialOutput[] outputs, Consumer<TrialOutput> onFinished) {
-      this.outputs = outputs;
+    Collect(Consumer<TrialOutput> onFinished) {
       this.onFinished = onFinished;
     }
 
     @Override
     public BoxedUnit apply(Object partition, TrialOutput output) {
-      outputs[(Integer) partition] = output;
       onFinished.accept(output);
       return BoxedUnit.UNIT;
     }

@@ -4,17 +4,17 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.gapsweep.analysis.AnalysisViews;
 import io.gapsweep.train.EpochMetrics;
-import io.gapsweep.train.TrialOutput;
 import io.gapsweep.train.TrialResult;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Row;
@@ -37,17 +37,32 @@ public final class ModelStore {
 
   private ModelStore() {}
 
-  /** @return the folders written, best rank first */
+  /**
+   * Replaces {@code <output>/models} with the models of the top {@code n} configurations.
+   *
+   * @param results every trial of the sweep, by trial id
+   * @param models the model zip a trial kept, by trial id
+   * @return the folders written, best rank first
+   */
   public static List<String> saveTop(
       SparkSession spark,
       String output,
       int n,
-      List<TrialOutput> outputs,
+      Map<String, TrialResult> results,
+      Function<String, Optional<byte[]>> models,
       List<String> classes,
       int channels,
       int height,
       int width) {
     List<String> written = new ArrayList<>();
+    Path root = new Path(new Path(output), MODELS);
+    FileSystem fs = ResultStore.fileSystem(spark, root, output);
+    try {
+      // Derived from the journal, like the tables: a resumed run rebuilds it whole.
+      fs.delete(root, true);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot replace " + root + ": " + e.getMessage(), e);
+    }
     if (n <= 0) {
       return written;
     }
@@ -56,22 +71,19 @@ public final class ModelStore {
                 + AnalysisViews.BEST_SEEDS_SQL + ") b ON b.config_id = l.config_id "
                 + "WHERE l.rank IS NOT NULL ORDER BY l.rank LIMIT " + n)
             .collectAsList();
-    Map<String, TrialOutput> byTrial = new HashMap<>();
-    outputs.forEach(o -> byTrial.put(o.result().spec().trialId(), o));
-    Path root = new Path(new Path(output), MODELS);
     try {
-      FileSystem fs = ResultStore.fileSystem(spark, root, output);
       for (Row row : top) {
         int rank = row.getInt(0);
         String configId = row.getString(1);
-        TrialOutput best = byTrial.get(row.getString(2));
-        if (best == null || best.bestModel() == null) {
+        String trialId = row.getString(2);
+        Optional<byte[]> model = models.apply(trialId);
+        if (model.isEmpty()) {
           continue;
         }
         Path folder = new Path(root, rank + "-" + configId);
-        write(fs, new Path(folder, "model.zip"), best.bestModel());
+        write(fs, new Path(folder, "model.zip"), model.get());
         write(fs, new Path(folder, "trial.json"),
-            describe(best.result(), rank, classes, channels, height, width));
+            describe(results.get(trialId), rank, classes, channels, height, width));
         write(fs, new Path(folder, "classes.txt"),
             (String.join("\n", classes) + "\n").getBytes(StandardCharsets.UTF_8));
         written.add(folder.toString());

@@ -1,5 +1,7 @@
 package io.gapsweep.store;
 
+import io.gapsweep.Faults;
+import io.gapsweep.UserError;
 import io.gapsweep.train.TrialResult;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
@@ -10,7 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import io.gapsweep.UserError;
+import java.util.UUID;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
@@ -24,9 +27,10 @@ import org.apache.spark.sql.types.StructType;
  *
  * <p>An output folder holds these entries of ours: {@code trials/} and {@code curves/} (Parquet,
  * one file each, schemas in {@link ResultSchema}), {@code sweep.conf} (the resolved configuration
- * the sweep ran with), {@code data-summary.txt}, {@code classes.txt}, {@code models/} ({@link ModelStore}) and {@code
- * report.html}. Any of them makes the folder occupied; overwriting deletes those and leaves
- * anything else in the folder alone. The output is a
+ * the sweep ran with), {@code journal/} (one committed record per trial, {@link TrialJournal}),
+ * {@code data-summary.txt}, {@code classes.txt}, {@code models/} ({@link ModelStore}) and {@code
+ * report.html}; while a run lasts, also {@code run.lock} ({@link OutputLock}). Any of them makes
+ * the folder occupied; overwriting deletes those and leaves anything else in the folder alone. The output is a
  * Hadoop path, so local paths, {@code file:}, {@code hdfs://} and {@code s3a://} URIs all work,
  * with the session's Hadoop configuration.
  */
@@ -45,8 +49,11 @@ public final class ResultStore {
   public static final String REPORT = "report.html";
 
   private static final List<String> ENTRIES =
-      List.of(ResultSchema.TRIALS, ResultSchema.CURVES, SWEEP_CONF, ModelStore.MODELS, DATA_SUMMARY,
-          CLASSES, REPORT);
+      List.of(ResultSchema.TRIALS, ResultSchema.CURVES, SWEEP_CONF, TrialJournal.FOLDER,
+          ModelStore.MODELS, DATA_SUMMARY, CLASSES, REPORT);
+
+  /** Prefix of a table being written; never read as results. */
+  private static final String STAGED_TABLE = "_staged-";
 
   private ResultStore() {}
 
@@ -82,42 +89,59 @@ public final class ResultStore {
     Path root = new Path(output);
     FileSystem fs = fileSystem(spark, root, output);
     try {
-      List<Path> existing = existingEntries(fs, root, output, mode);
-      if (!existing.isEmpty()) {
-        for (Path path : existing) {
-          if (!fs.delete(path, true)) {
-            throw new IOException("could not delete " + path);
-          }
+      for (Path path : existingEntries(fs, root, output, mode)) {
+        if (!fs.delete(path, true)) {
+          throw new IOException("could not delete " + path);
         }
       }
-      // Build the rows before writing anything, so a bad result leaves the output empty.
-      List<Row> trialRows = ResultSchema.trialRows(results);
-      List<Row> curveRows = ResultSchema.curveRows(results);
-      // trials is written last of the tables: readers take it as the mark of an output.
-      writeTable(spark, curveRows, ResultSchema.CURVES_SCHEMA, fs, new Path(root, ResultSchema.CURVES));
-      writeTable(spark, trialRows, ResultSchema.TRIALS_SCHEMA, fs, new Path(root, ResultSchema.TRIALS));
-      try (Writer writer =
-          new OutputStreamWriter(fs.create(new Path(root, SWEEP_CONF), false), StandardCharsets.UTF_8)) {
-        writer.write(resolvedConfigHocon);
-      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot write results to " + output + ": " + e.getMessage(), e);
+    }
+    replaceTables(spark, output, results);
+    writeText(spark, output, SWEEP_CONF, resolvedConfigHocon);
+  }
+
+  /**
+   * Writes {@code <output>/curves} and then {@code <output>/trials}, each replacing the table of
+   * that name only once it is complete: a reader sees the old table or the new one, never a
+   * partial one. (A crash between the two leaves a table missing or out of date; the next {@code
+   * gapsweep run} of the sweep rewrites both from its journal.)
+   */
+  static void replaceTables(SparkSession spark, String output, List<TrialResult> results) {
+    Path root = new Path(output);
+    FileSystem fs = fileSystem(spark, root, output);
+    // Build the rows before writing anything, so a bad result leaves the tables as they were.
+    List<Row> trialRows = ResultSchema.trialRows(results);
+    List<Row> curveRows = ResultSchema.curveRows(results);
+    try {
+      // trials is written last: readers take it as the mark of an output.
+      replaceTable(spark, curveRows, ResultSchema.CURVES_SCHEMA, fs, root, ResultSchema.CURVES);
+      Faults.driverReached("compacting");
+      replaceTable(spark, trialRows, ResultSchema.TRIALS_SCHEMA, fs, root, ResultSchema.TRIALS);
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot write results to " + output + ": " + e.getMessage(), e);
     }
   }
 
-  /**
-   * Checks, before any work, that {@link #write} will be able to write to {@code output} in this
-   * mode: the output is not a file and, unless overwriting, holds no results.
-   *
-   * @throws ResultsExistException when the output holds results and the mode forbids replacing them
-   * @throws UserError when the output is a file
-   */
-  public static void checkWritable(SparkSession spark, String output, WriteMode mode) {
-    Path root = new Path(output);
-    try {
-      existingEntries(fileSystem(spark, root, output), root, output, mode);
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot write results to " + output + ": " + e.getMessage(), e);
+  /** Deletes tables a crashed {@link #replaceTables} left half-written. */
+  static void clearStagedTables(FileSystem fs, Path root) throws IOException {
+    FileStatus[] staged = fs.globStatus(new Path(root, STAGED_TABLE + "*"));
+    for (FileStatus table : staged == null ? new FileStatus[0] : staged) {
+      fs.delete(table.getPath(), true);
+    }
+  }
+
+  private static void replaceTable(
+      SparkSession spark, List<Row> rows, StructType schema, FileSystem fs, Path root, String name)
+      throws IOException {
+    Path staged = new Path(root, STAGED_TABLE + name + "-" + UUID.randomUUID());
+    Path table = new Path(root, name);
+    writeTable(spark, rows, schema, fs, staged);
+    if (fs.exists(table) && !fs.delete(table, true)) {
+      throw new IOException("could not delete " + table);
+    }
+    if (!fs.rename(staged, table)) {
+      throw new IOException("could not rename " + staged + " to " + table);
     }
   }
 
@@ -127,15 +151,21 @@ public final class ResultStore {
       throw new UserError(
           "Cannot write results to " + output + ": it is a file, not a folder; choose another --output");
     }
+    List<Path> existing = existingEntries(fs, root);
+    if (!existing.isEmpty() && mode == WriteMode.FAIL_IF_EXISTS) {
+      throw new ResultsExistException(output);
+    }
+    return existing;
+  }
+
+  /** The entries of ours the folder holds; deleting these deletes a sweep and nothing else. */
+  static List<Path> existingEntries(FileSystem fs, Path root) throws IOException {
     List<Path> existing = new ArrayList<>();
     for (String entry : ENTRIES) {
       Path path = new Path(root, entry);
       if (fs.exists(path)) {
         existing.add(path);
       }
-    }
-    if (!existing.isEmpty() && mode == WriteMode.FAIL_IF_EXISTS) {
-      throw new ResultsExistException(output);
     }
     return existing;
   }
@@ -163,13 +193,21 @@ public final class ResultStore {
     }
   }
 
-  /** Writes the text file {@code name} of the output, replacing it. */
+  /** Writes the text file {@code name} of the output, replacing it only once it is complete. */
   public static void writeText(SparkSession spark, String output, String name, String text) {
     Path root = new Path(output);
     FileSystem fs = fileSystem(spark, root, output);
-    try (Writer writer =
-        new OutputStreamWriter(fs.create(new Path(root, name), true), StandardCharsets.UTF_8)) {
-      writer.write(text);
+    Path staged = new Path(root, STAGED_TABLE + name + "-" + UUID.randomUUID());
+    Path file = new Path(root, name);
+    try {
+      try (Writer writer =
+          new OutputStreamWriter(fs.create(staged, false), StandardCharsets.UTF_8)) {
+        writer.write(text);
+      }
+      fs.delete(file, false);
+      if (!fs.rename(staged, file)) {
+        throw new IOException("could not rename " + staged + " to " + file);
+      }
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot write results to " + output + ": " + e.getMessage(), e);
     }

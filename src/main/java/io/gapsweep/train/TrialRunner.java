@@ -1,5 +1,6 @@
 package io.gapsweep.train;
 
+import io.gapsweep.Faults;
 import io.gapsweep.config.AugmentationPreset;
 import io.gapsweep.config.TrainingSettings;
 import io.gapsweep.data.Augmenter;
@@ -66,6 +67,7 @@ public final class TrialRunner {
     int threadsUsed = ThreadPolicy.applyToCurrentThread(threads);
     CurveRecorder recorder = null;
     try {
+      Faults.maybeThrowInTrial(spec.trialId());
       Nd4j.getRandom().setSeed(spec.seed());
       MultiLayerNetwork network =
           NetworkFactory.create(spec, training, ImageShape.of(data.train()), data.classCount());

@@ -42,7 +42,7 @@ class EndToEndSuite extends AnyFunSuite with SharedSparkSession with TempDirs {
   }
 
 
-  test("a sweep writes trials and curves, ranks them, and refuses to overwrite them") {
+  test("a sweep writes trials and curves, ranks them, resumes, and refuses another sweep") {
     withTempDir { dir =>
       val conf = writeConf(dir)
       val out = dir.resolve("out")
@@ -122,11 +122,27 @@ class EndToEndSuite extends AnyFunSuite with SharedSparkSession with TempDirs {
       assert(board.code == 0, board.err)
       assert(board.out.linesIterator.toSeq == printed.slice(header, header + 6))
 
-      val before = snapshot(out)
+      // The same sweep again resumes it: nothing is left to train and the tables keep their rows.
+      val rows = (trials.orderBy("trial_id").collect().toSeq, curves.orderBy("trial_id", "epoch").collect().toSeq)
       val again = Cli.run("run", conf.toString)
-      assert(again.code == 2)
-      assert(again.err == s"gapsweep: Cannot write results to $out: it already holds a sweep's " +
-        "results; choose another --output or pass --overwrite\n")
+      assert(again.code == 0, again.err)
+      assert(again.out.contains(s"Resuming the sweep in $out: 4 of 4 trials are already done; 0 to run"))
+      assert((spark.read.parquet(out.resolve("trials").toString).orderBy("trial_id").collect().toSeq,
+        spark.read.parquet(out.resolve("curves").toString).orderBy("trial_id", "epoch").collect().toSeq) == rows)
+
+      // Another sweep in the same output is refused, saying what differs, and changes nothing.
+      val before = snapshot(out)
+      val wider = Files.writeString(dir.resolve("wider.conf"),
+        s"""include "$conf"
+           |gapsweep.search-space.dropout = [0.0, 0.5, 0.7]
+           |gapsweep.training.learning-rate = 0.02
+           |""".stripMargin)
+      val other = Cli.run("run", wider.toString)
+      assert(other.code == 2)
+      assert(other.err == s"gapsweep: Cannot run in $out: it holds another sweep; choose another " +
+        "--output, or pass --overwrite to delete its results and start again. What differs:\n" +
+        "  gapsweep.search-space.dropout: [0,0.5] in the output, [0,0.5,0.7] now\n" +
+        "  gapsweep.training.learning-rate: 0.01 in the output, 0.02 now\n")
       assert(snapshot(out) == before)
     }
   }

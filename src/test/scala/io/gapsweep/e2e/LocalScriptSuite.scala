@@ -1,22 +1,16 @@
 package io.gapsweep.e2e
 
-import io.gapsweep.testing.TempDirs
+import io.gapsweep.testing.{LocalScript, TempDirs}
 import org.scalatest.funsuite.AnyFunSuite
 
-import java.nio.file.{Files, Path, Paths}
-import java.util.concurrent.TimeUnit
+import java.nio.file.Files
 
 /** submit/local.sh, the README's demo command, run as a user runs it: a separate process. */
 class LocalScriptSuite extends AnyFunSuite with TempDirs {
 
   private def script(args: String*): (Int, String) = {
-    val command = (Seq("bash", Paths.get("submit/local.sh").toAbsolutePath.toString) ++ args)
-    val builder = new ProcessBuilder(command: _*).redirectErrorStream(true)
-    builder.environment().put("GAPSWEEP_JAVA_OPTS", "-Xmx1g")
-    val process = builder.start()
-    val output = new String(process.getInputStream.readAllBytes())
-    assert(process.waitFor(5, TimeUnit.MINUTES))
-    (process.exitValue(), output)
+    val result = LocalScript.run(args)
+    (result.code, result.output)
   }
 
   test("local.sh runs a sweep end to end and exits 0") {

@@ -1,0 +1,95 @@
+package io.gapsweep.plan;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigRenderOptions;
+import com.typesafe.config.ConfigValue;
+import io.gapsweep.config.SettingsException;
+import io.gapsweep.config.SettingsLoader;
+import io.gapsweep.config.SweepSettings;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Decides whether an output's saved configuration describes the sweep about to run.
+ *
+ * <p>Two configurations are the same sweep when they expand to the same trial ids. Ids hash
+ * everything that changes what a trial computes, so the order values were written in, an unused
+ * preset, the leaderboard's tolerance, the thread count or the output path do not make a
+ * different sweep; a new axis value, another learning rate or other data do.
+ */
+public final class SweepIdentity {
+
+  /** Keys that never change what a trial computes. */
+  private static final List<String> NOT_IDENTITY =
+      List.of("gapsweep.run", "gapsweep.leaderboard", "gapsweep.name");
+
+  private static final int MAX_LINES = 12;
+
+  private SweepIdentity() {}
+
+  /**
+   * Empty when the saved configuration expands to exactly the trials of {@code plan}; otherwise
+   * what differs, one line per key: {@code <key>: <saved value> in the output, <value> now}.
+   */
+  public static List<String> differences(String savedHocon, String currentHocon, SweepPlan plan) {
+    Config saved;
+    Set<String> savedIds = new HashSet<>();
+    try {
+      saved = ConfigFactory.parseString(savedHocon).resolve();
+      SweepSettings settings = SettingsLoader.fromConfig(saved);
+      GridExpander.expand(settings).trials().forEach(t -> savedIds.add(t.trialId()));
+    } catch (ConfigException | SettingsException e) {
+      return List.of("its sweep.conf cannot be read by this version of gapsweep: "
+          + e.getMessage().lines().findFirst().orElse(""));
+    }
+    Set<String> ids = new HashSet<>();
+    plan.trials().forEach(t -> ids.add(t.trialId()));
+    if (ids.equals(savedIds)) {
+      return List.of();
+    }
+    List<String> lines = keyDifferences(saved, ConfigFactory.parseString(currentHocon).resolve());
+    if (lines.isEmpty()) {
+      return List.of("the same settings give other trial ids (written by another gapsweep version)");
+    }
+    return lines;
+  }
+
+  private static List<String> keyDifferences(Config saved, Config current) {
+    Map<String, String> before = flatten(saved);
+    Map<String, String> now = flatten(current);
+    Set<String> keys = new TreeSet<>(before.keySet());
+    keys.addAll(now.keySet());
+    List<String> lines = new ArrayList<>();
+    for (String key : keys) {
+      String was = before.getOrDefault(key, "(not set)");
+      String is = now.getOrDefault(key, "(not set)");
+      if (!was.equals(is)) {
+        lines.add(key + ": " + was + " in the output, " + is + " now");
+      }
+    }
+    if (lines.size() > MAX_LINES) {
+      int more = lines.size() - MAX_LINES;
+      lines = new ArrayList<>(lines.subList(0, MAX_LINES));
+      lines.add("... and " + more + " more");
+    }
+    return lines;
+  }
+
+  private static Map<String, String> flatten(Config config) {
+    Config identity = config;
+    for (String path : NOT_IDENTITY) {
+      identity = identity.withoutPath(path);
+    }
+    Map<String, String> values = new java.util.HashMap<>();
+    for (Map.Entry<String, ConfigValue> entry : identity.entrySet()) {
+      values.put(entry.getKey(), entry.getValue().render(ConfigRenderOptions.concise()));
+    }
+    return values;
+  }
+}

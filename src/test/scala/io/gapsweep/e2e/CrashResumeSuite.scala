@@ -1,0 +1,171 @@
+package io.gapsweep.e2e
+
+import io.gapsweep.testing.{ListeningSockets, LocalScript, SharedSparkSession, TempDirs}
+import org.apache.spark.sql.Row
+import org.scalatest.BeforeAndAfterAll
+import org.scalatest.concurrent.Eventually
+import org.scalatest.funsuite.AnyFunSuite
+import org.scalatest.time.{Millis, Minutes, Span}
+
+import java.nio.file.{Files, Path}
+import scala.jdk.CollectionConverters._
+
+/**
+ * The driver is killed with SIGKILL (a real one, in a separate process) at every stage of a sweep
+ * and resumed; the result must be what one uninterrupted run of the same sweep gives.
+ */
+class CrashResumeSuite extends AnyFunSuite with SharedSparkSession with TempDirs
+    with BeforeAndAfterAll with Eventually {
+
+  private val kill = "GAPSWEEP_FAULT_KILL_DRIVER"
+  private lazy val dir = Files.createTempDirectory("gapsweep-crash-")
+
+  override def afterAll(): Unit = {
+    try deleteRecursively(dir)
+    finally super.afterAll()
+  }
+
+  /** 4 trials of 3 epochs on 8x8 images: a few seconds each, 2 at a time. */
+  private lazy val conf: Path = Files.writeString(dir.resolve("crash.conf"),
+    """gapsweep {
+      |  search-space { depth = [1], dropout = [0.0, 0.5], l2 = [0.0, 0.01] }
+      |  training { max-epochs = 3, patience = 3, base-filters = 2, dense-units = 8 }
+      |  data { width = 8, height = 8, synthetic { train-per-class = 3, validation-per-class = 3 } }
+      |}
+      |""".stripMargin)
+
+  private def run(out: Path, env: (String, String)*): LocalScript.Result =
+    LocalScript.run(Seq(conf.toString, "--output", out.toString), env.toMap)
+
+  /** The same sweep run once, without faults. */
+  private lazy val baseline: Path = {
+    val out = dir.resolve("baseline")
+    val result = run(out)
+    assert(result.code == 0, result.output)
+    out
+  }
+
+  /** Trial ids with a record in the journal. */
+  private def committed(out: Path): Set[String] = {
+    val journal = out.resolve("journal")
+    if (!Files.isDirectory(journal)) Set.empty
+    else Files.list(journal).iterator().asScala.map(_.getFileName.toString)
+      .filter(_.endsWith(".json")).map(_.stripSuffix(".json")).toSet
+  }
+
+  /** Everything a trial computed: all columns but timings and where it ran. */
+  private def metrics(out: Path): (Seq[Row], Seq[Row]) = {
+    val trials = spark.read.parquet(out.resolve("trials").toString)
+      .drop("seconds", "executor_id", "host", "pid").orderBy("trial_id").collect().toSeq
+    val curves = spark.read.parquet(out.resolve("curves").toString)
+      .drop("seconds").orderBy("trial_id", "epoch").collect().toSeq
+    (trials, curves)
+  }
+
+  private def assertSameAsBaseline(out: Path): Unit = {
+    val (trials, curves) = metrics(out)
+    val (expectedTrials, expectedCurves) = metrics(baseline)
+    assert(trials.map(_.getAs[String]("trial_id")).distinct.size == 4)
+    assert(trials == expectedTrials)
+    assert(curves == expectedCurves)
+    assert(committed(out) == committed(baseline))
+    val left = Files.walk(out).iterator().asScala.map(out.relativize(_).toString).toSeq
+    assert(!left.exists(p => p.contains("_staged-") || p.contains("_staging/") || p == "run.lock"),
+      left)
+  }
+
+  test("killed at six points in turn, each run resuming the last, the sweep ends as if never killed") {
+    val out = dir.resolve("chain")
+    // (fault, trials committed once the process is dead)
+    val steps = Seq(
+      "started" -> 0, // configuration saved, nothing trained
+      "staged:1" -> 0, // first record written under _staging, not yet renamed into place
+      "committed:2" -> 2, // two trials durable, the others running or waiting
+      "trained" -> 4, // every trial committed, tables not yet written
+      "compacting" -> 4, // curves table replaced, trials table not
+      "compacted" -> 4) // tables written, models and report not
+    for ((fault, expected) <- steps) {
+      val killed = run(out, kill -> fault)
+      assert(killed.code == 137, s"$fault:\n${killed.output}")
+      val point = if (fault.contains(':')) fault else fault + ":1"
+      assert(killed.output.contains(s"Fault injection: SIGKILL at $point"), killed.output)
+      assert(committed(out).size == expected, fault)
+      assert(Files.exists(out.resolve("run.lock")), "a killed run cannot release its lock")
+      if (fault == "staged:1") {
+        assert(Files.list(out.resolve("journal/_staging")).count() == 1)
+      }
+      if (fault == "compacting") {
+        assert(Files.isDirectory(out.resolve("curves")) && !Files.exists(out.resolve("trials")))
+      }
+    }
+    val last = run(out)
+    assert(last.code == 0, last.output)
+    assert(last.output.contains(
+      s"Resuming the sweep in $out: 4 of 4 trials are already done; 0 to run"), last.output)
+    assertSameAsBaseline(out)
+    assert(Files.isRegularFile(out.resolve("report.html")))
+    assert(Files.list(out.resolve("models")).count() == 1)
+  }
+
+  test("a driver killed from outside while trials run resumes to the same results") {
+    val out = dir.resolve("external")
+    val process = LocalScript.start(Seq(conf.toString, "--output", out.toString))
+    try {
+      eventually(timeout(Span(3, Minutes)), interval(Span(100, Millis))) {
+        assert(committed(out).nonEmpty)
+      }
+      // Meanwhile, security: local mode listens on the loopback interface only, and no Spark UI.
+      val sockets = ListeningSockets.of(process.pid())
+      assert(sockets.nonEmpty && sockets.forall(_.startsWith("127.0.0.1:")), sockets)
+      assert(!sockets.exists(_.endsWith(":4040")), sockets)
+    } finally {
+      // Process.destroyForcibly would close the pipe we read the output from.
+      new ProcessBuilder("kill", "-KILL", process.pid().toString).start().waitFor()
+    }
+    val killed = LocalScript.finish(process)
+    assert(killed.code == 137, killed.output)
+    val before = committed(out)
+    assert(before.nonEmpty && before.size < 4, killed.output)
+
+    val resumed = run(out)
+    assert(resumed.code == 0, resumed.output)
+    assert(resumed.output.contains(s"${before.size} of 4 trials are already done; " +
+      s"${4 - before.size} to run"), resumed.output)
+    assertSameAsBaseline(out)
+  }
+
+  test("a task that fails on its first attempt is retried by Spark and its trial recorded once") {
+    val out = dir.resolve("retried")
+    val retrying = Files.writeString(dir.resolve("retrying.conf"),
+      s"""include "${conf.toAbsolutePath}"
+         |gapsweep.run.local-master = "local[2,2]"
+         |""".stripMargin)
+    val result = LocalScript.run(Seq(retrying.toString, "--output", out.toString),
+      Map("GAPSWEEP_FAULT_FAIL_FIRST_ATTEMPT" -> "1"))
+    assert(result.code == 0, result.output)
+    assert(result.output.contains("Fault injection: failing the first attempt of partition 1"),
+      result.output)
+    assertSameAsBaseline(out)
+  }
+
+  test("a FAILED trial is kept on resume, and run again with --retry-failed") {
+    val out = dir.resolve("failed")
+    val victim = committed(baseline).min
+    val first = run(out, "GAPSWEEP_FAULT_TRIAL_THROWS" -> victim)
+    assert(first.code == 3, first.output)
+    assert(first.output.contains("4 trials: 3 completed, 0 diverged, 1 failed."), first.output)
+    assert(first.output.contains(s"  FAILED $victim: IllegalStateException: Fault injection"),
+      first.output)
+
+    val kept = run(out)
+    assert(kept.code == 3, kept.output)
+    assert(kept.output.contains("4 of 4 trials are already done; 0 to run"), kept.output)
+    assert(kept.output.contains(
+      "1 FAILED trial(s) kept as they are; pass --retry-failed to run them again"), kept.output)
+
+    val retried = LocalScript.run(Seq(conf.toString, "--output", out.toString, "--retry-failed"))
+    assert(retried.code == 0, retried.output)
+    assert(retried.output.contains("3 of 4 trials are already done; 1 to run"), retried.output)
+    assertSameAsBaseline(out)
+  }
+}
