@@ -1,0 +1,175 @@
+package io.gapsweep.cli
+
+import com.typesafe.config.{ConfigFactory, ConfigValueFactory}
+import io.gapsweep.config.SettingsLoader
+import io.gapsweep.store.ResultStore
+import io.gapsweep.testing.{Cli, ImageTrees, SharedSparkSession, TempDirs, TrialFixtures}
+import org.scalatest.funsuite.AnyFunSuite
+
+import java.net.InetAddress
+import java.nio.file.{Files, Path, Paths}
+import scala.jdk.CollectionConverters._
+
+/**
+ * Bad input of every kind, one row each: configuration files, command-line arguments and output
+ * folders. Each must give one clear message naming what and where, exit code 2, no stack trace,
+ * and leave every file as it was.
+ */
+class BadInputSuite extends AnyFunSuite with SharedSparkSession with TempDirs {
+
+  /**
+   * @param setup makes the bad input in a fresh folder that holds {@code out/keep.txt}, and
+   *     returns the command line
+   * @param expected what standard error must say, from its start (the folder is passed in)
+   */
+  private case class Case(name: String, setup: Path => Seq[String], expected: Path => String)
+
+  private def conf(dir: Path, text: String): String =
+    Files.writeString(dir.resolve("sweep.conf"), text).toString
+
+  /** A valid 2-trial sweep on tiny images writing to out/. */
+  private def valid(dir: Path): String = conf(dir,
+    s"""gapsweep {
+       |  search-space { l2 = [0.0, 0.01] }
+       |  training { max-epochs = 1, base-filters = 2, dense-units = 8 }
+       |  data { width = 8, height = 8, synthetic { train-per-class = 2, validation-per-class = 2 } }
+       |  run.output = "${dir.resolve("out")}"
+       |}
+       |""".stripMargin)
+
+  private def runConf(text: String): Path => Seq[String] =
+    dir => Seq("run", conf(dir, text), "--output", dir.resolve("out").toString)
+
+  private def at(line: Int, rest: String): Path => String = dir => s"gapsweep: ${dir.resolve("sweep.conf")}:$line: $rest"
+
+  /** Results of a sweep in out/, so that the output folder cases have something to protect. */
+  private def withResults(dir: Path, conf: String): Unit = {
+    val results = Seq(TrialFixtures.trial("cfg-a", 0, TrialFixtures.curve((1.0, 0.5, 1.2, 0.4)), 1))
+    ResultStore.write(spark, dir.resolve("out").toString, results.asJava, conf)
+  }
+
+  private val cases = Seq(
+    // ---- Configuration files
+    Case("a missing configuration file", dir => Seq("run", dir.resolve("absent.conf").toString),
+      dir => s"gapsweep: Cannot read configuration ${dir.resolve("absent.conf")}: file not found"),
+    Case("a configuration that is a folder", dir => Seq("run", dir.resolve("out").toString),
+      dir => s"gapsweep: Cannot read configuration ${dir.resolve("out")}: is a directory, not a file"),
+    Case("a HOCON syntax error", runConf("gapsweep {\n  training { batch-size = = 3 }\n}\n"),
+      dir => s"gapsweep: Cannot parse configuration ${dir.resolve("sweep.conf")}:2: Expecting a value but got wrong token: '='"),
+    Case("an unclosed brace", runConf("gapsweep {\n  training { batch-size = 3 }\n"),
+      dir => s"gapsweep: Cannot parse configuration ${dir.resolve("sweep.conf")}:"),
+    Case("a substitution that resolves to nothing", runConf("gapsweep.name = ${sweep-name}\n"),
+      dir => s"gapsweep: Cannot resolve configuration ${dir.resolve("sweep.conf")}:1: Could not resolve substitution to a value: $${sweep-name}"),
+    Case("an unknown key, with the nearest known key", runConf("gapsweep.training.learning-rat = 0.1\n"),
+      at(1, "gapsweep.training.learning-rat: unknown key; did you mean gapsweep.training.learning-rate?")),
+    Case("an unknown section", runConf("gapsweep.search-spaces.depth = [1]\n"),
+      at(1, "gapsweep.search-spaces: unknown key; did you mean gapsweep.search-space?")),
+    Case("a string where a number belongs", runConf("gapsweep.training.batch-size = big\n"),
+      at(1, "gapsweep.training.batch-size: \"big\" is a string; expected an integer >= 1")),
+    Case("a fraction where an integer belongs", runConf("gapsweep.training.max-epochs = 2.5\n"),
+      at(1, "gapsweep.training.max-epochs: 2.5 is not an integer; expected an integer >= 1")),
+    Case("a number where a list belongs", runConf("gapsweep.search-space.depth = 2\n"),
+      at(1, "gapsweep.search-space.depth: 2 is a number; expected a non-empty list of values, each an integer >= 1")),
+    Case("a batch size of zero", runConf("gapsweep.training.batch-size = 0\n"),
+      at(1, "gapsweep.training.batch-size: 0 is out of range; expected an integer >= 1")),
+    Case("a dropout of 1 or more", runConf("gapsweep.search-space.dropout = [0.5, 1.5]\n"),
+      at(1, "gapsweep.search-space.dropout[1]: 1.5 is out of range; expected a number in [0, 1)")),
+    Case("a negative learning rate", runConf("gapsweep.training.learning-rate = -0.1\n"),
+      at(1, "gapsweep.training.learning-rate: -0.1 is out of range;")),
+    Case("an empty axis", runConf("gapsweep.search-space.l2 = []\n"),
+      at(1, "gapsweep.search-space.l2: [] is empty; expected a non-empty list of values, each a number >= 0")),
+    Case("duplicate axis values, however written", runConf("gapsweep.search-space.l2 = [0.001, 1e-3]\n"),
+      at(1, "gapsweep.search-space.l2[1]: 1e-3 is a duplicate; expected distinct values")),
+    Case("a grid larger than max-trials", runConf(
+      "gapsweep.search-space { depth = [1, 2], dropout = [0.0, 0.5] }\ngapsweep.run.max-trials = 3\n"),
+      at(1, "gapsweep.search-space: the grid has 8 trials (2 depth x 2 dropout x 2 l2 x 1 augmentation" +
+        " x 1 seeds); expected at most 3 (gapsweep.run.max-trials)")),
+    Case("a depth too deep for the images", runConf(
+      "gapsweep.data { width = 8, height = 8 }\ngapsweep.search-space.depth = [4]\n"),
+      at(2, "gapsweep.search-space.depth[0]: 4 is too deep for 8x8 images; expected at most 3," +
+        " since 2^depth must not exceed the smaller image side")),
+    Case("an unknown augmentation preset", runConf("gapsweep.search-space.augmentation = [ligth]\n"),
+      at(1, "gapsweep.search-space.augmentation[0]: \"ligth\" is unknown; expected one of heavy," +
+        " keras-example, light, none")),
+    Case("an unknown optimizer", runConf("gapsweep.training.optimizer = adamw\n"),
+      at(1, "gapsweep.training.optimizer: \"adamw\" is unknown; expected one of")),
+    Case("the directory source without a path", runConf("gapsweep.data.source = directory\n"),
+      at(1, "gapsweep.data.directory.path: is empty; expected a local path or Hadoop URI of the image" +
+        " folder, since gapsweep.data.source = directory")),
+    Case("an image folder that does not exist", dir => runConf(
+      s"""gapsweep.data { source = directory, directory.path = "${dir.resolve("nowhere")}" }\n""")(dir),
+      dir => s"gapsweep: Cannot load images from ${dir.resolve("nowhere")}: it does not exist"),
+    Case("an image folder without class folders", dir => {
+      Files.createDirectories(dir.resolve("images/train"))
+      Files.createDirectories(dir.resolve("images/validation"))
+      runConf(s"""gapsweep.data { source = directory, directory.path = "${dir.resolve("images")}" }\n""")(dir)
+    }, dir => s"gapsweep: Cannot load images from ${dir.resolve("images/train")}: it has no class folders;" +
+      " expected one folder per class, or train/ and validation/ folders with one folder per class"),
+    // ---- Command-line arguments
+    Case("an unknown command", _ => Seq("train"), _ => "Unmatched argument at index 0: 'train'"),
+    Case("a missing configuration argument", _ => Seq("run"), _ => "Missing required parameter: 'CONF'"),
+    Case("an unknown option", dir => Seq("run", valid(dir), "--outptu", "x"),
+      _ => "Unknown options: '--outptu', 'x'\nPossible solutions: --output"),
+    Case("an option without its value", dir => Seq("run", valid(dir), "--output"),
+      _ => "Missing required parameter for option '--output' (DIR)"),
+    Case("a non-query in gapsweep sql", dir => {
+      withResults(dir, "{}")
+      Seq("sql", dir.resolve("out").toString, "DROP TABLE trials")
+    }, _ => "gapsweep: Cannot run this statement: gapsweep sql runs queries only"),
+    Case("a leaderboard of a folder without results", dir => Seq("leaderboard", dir.resolve("out").toString),
+      dir => s"gapsweep: Cannot read results from ${dir.resolve("out")}: no trials table"),
+    // ---- Output folders
+    Case("an output that is a file", dir => Seq("run", valid(dir), "--output", dir.resolve("out/keep.txt").toString),
+      dir => s"gapsweep: Cannot write results to ${dir.resolve("out/keep.txt")}: it is a file, not a folder;" +
+        " choose another --output"),
+    Case("an output under a file", dir => Seq("run", valid(dir), "--output", dir.resolve("out/keep.txt/sub").toString),
+      dir => s"gapsweep: Cannot write results to ${dir.resolve("out/keep.txt/sub")}: "),
+    Case("an output where nothing can be written, not even by root", dir => Seq("run", valid(dir), "--output", "/proc/gapsweep-out"),
+      _ => "gapsweep: Cannot write results to /proc/gapsweep-out: "),
+    Case("an output that holds another sweep", dir => {
+      val other = ConfigFactory.parseString(SettingsLoader.read(Paths.get(valid(dir))).resolvedHocon())
+        .withValue("gapsweep.training.max-epochs", ConfigValueFactory.fromAnyRef(2)).root().render()
+      withResults(dir, other)
+      Seq("run", valid(dir))
+    }, dir => s"gapsweep: Cannot run in ${dir.resolve("out")}: it holds another sweep; choose another --output," +
+      " or pass --overwrite to delete its results and start again. What differs:\n" +
+      "  gapsweep.training.max-epochs: 2 in the output, 1 now"),
+    Case("an output that holds results without a configuration", dir => {
+      withResults(dir, "{}")
+      Files.delete(dir.resolve("out/sweep.conf"))
+      Seq("run", valid(dir))
+    }, dir => s"gapsweep: Cannot run in ${dir.resolve("out")}: it holds results but no sweep.conf to resume" +
+      " them from; choose another --output, or pass --overwrite to delete them and start again"),
+    Case("an output another run is using", dir => {
+      val other = new ProcessBuilder("sleep", "300").start()
+      Files.writeString(dir.resolve("out/run.lock"),
+        s"""{"host":"${InetAddress.getLocalHost.getHostName}","pid":${other.pid()},""" +
+          s""""processStart":"${other.toHandle.info().startInstant().get()}","since":"then","token":"t"}""")
+      sleepers += other
+      Seq("run", valid(dir))
+    }, dir => s"gapsweep: Cannot run in ${dir.resolve("out")}: another gapsweep run is using it (process "))
+
+  private val sleepers = scala.collection.mutable.Buffer[Process]()
+
+  test(s"the table holds at least 25 bad inputs (${cases.size})") {
+    assert(cases.size >= 25)
+  }
+
+  for (c <- cases) {
+    test(c.name) {
+      withTempDir { dir =>
+        Files.writeString(Files.createDirectories(dir.resolve("out")).resolve("keep.txt"), "earlier work")
+        try {
+          val args = c.setup(dir)
+          val before = snapshot(dir)
+          val result = Cli.run(args: _*)
+          assert(result.code == 2, result)
+          assert(result.out.isEmpty, result)
+          assert(result.err.startsWith(c.expected(dir)), result.err)
+          assert(!result.err.contains("\tat ") && !result.err.contains("Exception"), result.err)
+          assert(snapshot(dir) == before)
+        } finally sleepers.foreach(_.destroyForcibly())
+      }
+    }
+  }
+}
