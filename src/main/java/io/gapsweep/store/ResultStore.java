@@ -225,13 +225,17 @@ public final class ResultStore {
     Path trials = new Path(root, ResultSchema.TRIALS);
     Path curves = new Path(root, ResultSchema.CURVES);
     try {
+      // A journal without tables is a sweep that stopped before its tables were written.
+      String why = fs.exists(new Path(root, TrialJournal.FOLDER))
+          ? "the sweep has not finished; run gapsweep run on it again to resume it"
+          : null;
       if (!fs.exists(trials)) {
-        throw MissingResultsException.noTable(
-            output, ResultSchema.TRIALS, "is this a gapsweep output folder?");
+        throw MissingResultsException.noTable(output, ResultSchema.TRIALS,
+            why != null ? why : "is this a gapsweep output folder?");
       }
       if (!fs.exists(curves)) {
-        throw MissingResultsException.noTable(
-            output, ResultSchema.CURVES, "the output is incomplete");
+        throw MissingResultsException.noTable(output, ResultSchema.CURVES,
+            why != null ? why : "the output is incomplete");
       }
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot read results from " + output + ": " + e.getMessage(), e);

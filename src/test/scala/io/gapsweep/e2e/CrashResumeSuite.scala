@@ -1,6 +1,6 @@
 package io.gapsweep.e2e
 
-import io.gapsweep.testing.{ListeningSockets, LocalScript, SharedSparkSession, TempDirs}
+import io.gapsweep.testing.{Cli, ListeningSockets, LocalScript, SharedSparkSession, TempDirs}
 import org.apache.spark.sql.Row
 import org.scalatest.BeforeAndAfterAll
 import org.scalatest.concurrent.Eventually
@@ -96,6 +96,10 @@ class CrashResumeSuite extends AnyFunSuite with SharedSparkSession with TempDirs
       }
       if (fault == "compacting") {
         assert(Files.isDirectory(out.resolve("curves")) && !Files.exists(out.resolve("trials")))
+        val board = Cli.run("leaderboard", out.toString)
+        assert(board.code == 2)
+        assert(board.err == s"gapsweep: Cannot read results from $out: no trials table (the sweep" +
+          " has not finished; run gapsweep run on it again to resume it)\n")
       }
     }
     val last = run(out)

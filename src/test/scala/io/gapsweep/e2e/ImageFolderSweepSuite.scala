@@ -31,12 +31,18 @@ class ImageFolderSweepSuite extends AnyFunSuite with SharedSparkSession with Tem
   }
 
 
-  /** A folder of class folders: cross (PNG) and dot (JPEG), a corrupt PNG and a stray text file. */
+  /**
+   * A class name that would open a script element if the report did not escape it (a folder name
+   * cannot hold the "/" of a closing tag).
+   */
+  private val hostile = "dot<script>alert(1)"
+
+  /** Class folders: cross (PNG) and a hostile name (JPEG), a corrupt PNG and a stray text file. */
   private def flatTree(root: Path): Path = {
     ImageTrees.classFolder(root.resolve("cross"), 8, 200, 20, 20)
-    ImageTrees.classFolder(root.resolve("dot"), 8, 20, 20, 200, "jpg")
+    ImageTrees.classFolder(root.resolve(hostile), 8, 20, 20, 200, "jpg")
     Files.write(root.resolve("cross/broken.png"), Array[Byte](-119, 80, 78, 71, 13, 10, 26, 10, 0, 0))
-    Files.writeString(root.resolve("dot/notes.txt"), "labels checked by hand")
+    Files.writeString(root.resolve(s"$hostile/notes.txt"), "labels checked by hand")
     root
   }
 
@@ -50,11 +56,15 @@ class ImageFolderSweepSuite extends AnyFunSuite with SharedSparkSession with Tem
         "Dataset: 2 classes, 12 training and 4 validation images, 8x8 pixels, 3 channels"), result.out)
       assert(result.out.contains("Warning: skipped 2 files that are not readable images:\n" +
         s"  $images/cross/broken.png: cannot decode: "), result.out)
-      assert(result.out.contains(s"  $images/dot/notes.txt: not an image file\n"), result.out)
+      assert(result.out.contains(s"  $images/$hostile/notes.txt: not an image file\n"), result.out)
       assert(result.out.contains("2 trials: 2 completed, 0 diverged, 0 failed."), result.out)
       val trials = spark.read.parquet(dir.resolve("out/trials").toString)
       assert(trials.count() == 2)
       assert(trials.selectExpr("max(epochs_run)").head() == Row(2))
+      // The class name reaches the report, escaped wherever it appears.
+      val report = Files.readString(dir.resolve("out/report.html"))
+      assert(report.contains("dot&lt;script&gt;alert(1)"), report)
+      assert(!report.contains(hostile))
     }
   }
 
