@@ -1,6 +1,7 @@
 package io.gapsweep.cli;
 
 import io.gapsweep.UserError;
+import io.gapsweep.train.NativeBackend;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -44,6 +45,8 @@ public final class Main implements Callable<Integer> {
 
   /** As {@link #execute(String...)}, printing to the given writers. */
   public static int execute(PrintWriter out, PrintWriter err, String... args) {
+    // Before anything loads ND4J: the build of libnd4j is fixed once loaded.
+    NativeBackend.choose();
     CommandLine commandLine = new CommandLine(new Main()).setOut(out).setErr(err);
     commandLine.getCommandSpec().exitCodeOnInvalidInput(ExitCodes.USAGE);
     commandLine.setExecutionExceptionHandler(Main::handle);

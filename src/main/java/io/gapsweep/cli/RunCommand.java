@@ -18,6 +18,7 @@ import io.gapsweep.report.HtmlReport;
 import io.gapsweep.store.ModelStore;
 import io.gapsweep.store.ResultStore;
 import io.gapsweep.store.WriteMode;
+import io.gapsweep.train.NativeBackend;
 import io.gapsweep.train.TrialOutput;
 import io.gapsweep.train.TrialResult;
 import io.gapsweep.train.TrialStatus;
@@ -72,8 +73,9 @@ final class RunCommand implements Callable<Integer> {
     WriteMode mode = overwrite ? WriteMode.OVERWRITE : WriteMode.FAIL_IF_EXISTS;
     PrintWriter out = spec.commandLine().getOut();
 
+    int threads = SparkSessions.threadsPerTrial(settings.run(), plan.trials().size());
     try (SparkSessions.Handle session =
-        SparkSessions.forSweep("gapsweep " + settings.name(), settings.run())) {
+        SparkSessions.forSweep("gapsweep " + settings.name(), settings.run(), threads)) {
       SparkSession spark = session.spark();
       // Refuse an occupied output before hours of training, not after.
       ResultStore.checkWritable(spark, settings.run().output(), mode);
@@ -82,8 +84,8 @@ final class RunCommand implements Callable<Integer> {
       String summary = DatasetSource.summary(loadedData);
       out.print(summary);
       out.printf(
-          "Sweep %s: %d trials, %d thread(s) per trial, output %s%n",
-          settings.name(), plan.trials().size(), settings.run().threadsPerTrial(),
+          "Sweep %s: %d trials, %d thread(s) per trial, backend %s, output %s%n",
+          settings.name(), plan.trials().size(), threads, NativeBackend.running(),
           settings.run().output());
       out.flush();
       long start = System.nanoTime();
@@ -92,7 +94,7 @@ final class RunCommand implements Callable<Integer> {
         outputs =
             SparkSweep.run(
                 spark, plan, data, settings.training(), settings.augmentationPresets(),
-                settings.run().threadsPerTrial(), progress);
+                threads, progress);
       }
       List<TrialResult> results = outputs.stream().map(TrialOutput::result).toList();
       LOG.info("Trained {} trials in {} s", results.size(),
