@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
       SqlCommand.class,
       PlanCommand.class,
       ThreadsCommand.class,
+      BenchCommand.class,
       CommandLine.HelpCommand.class
     },
     exitCodeListHeading = "%nExit codes:%n",
