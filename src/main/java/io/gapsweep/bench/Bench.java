@@ -1,5 +1,6 @@
 package io.gapsweep.bench;
 
+import io.gapsweep.config.AugmentationPreset;
 import io.gapsweep.config.SweepSettings;
 import io.gapsweep.data.ImageSet;
 import io.gapsweep.data.SyntheticShapes;
@@ -13,6 +14,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.DoubleSupplier;
 
@@ -106,6 +108,12 @@ public final class Bench {
         TrainingThroughput.Rate rate = TrainingThroughput.measure(images, o.epochs(), o.threads());
         table.add(dl4j, "samples/s", rate.samplesPerSecond());
         table.note("ND4J threads reported by the training thread: " + rate.threads());
+        Map<String, AugmentationPreset> presets =
+            ReferenceSweep.settings(1, 1, 1, 1).augmentationPresets();
+        for (String preset : List.of(AugmentationPreset.NONE, "heavy")) {
+          table.add("batch assembly alone (TrainingBatches), augmentation " + preset, "samples/s",
+              TrainingThroughput.batchesOnly(images, o.epochs(), presets.get(preset)));
+        }
       }
       if (python.isPresent()) {
         progress.printf("bench: repeat %d/%d: PyTorch reference network%n", r + 1, o.repeats());

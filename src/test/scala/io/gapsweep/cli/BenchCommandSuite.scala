@@ -20,6 +20,8 @@ class BenchCommandSuite extends AnyFunSuite with SharedSparkSession {
     assert(rows.map(_.head) == Seq(
       "measure",
       "DL4J reference network, 1 thread(s)",
+      "batch assembly alone (TrainingBatches), augmentation none",
+      "batch assembly alone (TrainingBatches), augmentation heavy",
       "Spark session start (once)",
       "gapsweep on Spark local[2], 2 trials × 1 epochs, 1 thread(s) per trial",
       "plain Java loop, one trial at a time × 2 thread(s)",
@@ -27,8 +29,8 @@ class BenchCommandSuite extends AnyFunSuite with SharedSparkSession {
       "target",
       "trials per hour, Spark / one at a time",
       "Spark overhead: 1 − Spark / plain pool, trials per hour"))
-    assert(rows.take(6).forall(_.size == 5))
-    assert(rows.drop(6).forall(_.size == 4))
+    assert(rows.take(8).forall(_.size == 5))
+    assert(rows.drop(8).forall(_.size == 4))
     assert(result.out.contains(
       "PyTorch skipped: none of /nonexistent/python3 imports torch."), result.out)
     assert(result.out.contains("ND4J threads reported by the training thread: 1"), result.out)
