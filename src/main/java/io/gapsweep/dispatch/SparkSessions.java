@@ -42,9 +42,15 @@ public final class SparkSessions {
 
   /**
    * Resolves {@code threads-per-trial} for a sweep of {@code trials} trials on the cores of one
-   * executor; see {@link #executorCores(String)}.
+   * executor; see {@link #executorCores(String)}. A session that already runs in this JVM (a
+   * notebook, a test) keeps its {@code spark.task.cpus}, and {@code auto} follows it.
    */
   public static int threadsPerTrial(RunSettings run, int trials) {
+    if (run.requestedThreadsPerTrial() == RunSettings.AUTO
+        && SparkSession.getDefaultSession().isDefined()) {
+      return SparkSession.getDefaultSession().get().sparkContext().getConf()
+          .getInt("spark.task.cpus", 1);
+    }
     return run.threadsPerTrial(executorCores(run.localMaster()), trials);
   }
 

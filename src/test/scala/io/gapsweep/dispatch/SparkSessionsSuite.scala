@@ -1,6 +1,8 @@
 package io.gapsweep.dispatch
 
 import io.gapsweep.config.RunSettings
+import io.gapsweep.testing.SharedSparkSession
+import org.apache.spark.sql.SparkSession
 import org.scalatest.funsuite.AnyFunSuite
 
 class SparkSessionsSuite extends AnyFunSuite {
@@ -19,9 +21,17 @@ class SparkSessionsSuite extends AnyFunSuite {
 
   test("threads per trial resolve against the local master's cores") {
     assume(!System.getProperties.containsKey("spark.master"))
+    assume(SparkSession.getDefaultSession.isEmpty, "a session of another suite decides auto")
     val auto = new RunSettings("out", "local[4]", RunSettings.AUTO, 10000, 1)
     assert(SparkSessions.threadsPerTrial(auto, 2) == 2)
     assert(SparkSessions.threadsPerTrial(auto, 16) == 1)
     assert(SparkSessions.threadsPerTrial(new RunSettings("out", "local[4]", 3, 10000, 1), 16) == 3)
+  }
+
+  test("auto follows the spark.task.cpus of a session that already runs") {
+    SharedSparkSession.session
+    val auto = new RunSettings("out", "local[4]", RunSettings.AUTO, 10000, 1)
+    assert(SparkSessions.threadsPerTrial(auto, 2) == 1)
+    assert(SparkSessions.threadsPerTrial(new RunSettings("out", "local[4]", 3, 10000, 1), 2) == 3)
   }
 }
