@@ -5,6 +5,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
+import scala.Option;
 
 /**
  * Opens the one Spark session a command uses.
@@ -46,10 +47,12 @@ public final class SparkSessions {
    * notebook, a test) keeps its {@code spark.task.cpus}, and {@code auto} follows it.
    */
   public static int threadsPerTrial(RunSettings run, int trials) {
-    if (run.requestedThreadsPerTrial() == RunSettings.AUTO
-        && SparkSession.getDefaultSession().isDefined()) {
-      return SparkSession.getDefaultSession().get().sparkContext().getConf()
-          .getInt("spark.task.cpus", 1);
+    return threadsPerTrial(run, trials, SparkSession.getDefaultSession());
+  }
+
+  static int threadsPerTrial(RunSettings run, int trials, Option<SparkSession> existing) {
+    if (run.requestedThreadsPerTrial() == RunSettings.AUTO && existing.isDefined()) {
+      return existing.get().sparkContext().getConf().getInt("spark.task.cpus", 1);
     }
     return run.threadsPerTrial(executorCores(run.localMaster()), trials);
   }

@@ -2,7 +2,6 @@ package io.gapsweep.dispatch
 
 import io.gapsweep.config.RunSettings
 import io.gapsweep.testing.SharedSparkSession
-import org.apache.spark.sql.SparkSession
 import org.scalatest.funsuite.AnyFunSuite
 
 class SparkSessionsSuite extends AnyFunSuite {
@@ -21,11 +20,10 @@ class SparkSessionsSuite extends AnyFunSuite {
 
   test("threads per trial resolve against the local master's cores") {
     assume(!System.getProperties.containsKey("spark.master"))
-    assume(SparkSession.getDefaultSession.isEmpty, "a session of another suite decides auto")
     val auto = new RunSettings("out", "local[4]", RunSettings.AUTO, 10000, 1)
-    assert(SparkSessions.threadsPerTrial(auto, 2) == 2)
-    assert(SparkSessions.threadsPerTrial(auto, 16) == 1)
-    assert(SparkSessions.threadsPerTrial(new RunSettings("out", "local[4]", 3, 10000, 1), 16) == 3)
+    assert(SparkSessions.threadsPerTrial(auto, 2, None) == 2)
+    assert(SparkSessions.threadsPerTrial(auto, 16, None) == 1)
+    assert(SparkSessions.threadsPerTrial(new RunSettings("out", "local[4]", 3, 10000, 1), 16, None) == 3)
   }
 
   test("auto follows the spark.task.cpus of a session that already runs") {
