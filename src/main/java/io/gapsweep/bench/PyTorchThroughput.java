@@ -59,22 +59,29 @@ final class PyTorchThroughput {
     }
   }
 
-  /** Standard output of a finished command; throws unless it exits 0 in time. */
+  /** Output of a finished command (standard output and error); throws unless it exits 0 in time. */
   private static String run(List<String> command, long timeoutSeconds) throws IOException {
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    // A file, not a pipe: reading a pipe to its end would wait for a hung process forever.
+    Path log = Files.createTempFile("gapsweep-bench", ".out");
     try {
-      byte[] out = process.getInputStream().readAllBytes();
-      if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS) || process.exitValue() != 0) {
+      Process process =
+          new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+      boolean finished = process.waitFor(timeoutSeconds, TimeUnit.SECONDS);
+      if (!finished) {
         process.destroyForcibly();
+      }
+      String out = Files.readString(log, StandardCharsets.UTF_8);
+      if (!finished || process.exitValue() != 0) {
         throw new IllegalStateException(
             "Cannot run " + String.join(" ", command) + ": "
-                + new String(out, StandardCharsets.UTF_8).strip());
+                + (finished ? out.strip() : "no result after " + timeoutSeconds + " s"));
       }
-      return new String(out, StandardCharsets.UTF_8);
+      return out;
     } catch (InterruptedException e) {
-      process.destroyForcibly();
       Thread.currentThread().interrupt();
       throw new IllegalStateException("Cannot run " + String.join(" ", command) + ": interrupted", e);
+    } finally {
+      Files.deleteIfExists(log);
     }
   }
 }
