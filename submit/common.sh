@@ -60,8 +60,20 @@ gapsweep_submit() {
 
   # Also validates the configuration before anything reaches the cluster. The jar leaves Spark
   # and logging out, so the query needs Spark's jars.
-  local threads
-  threads="$("$java" -cp "$local_jar:$SPARK_HOME/jars/*" io.gapsweep.cli.Main threads "$conf")"
+  # threads-per-trial = auto resolves against one executor's cores, as the driver will under
+  # spark-submit: spark.executor.cores when the submit options give it, else 1.
+  local threads option previous="" executor_cores=()
+  read -r -a extra <<< "${GAPSWEEP_SUBMIT_OPTS:-}"
+  for option in "${extra[@]}"; do
+    case "$previous $option" in
+      "--executor-cores "*) executor_cores=("-Dspark.executor.cores=$option") ;;
+      *" --executor-cores="*) executor_cores=("-Dspark.executor.cores=${option#*=}") ;;
+      "--conf spark.executor.cores="*) executor_cores=("-D${option}") ;;
+    esac
+    previous="$option"
+  done
+  threads="$("$java" -Dspark.master=cluster "${executor_cores[@]}" \
+    -cp "$local_jar:$SPARK_HOME/jars/*" io.gapsweep.cli.Main threads "$conf")"
 
   local heap="${GAPSWEEP_EXECUTOR_HEAP_MB:-2048}"
   local offheap="${GAPSWEEP_EXECUTOR_OFFHEAP_MB:-$heap}"
@@ -76,9 +88,8 @@ gapsweep_submit() {
     driver_conf="$(basename "$conf")"
   fi
 
-  local submit extra
+  local submit
   read -r -a submit <<< "${SPARK_SUBMIT:-$SPARK_HOME/bin/spark-submit}"
-  read -r -a extra <<< "${GAPSWEEP_SUBMIT_OPTS:-}"
   exec "${submit[@]}" \
     --deploy-mode "$mode" \
     "${manager_args[@]}" \

@@ -3,12 +3,14 @@
 #
 #   submit/local.sh CONF [run options]        run the sweep CONF describes
 #   GAPSWEEP_COMMAND=plan submit/local.sh CONF   any other command (plan, leaderboard, ...)
+#   GAPSWEEP_COMMAND=bench submit/local.sh       measure this machine (gapsweep bench --help)
 #
 # Builds the project first if it has not been built. Extra JVM options go in GAPSWEEP_JAVA_OPTS
 # (default -Xmx4g).
 set -euo pipefail
 
-if [[ $# -lt 1 ]]; then
+command="${GAPSWEEP_COMMAND:-run}"
+if [[ "$command" == run && $# -lt 1 ]]; then
   echo "usage: $0 CONF [options]" >&2
   exit 2
 fi
@@ -44,10 +46,10 @@ java_opens=(
 read -r -a java_opts <<< "${GAPSWEEP_JAVA_OPTS:--Xmx4g}"
 launch=(java "${java_opens[@]}" "${java_opts[@]}" -Djava.awt.headless=true -cp "$classpath" io.gapsweep.cli.Main)
 
-command="${GAPSWEEP_COMMAND:-run}"
 if [[ "$command" == run ]]; then
   # OpenMP and OpenBLAS size their pools from this before any Java code runs, and local mode has
-  # no executors for spark.executorEnv to reach: export the configuration's threads per trial.
+  # no executors for spark.executorEnv to reach: export the configuration's threads per trial
+  # (threads-per-trial = auto resolved for this machine and this grid, as the run will).
   threads="$("${launch[@]}" threads "$1")"
   export OMP_NUM_THREADS="$threads"
 fi

@@ -1,6 +1,7 @@
 package io.gapsweep.cli;
 
 import io.gapsweep.UserError;
+import io.gapsweep.train.NativeBackend;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -19,6 +20,7 @@ import picocli.CommandLine.Command;
       SqlCommand.class,
       PlanCommand.class,
       ThreadsCommand.class,
+      BenchCommand.class,
       CommandLine.HelpCommand.class
     },
     exitCodeListHeading = "%nExit codes:%n",
@@ -44,6 +46,8 @@ public final class Main implements Callable<Integer> {
 
   /** As {@link #execute(String...)}, printing to the given writers. */
   public static int execute(PrintWriter out, PrintWriter err, String... args) {
+    // Before anything loads ND4J: the build of libnd4j is fixed once loaded.
+    NativeBackend.choose();
     CommandLine commandLine = new CommandLine(new Main()).setOut(out).setErr(err);
     commandLine.getCommandSpec().exitCodeOnInvalidInput(ExitCodes.USAGE);
     commandLine.setExecutionExceptionHandler(Main::handle);

@@ -23,6 +23,7 @@ import io.gapsweep.store.ModelStore;
 import io.gapsweep.store.ResultStore;
 import io.gapsweep.store.SweepOutput;
 import io.gapsweep.store.WriteMode;
+import io.gapsweep.train.NativeBackend;
 import io.gapsweep.train.TrialResult;
 import io.gapsweep.train.TrialStatus;
 import java.io.PrintWriter;
@@ -88,8 +89,9 @@ final class RunCommand implements Callable<Integer> {
     String target = settings.run().output();
     PrintWriter out = spec.commandLine().getOut();
 
+    int threads = SparkSessions.threadsPerTrial(settings.run(), plan.trials().size());
     try (SparkSessions.Handle session =
-            SparkSessions.forSweep("gapsweep " + settings.name(), settings.run());
+            SparkSessions.forSweep("gapsweep " + settings.name(), settings.run(), threads);
         SweepOutput sweepOutput =
             SweepOutput.open(session.spark(), target, settings.run().saveModels() > 0)) {
       SparkSession spark = session.spark();
@@ -106,17 +108,19 @@ final class RunCommand implements Callable<Integer> {
           .toList();
       out.print(summary);
       out.printf(
-          "Sweep %s: %d trials, %d thread(s) per trial, output %s%n",
-          settings.name(), plan.trials().size(), settings.run().threadsPerTrial(), target);
+          "Sweep %s: %d trials, %d thread(s) per trial, backend %s, output %s%n",
+          settings.name(), plan.trials().size(), threads, NativeBackend.running(), target);
       if (resuming) {
         printResume(out, target, plan.trials().size(), committed, todo.size());
       }
       out.flush();
       long start = System.nanoTime();
       try (SweepProgress progress = progress(spark, todo.size(), settings)) {
+        // Threads follow the whole grid, not what is left of it: a resumed trial must compute
+        // what it would have computed in the first run.
         SparkSweep.run(
             spark, new SweepPlan(plan.fingerprint(), todo), data, settings.training(),
-            settings.augmentationPresets(), settings.run().threadsPerTrial(),
+            settings.augmentationPresets(), threads,
             trial -> {
               // Committed before it is shown as done: what the user saw finish is on disk.
               sweepOutput.commit(trial);

@@ -1,6 +1,9 @@
 package io.gapsweep.cli;
 
 import io.gapsweep.config.SettingsLoader;
+import io.gapsweep.config.SweepSettings;
+import io.gapsweep.dispatch.SparkSessions;
+import io.gapsweep.plan.GridExpander;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -24,7 +27,9 @@ final class ThreadsCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    spec.commandLine().getOut().println(SettingsLoader.load(conf).run().threadsPerTrial());
+    SweepSettings settings = SettingsLoader.load(conf);
+    int trials = GridExpander.expand(settings).trials().size();
+    spec.commandLine().getOut().println(SparkSessions.threadsPerTrial(settings.run(), trials));
     spec.commandLine().getOut().flush();
     return ExitCodes.OK;
   }

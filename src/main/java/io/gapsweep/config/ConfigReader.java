@@ -202,6 +202,18 @@ final class ConfigReader {
     return value == null ? null : integer(path, value, expected, valid);
   }
 
+  /** An integer, or {@code word} (a string such as {@code auto}) read as {@code wordValue}. */
+  Integer integerOr(String path, String word, int wordValue, String expected, LongPredicate valid) {
+    ConfigValue value = value(path, expected);
+    if (value == null) {
+      return null;
+    }
+    if (value.valueType() == ConfigValueType.STRING && word.equals(value.unwrapped())) {
+      return wordValue;
+    }
+    return integer(path, value, expected, valid);
+  }
+
   Long longInteger(String path, String expected) {
     ConfigValue value = value(path, expected);
     return value == null ? null : wholeNumber(path, value, expected);

@@ -165,7 +165,8 @@ public final class SettingsLoader {
 
     String output = r.string(RUN + "output");
     String localMaster = r.string(RUN + "local-master");
-    Integer threadsPerTrial = r.integer(RUN + "threads-per-trial", INT_AT_LEAST_1, v -> v >= 1);
+    Integer threadsPerTrial = r.integerOr(RUN + "threads-per-trial", "auto", RunSettings.AUTO,
+        "auto or an integer >= 1", v -> v >= 1);
     Integer maxTrials = r.integer(RUN + "max-trials", INT_AT_LEAST_1, v -> v >= 1);
     Integer saveModels = r.integer(RUN + "save-models", INT_AT_LEAST_0, v -> v >= 0);
 

@@ -1,8 +1,11 @@
 package io.gapsweep.dispatch;
 
 import io.gapsweep.config.RunSettings;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
+import scala.Option;
 
 /**
  * Opens the one Spark session a command uses.
@@ -14,6 +17,9 @@ import org.apache.spark.sql.SparkSession;
  * a test) is reused and left running.
  */
 public final class SparkSessions {
+
+  // local, local[N], local[*], local[N, maxFailures]
+  private static final Pattern LOCAL = Pattern.compile("local(?:\\[\\s*(\\*|\\d+)\\s*(?:,.*)?])?");
 
   private SparkSessions() {}
 
@@ -27,11 +33,48 @@ public final class SparkSessions {
     }
   }
 
-  public static Handle forSweep(String appName, RunSettings run) {
+  /** @param threadsPerTrial from {@link #threadsPerTrial(RunSettings, int)} */
+  public static Handle forSweep(String appName, RunSettings run, int threadsPerTrial) {
     return open(
         base(appName, run.localMaster())
-            .config("spark.task.cpus", String.valueOf(run.threadsPerTrial()))
+            .config("spark.task.cpus", String.valueOf(threadsPerTrial))
             .config("spark.speculation", "false"));
+  }
+
+  /**
+   * Resolves {@code threads-per-trial} for a sweep of {@code trials} trials on the cores of one
+   * executor; see {@link #executorCores(String)}. A session that already runs in this JVM (a
+   * notebook, a test) keeps its {@code spark.task.cpus}, and {@code auto} follows it.
+   */
+  public static int threadsPerTrial(RunSettings run, int trials) {
+    return threadsPerTrial(run, trials, SparkSession.getDefaultSession());
+  }
+
+  static int threadsPerTrial(RunSettings run, int trials, Option<SparkSession> existing) {
+    if (run.requestedThreadsPerTrial() == RunSettings.AUTO && existing.isDefined()) {
+      return existing.get().sparkContext().getConf().getInt("spark.task.cpus", 1);
+    }
+    return run.threadsPerTrial(executorCores(run.localMaster()), trials);
+  }
+
+  /**
+   * Cores of one executor, known before the session starts: N of a {@code local[N]} master (the
+   * machine's processors for {@code local[*]}), whether from spark-submit or {@code localMaster};
+   * on a cluster, {@code spark.executor.cores}, or 1 when it is not set (the driver cannot know
+   * the workers' cores in advance).
+   */
+  static int executorCores(String localMaster) {
+    SparkConf conf = new SparkConf();
+    String master = conf.get("spark.master", localMaster).trim();
+    Matcher local = LOCAL.matcher(master);
+    if (local.matches()) {
+      String n = local.group(1);
+      if (n == null) {
+        return 1;
+      }
+      return n.equals("*") ? Runtime.getRuntime().availableProcessors() : Integer.parseInt(n);
+    }
+    return conf.getInt("spark.executor.cores", 1);
   }
 
   /** A session for reading results: local unless spark-submit says otherwise. */

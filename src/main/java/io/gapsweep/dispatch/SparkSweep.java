@@ -7,6 +7,7 @@ import io.gapsweep.data.Dataset;
 import io.gapsweep.plan.SweepPlan;
 import io.gapsweep.plan.TrialSpec;
 import io.gapsweep.train.ExecutorInfo;
+import io.gapsweep.train.NativeBackend;
 import io.gapsweep.train.TrialOutput;
 import io.gapsweep.train.TrialRunner;
 import java.io.Serializable;
@@ -130,6 +131,7 @@ public final class SparkSweep {
       host = "unknown";
     }
     return new ExecutorInfo(
-        env == null ? "driver" : env.executorId(), host, ProcessHandle.current().pid());
+        env == null ? "driver" : env.executorId(), host, ProcessHandle.current().pid(),
+        NativeBackend.running());
   }
 }

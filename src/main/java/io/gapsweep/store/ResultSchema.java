@@ -72,6 +72,9 @@ public final class ResultSchema {
                 "Spark executor id the trial ran on (driver in local mode)."),
             column("host", DataTypes.StringType, false, "Host name the trial ran on."),
             column("pid", DataTypes.LongType, false, "Process id of the JVM the trial ran in."),
+            column("backend", DataTypes.StringType, false,
+                "Build of libnd4j the trial ran on, e.g. linux-x86_64-avx512 (linux-x86_64 is the"
+                    + " generic one)."),
           });
 
   /** Schema of the {@code curves} table; see each field's comment. */
@@ -155,7 +158,8 @@ public final class ResultSchema {
         result.threads(),
         required(executor.executorId(), "executor_id", id),
         required(executor.host(), "host", id),
-        executor.pid());
+        executor.pid(),
+        required(executor.backend(), "backend", id));
   }
 
   /**

@@ -18,7 +18,7 @@ import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
  * alone, never on thread scheduling. Asynchronous prefetch is refused for the same reason, and
  * because a hidden thread per trial would fight the thread policy.
  */
-final class TrainingBatches implements DataSetIterator {
+public final class TrainingBatches implements DataSetIterator {
 
   private final ImageSet images;
   private final int classes;
@@ -32,7 +32,8 @@ final class TrainingBatches implements DataSetIterator {
   private int cursor;
 
   /** @param augmenter applied to each training image, or {@code null} for none */
-  TrainingBatches(ImageSet images, int classes, int batchSize, long seed, Augmenter augmenter) {
+  public TrainingBatches(
+      ImageSet images, int classes, int batchSize, long seed, Augmenter augmenter) {
     this.images = images;
     this.classes = classes;
     this.batchSize = batchSize;

@@ -9,7 +9,7 @@ import java.nio.file.Files
 class CommandLineSuite extends AnyFunSuite with TempDirs {
 
   test("every command has --help and exits 0") {
-    for (command <- Seq("run", "plan", "leaderboard")) {
+    for (command <- Seq("run", "plan", "leaderboard", "bench")) {
       val result = Cli.run(command, "--help")
       assert(result.code == 0)
       assert(result.out.startsWith(s"Usage: gapsweep $command "), result.out)

@@ -49,7 +49,7 @@ class SettingsLoaderSuite extends AnyFunSuite with TempDirs {
         new DirectorySettings("", 0.0, false, 10)),
       presets.asJava,
       new LeaderboardSettings(0.05),
-      new RunSettings(output, "local[*]", 1, 10000, 1))
+      new RunSettings(output, "local[*]", RunSettings.AUTO, 10000, 1))
 
   private def write(dir: Path, text: String, name: String = "sweep.conf"): Path =
     Files.write(dir.resolve(name), text.stripMargin.getBytes(StandardCharsets.UTF_8))
@@ -415,9 +415,31 @@ class SettingsLoaderSuite extends AnyFunSuite with TempDirs {
         |""") == Seq(
       "sweep.conf:2: gapsweep.leaderboard.accuracy-tolerance: 1.5 is out of range;" +
         " expected a number in [0, 1]",
-      "sweep.conf:3: gapsweep.run.threads-per-trial: 0 is out of range; expected an integer >= 1",
+      "sweep.conf:3: gapsweep.run.threads-per-trial: 0 is out of range; expected auto or an integer >= 1",
       "sweep.conf:4: gapsweep.run.max-trials: 0 is out of range; expected an integer >= 1",
       "sweep.conf:5: gapsweep.run.output: \"\" is empty; expected a non-empty string"))
+  }
+
+  test("threads-per-trial is auto or a count") {
+    assert(problems(
+      """gapsweep {
+        |  run.threads-per-trial = many
+        |}
+        |""") == Seq(
+      "sweep.conf:2: gapsweep.run.threads-per-trial: \"many\" is a string; expected auto or an integer >= 1"))
+    assert(loads("gapsweep.run.threads-per-trial = 3").run().requestedThreadsPerTrial() == 3)
+    assert(loads("gapsweep.run.threads-per-trial = auto").run().requestedThreadsPerTrial() ==
+      RunSettings.AUTO)
+  }
+
+  test("auto threads share an executor's cores evenly among the trials it can run at once") {
+    val auto = new RunSettings("out", "local[*]", RunSettings.AUTO, 10000, 1)
+    // (cores, trials) -> threads per trial
+    val expected = Seq((2, 16) -> 1, (2, 2) -> 1, (2, 1) -> 2, (8, 3) -> 2, (8, 1) -> 8, (1, 5) -> 1,
+      (4, 0) -> 4)
+    assert(expected.map { case ((cores, trials), _) => (cores, trials) -> auto.threadsPerTrial(cores, trials) } ==
+      expected)
+    assert(new RunSettings("out", "local[*]", 3, 10000, 1).threadsPerTrial(2, 16) == 3)
   }
 
   // ---- Enumerations

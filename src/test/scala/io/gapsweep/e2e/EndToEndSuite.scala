@@ -59,6 +59,8 @@ class EndToEndSuite extends AnyFunSuite with SharedSparkSession with TempDirs {
       val epochs = trials.selectExpr("sum(epochs_run)").head().getLong(0)
       assert(curves.count() == epochs)
       assert(trials.selectExpr("min(threads)", "max(threads)").head() == Row(1, 1))
+      assert(trials.select("backend").distinct().collect().toSeq ==
+        Seq(Row(io.gapsweep.train.NativeBackend.running())))
       val saved = io.gapsweep.config.SettingsLoader.fromConfig(
         com.typesafe.config.ConfigFactory.parseFile(out.resolve("sweep.conf").toFile))
       assert(saved == io.gapsweep.config.SettingsLoader.load(conf))

@@ -21,7 +21,7 @@ object TrialFixtures {
   def curve(points: (Double, Double, Double, Double)*): Seq[EpochMetrics] =
     points.zipWithIndex.map { case ((tl, ta, vl, va), i) => point(i + 1, tl, ta, vl, va) }
 
-  val executor = new ExecutorInfo("1", "worker-a", 4242L)
+  val executor = new ExecutorInfo("1", "worker-a", 4242L, "linux-x86_64-avx2")
 
   /** A trial of configuration {@code config} with the given grid point and outcome. */
   def trial(

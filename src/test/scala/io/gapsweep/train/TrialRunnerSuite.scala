@@ -12,7 +12,7 @@ import scala.jdk.CollectionConverters._
 class TrialRunnerSuite extends AnyFunSuite {
 
   private lazy val data: Dataset = SyntheticShapes.generate(Fixtures.data())
-  private val here = new ExecutorInfo("test", "localhost", 1L)
+  private val here = new ExecutorInfo("test", "localhost", 1L, "linux-x86_64")
 
   private def train(
       spec: io.gapsweep.plan.TrialSpec = Fixtures.spec(),

@@ -1,0 +1,205 @@
+package io.gapsweep.bench;
+
+import io.gapsweep.config.AugmentationPreset;
+import io.gapsweep.config.SweepSettings;
+import io.gapsweep.data.ImageSet;
+import io.gapsweep.data.SyntheticShapes;
+import io.gapsweep.dispatch.SparkSessions;
+import io.gapsweep.plan.GridExpander;
+import io.gapsweep.plan.SweepPlan;
+import io.gapsweep.train.NativeBackend;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.DoubleSupplier;
+
+/**
+ * {@code gapsweep bench}: measures this machine and returns a Markdown report of medians over
+ * repeated runs. Runs of different kinds are interleaved within each repeat, so that a machine
+ * getting busier or quieter affects every kind alike, and ratios are taken within a repeat before
+ * their median is taken. Writes nothing but a temporary folder, which it removes.
+ */
+public final class Bench {
+
+  /** The three parts. */
+  public enum Part {
+    TRAINING,
+    SWEEP,
+    PYTORCH
+  }
+
+  /**
+   * What to measure.
+   *
+   * @param parts the parts to run
+   * @param repeats runs of each measurement
+   * @param samples training images of parts 1 and 3
+   * @param epochs timed epochs of parts 1 and 3 (after one warm-up epoch)
+   * @param threads threads of parts 1 and 3
+   * @param trials trials of part 2's grid
+   * @param trialEpochs epochs of every trial of part 2
+   * @param trainPerClass synthetic training images per class of part 2
+   * @param cores cores of part 2 ({@code local[cores]}, and the threads of one-at-a-time training)
+   * @param pythons Python commands to try for part 3, first that imports torch wins
+   */
+  public record Options(
+      List<Part> parts,
+      int repeats,
+      int samples,
+      int epochs,
+      int threads,
+      int trials,
+      int trialEpochs,
+      int trainPerClass,
+      int cores,
+      List<String> pythons) {}
+
+  /**
+   * Pythons tried for part 3, in order: the one on the PATH, then where Debian's python3-torch
+   * lives when another python3 comes first (pyenv, a virtualenv).
+   */
+  public static final List<String> PYTHONS = List.of("python3", "/usr/bin/python3");
+
+  private Bench() {}
+
+  public static String run(Options options, PrintWriter progress) {
+    Machine machine = Machine.current(options);
+    BenchTable table = new BenchTable(options.repeats());
+    Path workDir;
+    try {
+      workDir = Files.createTempDirectory("gapsweep-bench");
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot create the bench's temporary folder", e);
+    }
+    try {
+      if (options.parts().contains(Part.TRAINING) || options.parts().contains(Part.PYTORCH)) {
+        perTrial(options, table, workDir, progress);
+      }
+      if (options.parts().contains(Part.SWEEP)) {
+        sweep(options, table, progress);
+      }
+      return table.markdown(machine);
+    } finally {
+      deleteTree(workDir);
+    }
+  }
+
+  private static void perTrial(
+      Options o, BenchTable table, Path workDir, PrintWriter progress) {
+    ImageSet images = ReferenceData.images(o.samples());
+    Optional<PyTorchThroughput.Python> python =
+        o.parts().contains(Part.PYTORCH) ? PyTorchThroughput.find(o.pythons()) : Optional.empty();
+    if (o.parts().contains(Part.PYTORCH) && python.isEmpty()) {
+      table.note("PyTorch skipped: none of " + String.join(", ", o.pythons()) + " imports torch.");
+    }
+    String dl4j = "DL4J reference network, " + o.threads() + " thread(s)";
+    String torch =
+        python.map(p -> "PyTorch " + p.torchVersion() + " reference network, " + o.threads()
+            + " thread(s)").orElse(null);
+    for (int r = 0; r < o.repeats(); r++) {
+      if (o.parts().contains(Part.TRAINING)) {
+        progress.printf("bench: repeat %d/%d: DL4J reference network%n", r + 1, o.repeats());
+        progress.flush();
+        TrainingThroughput.Rate rate = TrainingThroughput.measure(images, o.epochs(), o.threads());
+        table.add(dl4j, "samples/s", rate.samplesPerSecond());
+        table.note("ND4J threads reported by the training thread: " + rate.threads());
+        Map<String, AugmentationPreset> presets =
+            ReferenceSweep.settings(1, 1, 1, 1).augmentationPresets();
+        for (String preset : List.of(AugmentationPreset.NONE, "heavy")) {
+          table.add("batch assembly alone (TrainingBatches), augmentation " + preset, "samples/s",
+              TrainingThroughput.batchesOnly(images, o.epochs(), presets.get(preset)));
+        }
+      }
+      if (python.isPresent()) {
+        progress.printf("bench: repeat %d/%d: PyTorch reference network%n", r + 1, o.repeats());
+        progress.flush();
+        table.add(torch, "samples/s",
+            PyTorchThroughput.measure(python.get(), workDir, o.samples(), o.epochs(), o.threads()));
+      }
+    }
+    if (o.parts().contains(Part.TRAINING) && python.isPresent()) {
+      table.target("DL4J / PyTorch samples per second, same threads", dl4j, torch, 0.5, false);
+    }
+  }
+
+  private static void sweep(Options o, BenchTable table, PrintWriter progress) {
+    SweepThroughput.Grid grid = grid(o, o.trials(), o.trialEpochs());
+    SweepSettings settings = grid.settings();
+    SweepPlan plan = grid.plan();
+    int threads = grid.threadsPerTrial();
+    String spark = "gapsweep on Spark local[" + o.cores() + "], " + o.trials() + " trials × "
+        + o.trialEpochs() + " epochs, " + threads + " thread(s) per trial";
+    String sequential = "plain Java loop, one trial at a time × " + o.cores() + " thread(s)";
+    String concurrent = "plain Java pool, " + Math.max(1, o.cores() / threads)
+        + " trials at a time × " + threads + " thread(s) (Spark's thread policy)";
+    long start = System.nanoTime();
+    try (SparkSessions.Handle session =
+        SparkSessions.forSweep("gapsweep bench", settings.run(), threads)) {
+      table.add("Spark session start (once)", "s", (System.nanoTime() - start) / 1e9);
+      // Untimed: the first Spark job and the first trial on a task thread pay for class loading
+      // and JIT compilation that later ones do not.
+      progress.println("bench: warming up Spark and the trial code");
+      progress.flush();
+      SweepThroughput.spark(session.spark(), grid(o, o.cores(), 1));
+      for (int r = 0; r < o.repeats(); r++) {
+        int repeat = r + 1;
+        measureSweep(table, spark, plan, progress, repeat, o.repeats(),
+            () -> SweepThroughput.spark(session.spark(), grid));
+        measureSweep(table, sequential, plan, progress, repeat, o.repeats(),
+            () -> SweepThroughput.oneAtATime(grid));
+        measureSweep(table, concurrent, plan, progress, repeat, o.repeats(),
+            () -> SweepThroughput.concurrent(grid));
+      }
+    }
+    table.target("trials per hour, Spark / one at a time", spark, sequential, 1.8, false);
+    table.target("Spark overhead: 1 − Spark / plain pool, trials per hour", spark, concurrent,
+        0.05, true);
+  }
+
+  private static SweepThroughput.Grid grid(Options o, int trials, int epochs) {
+    SweepSettings settings = ReferenceSweep.settings(trials, epochs, o.trainPerClass(), o.cores());
+    SweepPlan plan = GridExpander.expand(settings);
+    int threads = SparkSessions.threadsPerTrial(settings.run(), plan.trials().size());
+    return new SweepThroughput.Grid(
+        settings, plan, SyntheticShapes.generate(settings.data()), o.cores(), threads);
+  }
+
+  private static void measureSweep(BenchTable table, String label, SweepPlan plan,
+      PrintWriter progress, int repeat, int repeats, DoubleSupplier seconds) {
+    progress.printf("bench: repeat %d/%d: %s%n", repeat, repeats, label);
+    progress.flush();
+    table.add(label, "trials/h", plan.trials().size() * 3600.0 / seconds.getAsDouble());
+  }
+
+  private static void deleteTree(Path root) {
+    try (var paths = Files.walk(root)) {
+      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      // a temporary folder left behind is no reason to fail a finished bench
+    }
+  }
+
+  /** What the figures were measured on. */
+  record Machine(String cpu, int processors, String java, String backend) {
+    static Machine current(Options options) {
+      String cpu = "unknown CPU";
+      try {
+        for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+          if (line.startsWith("model name")) {
+            cpu = line.substring(line.indexOf(':') + 1).strip();
+            break;
+          }
+        }
+      } catch (IOException | RuntimeException e) {
+        // not Linux: the CPU stays unknown
+      }
+      return new Machine(cpu, Runtime.getRuntime().availableProcessors(),
+          System.getProperty("java.vm.name") + " " + Runtime.version(), NativeBackend.running());
+    }
+  }
+}

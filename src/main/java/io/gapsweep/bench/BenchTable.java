@@ -1,0 +1,97 @@
+package io.gapsweep.bench;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/** The bench's measurements, in the order first taken, and the Markdown that reports them. */
+final class BenchTable {
+
+  private record Series(String unit, List<Double> values) {}
+
+  private record Target(String name, double value, double goal, boolean atMost, boolean percent) {}
+
+  private final int repeats;
+  private final Map<String, Series> series = new LinkedHashMap<>();
+  private final List<Target> targets = new ArrayList<>();
+  private final Set<String> notes = new LinkedHashSet<>();
+
+  BenchTable(int repeats) {
+    this.repeats = repeats;
+  }
+
+  void add(String label, String unit, double value) {
+    series.computeIfAbsent(label, k -> new Series(unit, new ArrayList<>())).values().add(value);
+  }
+
+  void note(String text) {
+    notes.add(text);
+  }
+
+  /**
+   * A target on the ratio {@code numerator / denominator}, taken within each repeat (both were
+   * measured side by side) before the median. As an overhead, the value is {@code 1 - ratio}.
+   */
+  void target(String name, String numerator, String denominator, double goal, boolean overhead) {
+    List<Double> top = series.get(numerator).values();
+    List<Double> bottom = series.get(denominator).values();
+    List<Double> ratios = new ArrayList<>();
+    for (int i = 0; i < Math.min(top.size(), bottom.size()); i++) {
+      double ratio = top.get(i) / bottom.get(i);
+      ratios.add(overhead ? 1 - ratio : ratio);
+    }
+    targets.add(new Target(name, median(ratios), goal, overhead, overhead));
+  }
+
+  String markdown(Bench.Machine machine) {
+    StringBuilder md = new StringBuilder();
+    md.append(String.format(Locale.ROOT,
+        "Machine: %s, %d processors, %s, libnd4j %s; medians of %d run(s).%n%n",
+        machine.cpu(), machine.processors(), machine.java(), machine.backend(), repeats));
+    md.append("| measure | median | min | max | unit |\n|---|--:|--:|--:|---|\n");
+    series.forEach((label, s) -> md.append(String.format(Locale.ROOT,
+        "| %s | %s | %s | %s | %s |%n", label, number(median(s.values())),
+        number(s.values().stream().mapToDouble(v -> v).min().orElse(Double.NaN)),
+        number(s.values().stream().mapToDouble(v -> v).max().orElse(Double.NaN)), s.unit())));
+    if (!targets.isEmpty()) {
+      md.append("\n| target | measured | goal | met |\n|---|--:|--:|---|\n");
+      for (Target t : targets) {
+        boolean met = t.atMost() ? t.value() <= t.goal() : t.value() >= t.goal();
+        String value = t.percent() ? percent(t.value()) : ratio(t.value());
+        String goal = (t.atMost() ? "≤ " : "≥ ") + (t.percent() ? percent(t.goal()) : ratio(t.goal()));
+        md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s |%n",
+            t.name(), value, goal, met ? "yes" : "no"));
+      }
+    }
+    for (String note : notes) {
+      md.append('\n').append(note).append('\n');
+    }
+    return md.toString();
+  }
+
+  static double median(List<Double> values) {
+    if (values.isEmpty()) {
+      return Double.NaN;
+    }
+    List<Double> sorted = values.stream().sorted().toList();
+    int n = sorted.size();
+    return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+  }
+
+  private static String number(double v) {
+    return Math.abs(v) >= 100 ? String.format(Locale.ROOT, "%,.0f", v)
+        : String.format(Locale.ROOT, "%.2f", v);
+  }
+
+  private static String ratio(double v) {
+    return String.format(Locale.ROOT, "%.2f×", v);
+  }
+
+  private static String percent(double v) {
+    return String.format(Locale.ROOT, "%.1f%%", v * 100);
+  }
+}

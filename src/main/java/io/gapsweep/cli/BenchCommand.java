@@ -1,0 +1,118 @@
+package io.gapsweep.cli;
+
+import io.gapsweep.UserError;
+import io.gapsweep.bench.Bench;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code gapsweep bench}: measures training and sweep throughput on this machine. */
+@Command(
+    name = "bench",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Measure this machine and print a Markdown table of medians over repeated runs:",
+      "  training  per-trial training throughput of the reference network (samples/s);",
+      "  sweep     a fixed grid on Spark local[N] against plain Java loops without Spark",
+      "            (trials per hour, scaling ratio, Spark's overhead);",
+      "  pytorch   the reference network in PyTorch on the same data and threads, if a",
+      "            python3 with torch is found.",
+      "The reference network: 2 conv blocks (8, 16 filters) with batch norm and dropout, dense 16,",
+      "6 classes, 32x32x3 images, batch 32. Writes only a temporary folder, removed at the end."
+    })
+final class BenchCommand implements Callable<Integer> {
+
+  @Option(names = "--repeats", paramLabel = "N", defaultValue = "3",
+      description = "Runs of each measurement; medians are reported (default: ${DEFAULT-VALUE}).")
+  int repeats;
+
+  @Option(names = "--parts", paramLabel = "PART", split = ",",
+      defaultValue = "training,sweep,pytorch",
+      description = "Parts to run, comma-separated: training, sweep, pytorch (default: all).")
+  List<String> parts;
+
+  @Option(names = "--samples", paramLabel = "N", defaultValue = "1920",
+      description = "Training images of the training and pytorch parts (default: ${DEFAULT-VALUE}).")
+  int samples;
+
+  @Option(names = "--epochs", paramLabel = "N", defaultValue = "3",
+      description = "Timed epochs of the training and pytorch parts, after one warm-up epoch"
+          + " (default: ${DEFAULT-VALUE}).")
+  int epochs;
+
+  @Option(names = "--threads", paramLabel = "N", defaultValue = "1",
+      description = "Threads of the training and pytorch parts (default: ${DEFAULT-VALUE}).")
+  int threads;
+
+  @Option(names = "--trials", paramLabel = "N", defaultValue = "4",
+      description = "Trials of the sweep part's grid (default: ${DEFAULT-VALUE}).")
+  int trials;
+
+  @Option(names = "--trial-epochs", paramLabel = "N", defaultValue = "3",
+      description = "Epochs of every trial of the sweep part; early stopping never stops one"
+          + " sooner (default: ${DEFAULT-VALUE}).")
+  int trialEpochs;
+
+  @Option(names = "--train-per-class", paramLabel = "N", defaultValue = "80",
+      description = "Synthetic training images per class of the sweep part, validation half as"
+          + " many (default: ${DEFAULT-VALUE}).")
+  int trainPerClass;
+
+  @Option(names = "--cores", paramLabel = "N",
+      description = "Cores of the sweep part: local[N] and the threads of one-at-a-time training"
+          + " (default: the processors available).")
+  Integer cores;
+
+  @Option(names = "--python", paramLabel = "CMD",
+      description = "Python with torch for the pytorch part (default: the first of "
+          + "python3 on the PATH, /usr/bin/python3 that imports torch).")
+  String python;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    positive("--repeats", repeats);
+    positive("--samples", samples);
+    positive("--epochs", epochs);
+    positive("--threads", threads);
+    positive("--trials", trials);
+    positive("--trial-epochs", trialEpochs);
+    positive("--train-per-class", trainPerClass);
+    int machineCores = Runtime.getRuntime().availableProcessors();
+    positive("--cores", cores == null ? machineCores : cores);
+    Bench.Options options =
+        new Bench.Options(
+            parts(), repeats, samples, epochs, threads, trials, trialEpochs, trainPerClass,
+            cores == null ? machineCores : cores,
+            python == null ? Bench.PYTHONS : List.of(python));
+    PrintWriter out = spec.commandLine().getOut();
+    out.print(Bench.run(options, spec.commandLine().getErr()));
+    out.flush();
+    return ExitCodes.OK;
+  }
+
+  private static void positive(String option, int value) {
+    if (value < 1) {
+      throw new UserError("Cannot run the bench: " + option + " " + value + "; expected an integer >= 1");
+    }
+  }
+
+  private List<Bench.Part> parts() {
+    List<Bench.Part> chosen = new ArrayList<>();
+    for (String name : parts) {
+      try {
+        chosen.add(Bench.Part.valueOf(name.strip().toUpperCase(Locale.ROOT)));
+      } catch (IllegalArgumentException e) {
+        throw new UserError("Cannot run the bench: unknown part '" + name
+            + "'; expected training, sweep or pytorch");
+      }
+    }
+    return chosen;
+  }
+}

@@ -1,0 +1,46 @@
+package io.gapsweep.train
+
+import org.scalatest.funsuite.AnyFunSuite
+
+import scala.jdk.CollectionConverters._
+
+class NativeBackendSuite extends AnyFunSuite {
+
+  private val avx512 = Set("sse4_2", "avx", "avx2", "fma", "avx512f", "avx512bw", "avx512dq", "avx512vl")
+  private val avx2 = Set("sse4_2", "avx", "avx2", "fma")
+  private val all: String => Boolean = _ => true
+
+  private def choose(flags: Set[String], present: String => Boolean = all): String =
+    NativeBackend.choose(flags.asJava, s => present(s)).extension()
+
+  test("the best build the CPU supports and the classpath holds") {
+    assert(choose(avx512) == "-avx512")
+    assert(choose(avx2) == "-avx2")
+    assert(choose(Set("sse4_2", "avx")) == "")
+    assert(choose(Set.empty) == "")
+    // AVX-512 foundation alone is not enough: the build also uses BW, DQ and VL.
+    assert(choose(avx2 + "avx512f") == "-avx2")
+  }
+
+  test("a classifier jar that is absent falls back to the next build") {
+    assert(choose(avx512, _ != "-avx512") == "-avx2")
+    assert(choose(avx512, _ == "") == "")
+  }
+
+  test("flags are read from the first processor of /proc/cpuinfo") {
+    val cpuinfo =
+      "processor\t: 0\nmodel name\t: Test CPU\nflags\t\t: fpu sse4_2 AVX2 fma avx2\n\n" +
+        "processor\t: 1\nflags\t\t: fpu\n"
+    assert(NativeBackend.flagsOf(cpuinfo).asScala == Set("fpu", "sse4_2", "avx2", "fma"))
+    assert(NativeBackend.flagsOf("no flags here").isEmpty)
+  }
+
+  test("the running build is the one JavaCPP loaded, and what this JVM chose") {
+    val running = NativeBackend.running()
+    assert(running.startsWith("linux-x86_64"), running)
+    val chosen = System.getProperty(NativeBackend.PROPERTY)
+    assert(chosen != null)
+    // Unless some suite loaded ND4J before anything chose, the chosen build is the one running.
+    assert(running == "linux-x86_64" + chosen || running == "linux-x86_64", running)
+  }
+}
