@@ -16,27 +16,39 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * Picks the fastest build of libnd4j that the CPU supports, before ND4J loads.
  *
- * <p>nd4j-native ships a generic x86-64 build and builds for AVX2 and AVX-512; JavaCPP loads the
- * one named by {@code org.bytedeco.javacpp.platform.extension} and otherwise the generic one. An
- * AVX build on a CPU without those instructions dies with SIGILL, and a missing classifier jar
- * fails to load, so the choice needs both the CPU's flags and the jar's library on the classpath.
- * Executors of a cluster may have another CPU than the driver: every JVM chooses for itself.
+ * <p>nd4j-native ships a generic x86-64 build and builds for AVX2 and AVX-512, with and without
+ * oneDNN; JavaCPP loads the one named by {@code org.bytedeco.javacpp.platform.extension} and
+ * otherwise the generic one. An AVX build on a CPU without those instructions dies with SIGILL,
+ * and a missing classifier jar fails to load, so the choice needs both the CPU's flags and the
+ * jar's library on the classpath. Executors of a cluster may have another CPU than the driver:
+ * every JVM chooses for itself.
+ *
+ * <p>A oneDNN build only pays off through DL4J's oneDNN layer helpers (conv, pooling, batch
+ * norm), which M2 never creates by default: they need the system property {@value
+ * #HELPERS_DISABLED} = false, and the shim {@code org.nd4j.nativeblas.Nd4jCpu} for M2's broken
+ * availability check. Choosing a oneDNN build sets that property too.
  *
  * <p>A user's own {@code -Dorg.bytedeco.javacpp.platform.extension} (even empty, for the generic
- * build) always wins.
+ * build) or {@code -Dorg.eclipse.deeplearning4j.helpers.disable} always wins.
  */
 public final class NativeBackend {
 
   static final String PROPERTY = "org.bytedeco.javacpp.platform.extension";
+  static final String HELPERS_DISABLED = "org.eclipse.deeplearning4j.helpers.disable";
   private static final String PLATFORM = "linux-x86_64";
   private static final Pattern BUILD = Pattern.compile("/(linux-x86_64[^/]*)/[^/]*jnind4jcpu");
 
   /** A build of libnd4j: its classifier suffix and the CPU flags it was compiled for. */
   record Build(String extension, Set<String> flags) {}
 
-  /** Best first; oneDNN builds were measured slower on gapsweep's CNNs, so none is listed. */
+  /**
+   * Best first, as measured on the reference CNN (README "Performance"): oneDNN for AVX2 with the
+   * helpers on beat every other build, -onednn-avx512 included; the plain AVX builds are listed
+   * for users who put their jars on the classpath themselves.
+   */
   static final List<Build> PREFERENCE =
       List.of(
+          new Build("-onednn-avx2", Set.of("avx2", "fma")),
           new Build("-avx512", Set.of("avx2", "fma", "avx512f", "avx512bw", "avx512dq", "avx512vl")),
           new Build("-avx2", Set.of("avx2", "fma")),
           new Build("", Set.of()));
@@ -48,11 +60,13 @@ public final class NativeBackend {
    * ND4J. Idempotent, and harmless once ND4J has loaded (the property is then read no more).
    */
   public static synchronized void choose() {
-    if (System.getProperty(PROPERTY) != null || !PLATFORM.equals(Loader.getPlatform())) {
-      return;
+    if (System.getProperty(PROPERTY) == null && PLATFORM.equals(Loader.getPlatform())) {
+      System.setProperty(PROPERTY, choose(cpuFlags(), NativeBackend::hasLibrary).extension());
     }
-    System.setProperty(
-        PROPERTY, choose(cpuFlags(), NativeBackend::hasLibrary).extension());
+    String extension = System.getProperty(PROPERTY, "");
+    if (extension.contains("onednn") && System.getProperty(HELPERS_DISABLED) == null) {
+      System.setProperty(HELPERS_DISABLED, "false");
+    }
   }
 
   /** The best build whose flags the CPU has and whose library {@code present} finds. */

@@ -16,6 +16,8 @@ public final class ThreadPolicy {
 
   /** Applies {@code threads} to the calling thread and returns what ND4J then reports. */
   public static int applyToCurrentThread(int threads) {
+    // The first trial of a JVM may be what loads ND4J: pick the native build before it does.
+    NativeBackend.choose();
     // NativeOpsHolder reads properties that only loading the ND4J backend sets.
     Nd4j.getExecutioner();
     NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(threads);

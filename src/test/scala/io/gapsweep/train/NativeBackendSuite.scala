@@ -14,18 +14,36 @@ class NativeBackendSuite extends AnyFunSuite {
     NativeBackend.choose(flags.asJava, s => present(s)).extension()
 
   test("the best build the CPU supports and the classpath holds") {
-    assert(choose(avx512) == "-avx512")
-    assert(choose(avx2) == "-avx2")
+    assert(choose(avx512) == "-onednn-avx2")
+    assert(choose(avx2) == "-onednn-avx2")
     assert(choose(Set("sse4_2", "avx")) == "")
     assert(choose(Set.empty) == "")
-    // AVX-512 foundation alone is not enough: the build also uses BW, DQ and VL.
-    assert(choose(avx2 + "avx512f") == "-avx2")
   }
 
   test("a classifier jar that is absent falls back to the next build") {
-    assert(choose(avx512, _ != "-avx512") == "-avx2")
+    val withoutOneDnn: String => Boolean = !_.contains("onednn")
+    assert(choose(avx512, withoutOneDnn) == "-avx512")
+    // AVX-512 foundation alone is not enough: the build also uses BW, DQ and VL.
+    assert(choose(avx2 + "avx512f", withoutOneDnn) == "-avx2")
     assert(choose(avx512, _ == "") == "")
   }
+
+  test("the oneDNN build runs with DL4J's oneDNN helpers in every conv, pooling and BN layer") {
+    assume(NativeBackend.running() == "linux-x86_64-onednn-avx2", "no AVX2 here")
+    val net = NetworkFactory.create(io.gapsweep.testing.Fixtures.spec(depth = 1, dropout = 0.5),
+      io.gapsweep.testing.Fixtures.training(), new ImageShape(3, 8, 8), 6)
+    val helpers = net.getLayers.toSeq.map(l => l.getClass.getSimpleName -> Option(helperOf(l))
+      .map(_.getClass.getSimpleName).getOrElse("none"))
+    assert(helpers.contains("ConvolutionLayer" -> "MKLDNNConvHelper"), helpers)
+    assert(helpers.contains("SubsamplingLayer" -> "MKLDNNSubsamplingHelper"), helpers)
+    assert(helpers.contains("BatchNormalization" -> "MKLDNNBatchNormHelper"), helpers)
+  }
+
+  /** The helper a DL4J layer built for itself (null when none); only reflection can see it. */
+  private def helperOf(layer: org.deeplearning4j.nn.api.Layer): AnyRef =
+    Iterator.iterate[Class[_]](layer.getClass)(_.getSuperclass).takeWhile(_ != null)
+      .flatMap(_.getDeclaredFields).find(_.getName == "helper")
+      .map { f => f.setAccessible(true); f.get(layer) }.orNull
 
   test("flags are read from the first processor of /proc/cpuinfo") {
     val cpuinfo =
