@@ -73,7 +73,7 @@ public final class ResultSchema {
             column("host", DataTypes.StringType, false, "Host name the trial ran on."),
             column("pid", DataTypes.LongType, false, "Process id of the JVM the trial ran in."),
             column("backend", DataTypes.StringType, false,
-                "Build of libnd4j the trial ran on, e.g. linux-x86_64-avx512 (linux-x86_64 is the"
+                "Build of libnd4j the trial ran on, e.g. linux-x86_64-onednn-avx2 (linux-x86_64 is the"
                     + " generic one)."),
           });
 
