@@ -14,6 +14,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.DoubleSupplier;
@@ -26,11 +27,12 @@ import java.util.function.DoubleSupplier;
  */
 public final class Bench {
 
-  /** The three parts. */
+  /** The parts. */
   public enum Part {
     TRAINING,
     SWEEP,
-    PYTORCH
+    PYTORCH,
+    RESUME
   }
 
   /**
@@ -46,6 +48,7 @@ public final class Bench {
    * @param trainPerClass synthetic training images per class of part 2
    * @param cores cores of part 2 ({@code local[cores]}, and the threads of one-at-a-time training)
    * @param pythons Python commands to try for part 3, first that imports torch wins
+   * @param resumeTrials trials of the resume part's sweep
    */
   public record Options(
       List<Part> parts,
@@ -57,7 +60,8 @@ public final class Bench {
       int trialEpochs,
       int trainPerClass,
       int cores,
-      List<String> pythons) {}
+      List<String> pythons,
+      int resumeTrials) {}
 
   /**
    * Pythons tried for part 3, in order: the one on the PATH, then where Debian's python3-torch
@@ -82,6 +86,9 @@ public final class Bench {
       }
       if (options.parts().contains(Part.SWEEP)) {
         sweep(options, table, progress);
+      }
+      if (options.parts().contains(Part.RESUME)) {
+        resume(options, table, workDir, progress);
       }
       return table.markdown(machine);
     } finally {
@@ -159,6 +166,29 @@ public final class Bench {
     table.target("trials per hour, Spark / one at a time", spark, sequential, 1.8, false);
     table.target("Spark overhead: 1 − Spark / plain pool, trials per hour", spark, concurrent,
         0.05, true);
+  }
+
+  private static void resume(Options o, BenchTable table, Path workDir, PrintWriter progress) {
+    int n = o.resumeTrials();
+    ResumeCost.Pass last = null;
+    try (SparkSessions.Handle session = SparkSessions.forQueries("gapsweep bench")) {
+      for (int r = 0; r < o.repeats(); r++) {
+        progress.printf("bench: repeat %d/%d: resume of a %d-trial sweep%n", r + 1, o.repeats(), n);
+        progress.flush();
+        Path folder = workDir.resolve("resume-" + r);
+        last = ResumeCost.measure(session.spark(), n, folder);
+        deleteTree(folder);
+        table.add("commit one finished trial (record + model), " + n + "-trial sweep", "ms",
+            last.commitMillisPerTrial());
+        table.add("resume: decide what is left of a " + n + "-trial sweep", "s",
+            last.decideSeconds());
+        table.add("resume: rebuild trials and curves from the journal, " + n + " trials", "s",
+            last.compactSeconds());
+      }
+    }
+    table.note(String.format(Locale.ROOT, "A %,d-trial sweep leaves %,d files (%,d bytes) in its"
+        + " output: one record and one model per trial in journal/, trials and curves as one"
+        + " Parquet file each, sweep.conf.", n, last.files(), last.bytes()));
   }
 
   private static SweepThroughput.Grid grid(Options o, int trials, int epochs) {

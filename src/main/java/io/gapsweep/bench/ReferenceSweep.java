@@ -1,6 +1,7 @@
 package io.gapsweep.bench;
 
 import com.typesafe.config.ConfigFactory;
+import io.gapsweep.config.LoadedSettings;
 import io.gapsweep.config.SettingsLoader;
 import io.gapsweep.config.SweepSettings;
 
@@ -21,6 +22,11 @@ final class ReferenceSweep {
    * @param masterCores cores of the {@code local[N]} master the sweep runs on
    */
   static SweepSettings settings(int trials, int epochs, int trainPerClass, int masterCores) {
+    return loaded(trials, epochs, trainPerClass, masterCores).settings();
+  }
+
+  /** As {@link #settings}, with the resolved configuration a run would save. */
+  static LoadedSettings loaded(int trials, int epochs, int trainPerClass, int masterCores) {
     String hocon =
         String.join(
             "\n",
@@ -36,6 +42,6 @@ final class ReferenceSweep {
             "      validation-per-class = " + Math.max(1, trainPerClass / 2) + " } }",
             "  run { local-master = \"local[" + masterCores + "]\", threads-per-trial = auto }",
             "}");
-    return SettingsLoader.fromConfig(ConfigFactory.parseString(hocon));
+    return SettingsLoader.read(ConfigFactory.parseString(hocon));
   }
 }

@@ -32,8 +32,9 @@ final class BenchCommand implements Callable<Integer> {
   int repeats;
 
   @Option(names = "--parts", paramLabel = "PART", split = ",",
-      defaultValue = "training,sweep,pytorch",
-      description = "Parts to run, comma-separated: training, sweep, pytorch (default: all).")
+      defaultValue = "training,sweep,pytorch,resume",
+      description = "Parts to run, comma-separated: training, sweep, pytorch, resume"
+          + " (default: all).")
   List<String> parts;
 
   @Option(names = "--samples", paramLabel = "N", defaultValue = "1920",
@@ -73,6 +74,11 @@ final class BenchCommand implements Callable<Integer> {
           + "python3 on the PATH, /usr/bin/python3 that imports torch).")
   String python;
 
+  @Option(names = "--resume-trials", paramLabel = "N", defaultValue = "1000",
+      description = "Trials of the resume part's sweep: committed one by one, then resumed"
+          + " (default: ${DEFAULT-VALUE}).")
+  int resumeTrials;
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
@@ -84,13 +90,14 @@ final class BenchCommand implements Callable<Integer> {
     positive("--trials", trials);
     positive("--trial-epochs", trialEpochs);
     positive("--train-per-class", trainPerClass);
+    positive("--resume-trials", resumeTrials);
     int machineCores = Runtime.getRuntime().availableProcessors();
     positive("--cores", cores == null ? machineCores : cores);
     Bench.Options options =
         new Bench.Options(
             parts(), repeats, samples, epochs, threads, trials, trialEpochs, trainPerClass,
             cores == null ? machineCores : cores,
-            python == null ? Bench.PYTHONS : List.of(python));
+            python == null ? Bench.PYTHONS : List.of(python), resumeTrials);
     PrintWriter out = spec.commandLine().getOut();
     out.print(Bench.run(options, spec.commandLine().getErr()));
     out.flush();
@@ -110,7 +117,7 @@ final class BenchCommand implements Callable<Integer> {
         chosen.add(Bench.Part.valueOf(name.strip().toUpperCase(Locale.ROOT)));
       } catch (IllegalArgumentException e) {
         throw new UserError("Cannot run the bench: unknown part '" + name
-            + "'; expected training, sweep or pytorch");
+            + "'; expected training, sweep, pytorch or resume");
       }
     }
     return chosen;

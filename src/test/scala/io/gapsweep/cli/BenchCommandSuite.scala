@@ -7,7 +7,7 @@ import org.scalatest.funsuite.AnyFunSuite
 class BenchCommandSuite extends AnyFunSuite with SharedSparkSession {
 
   private val tiny = Seq("--repeats", "1", "--samples", "32", "--epochs", "1", "--trials", "2",
-    "--trial-epochs", "1", "--train-per-class", "2", "--cores", "2")
+    "--trial-epochs", "1", "--train-per-class", "2", "--cores", "2", "--resume-trials", "3")
 
   test("bench prints a Markdown table of every part and the targets") {
     spark // the bench reuses the suites' session rather than starting its own
@@ -26,11 +26,16 @@ class BenchCommandSuite extends AnyFunSuite with SharedSparkSession {
       "gapsweep on Spark local[2], 2 trials × 1 epochs, 1 thread(s) per trial",
       "plain Java loop, one trial at a time × 2 thread(s)",
       "plain Java pool, 2 trials at a time × 1 thread(s) (Spark's thread policy)",
+      "commit one finished trial (record + model), 3-trial sweep",
+      "resume: decide what is left of a 3-trial sweep",
+      "resume: rebuild trials and curves from the journal, 3 trials",
       "target",
       "trials per hour, Spark / one at a time",
       "Spark overhead: 1 − Spark / plain pool, trials per hour"))
-    assert(rows.take(8).forall(_.size == 5))
-    assert(rows.drop(8).forall(_.size == 4))
+    assert(rows.take(11).forall(_.size == 5))
+    assert(rows.drop(11).forall(_.size == 4))
+    // 3 records, 3 models, 2 Parquet files and their _SUCCESS markers, sweep.conf
+    assert(result.out.contains("A 3-trial sweep leaves 11 files ("), result.out)
     assert(result.out.contains(
       "PyTorch skipped: none of /nonexistent/python3 imports torch."), result.out)
     assert(result.out.contains("ND4J threads reported by the training thread: 1"), result.out)
@@ -40,7 +45,7 @@ class BenchCommandSuite extends AnyFunSuite with SharedSparkSession {
     val part = Cli.run("bench", "--parts", "training,gpu")
     assert(part.code == 2)
     assert(part.err == "gapsweep: Cannot run the bench: unknown part 'gpu'; expected training," +
-      " sweep or pytorch\n", part.err)
+      " sweep, pytorch or resume\n", part.err)
     val repeats = Cli.run("bench", "--repeats", "0")
     assert(repeats.code == 2)
     assert(repeats.err ==
