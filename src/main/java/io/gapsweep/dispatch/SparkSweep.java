@@ -11,8 +11,6 @@ import io.gapsweep.train.NativeBackend;
 import io.gapsweep.train.TrialOutput;
 import io.gapsweep.train.TrialRunner;
 import java.io.Serializable;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -124,14 +122,9 @@ public final class SparkSweep {
 
   static ExecutorInfo executorInfo() {
     SparkEnv env = SparkEnv.get();
-    String host;
-    try {
-      host = InetAddress.getLocalHost().getHostName();
-    } catch (UnknownHostException e) {
-      host = "unknown";
-    }
     return new ExecutorInfo(
-        env == null ? "driver" : env.executorId(), host, ProcessHandle.current().pid(),
+        env == null ? "driver" : env.executorId(), ExecutorInfo.localHostName(),
+        ProcessHandle.current().pid(),
         NativeBackend.running());
   }
 }

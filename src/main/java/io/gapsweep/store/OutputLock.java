@@ -2,12 +2,11 @@ package io.gapsweep.store;
 
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.gapsweep.UserError;
+import io.gapsweep.train.ExecutorInfo;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
@@ -54,12 +53,12 @@ public final class OutputLock implements AutoCloseable {
 
     static Holder self() {
       ProcessHandle me = ProcessHandle.current();
-      return new Holder(hostName(), me.pid(), startOf(me).orElse(""),
+      return new Holder(ExecutorInfo.localHostName(), me.pid(), startOf(me).orElse(""),
           Instant.now().toString(), UUID.randomUUID().toString());
     }
 
     boolean isOnThisHost() {
-      return host.equals(hostName());
+      return host.equals(ExecutorInfo.localHostName());
     }
 
     /** For a holder on this host: true when its process no longer exists. */
@@ -192,13 +191,5 @@ public final class OutputLock implements AutoCloseable {
 
   private static Optional<String> startOf(ProcessHandle process) {
     return process.info().startInstant().map(Instant::toString);
-  }
-
-  private static String hostName() {
-    try {
-      return InetAddress.getLocalHost().getHostName();
-    } catch (UnknownHostException e) {
-      return "unknown";
-    }
   }
 }

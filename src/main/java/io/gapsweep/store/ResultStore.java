@@ -137,20 +137,34 @@ public final class ResultStore {
     Path staged = new Path(root, STAGED_TABLE + name + "-" + UUID.randomUUID());
     Path table = new Path(root, name);
     writeTable(spark, rows, schema, fs, staged);
-    if (fs.exists(table) && !fs.delete(table, true)) {
-      throw new IOException("could not delete " + table);
+    moveIntoPlace(fs, staged, table);
+  }
+
+  /**
+   * Renames a completely written file or folder to {@code target}, replacing what is there. HDFS's
+   * rename does not replace, so the old target is deleted first: a crash in between leaves the
+   * target missing, never partial.
+   */
+  static void moveIntoPlace(FileSystem fs, Path staged, Path target) throws IOException {
+    if (fs.exists(target) && !fs.delete(target, true)) {
+      throw new IOException("could not delete " + target);
     }
-    if (!fs.rename(staged, table)) {
-      throw new IOException("could not rename " + staged + " to " + table);
+    if (!fs.rename(staged, target)) {
+      throw new IOException("could not rename " + staged + " to " + target);
+    }
+  }
+
+  /** Refuses an output path that names a file; a missing path is fine (it will be created). */
+  static void requireFolder(FileSystem fs, Path root, String output) throws IOException {
+    if (fs.exists(root) && !fs.getFileStatus(root).isDirectory()) {
+      throw new UserError(
+          "Cannot write results to " + output + ": it is a file, not a folder; choose another --output");
     }
   }
 
   private static List<Path> existingEntries(
       FileSystem fs, Path root, String output, WriteMode mode) throws IOException {
-    if (fs.exists(root) && !fs.getFileStatus(root).isDirectory()) {
-      throw new UserError(
-          "Cannot write results to " + output + ": it is a file, not a folder; choose another --output");
-    }
+    requireFolder(fs, root, output);
     List<Path> existing = existingEntries(fs, root);
     if (!existing.isEmpty() && mode == WriteMode.FAIL_IF_EXISTS) {
       throw new ResultsExistException(output);
@@ -204,10 +218,7 @@ public final class ResultStore {
           new OutputStreamWriter(fs.create(staged, false), StandardCharsets.UTF_8)) {
         writer.write(text);
       }
-      fs.delete(file, false);
-      if (!fs.rename(staged, file)) {
-        throw new IOException("could not rename " + staged + " to " + file);
-      }
+      moveIntoPlace(fs, staged, file);
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot write results to " + output + ": " + e.getMessage(), e);
     }

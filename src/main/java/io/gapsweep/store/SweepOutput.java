@@ -58,10 +58,7 @@ public final class SweepOutput implements AutoCloseable {
     FileSystem fs = ResultStore.fileSystem(spark, root, output);
     boolean created = false;
     try {
-      if (fs.exists(root) && !fs.getFileStatus(root).isDirectory()) {
-        throw new UserError(
-            "Cannot write results to " + output + ": it is a file, not a folder; choose another --output");
-      }
+      ResultStore.requireFolder(fs, root, output);
       if (!fs.exists(root)) {
         created = true;
         if (!fs.mkdirs(root)) {

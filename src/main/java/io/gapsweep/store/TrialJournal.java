@@ -149,10 +149,7 @@ public final class TrialJournal {
     if (target.getName().endsWith(RECORD)) {
       Faults.driverReached("staged");
     }
-    // HDFS's rename does not replace an existing file; a retried trial's record does.
-    fs.delete(target, false);
-    if (!fs.rename(staged, target)) {
-      throw new IOException("could not rename " + staged + " to " + target);
-    }
+    // A retried trial's record replaces the old one.
+    ResultStore.moveIntoPlace(fs, staged, target);
   }
 }

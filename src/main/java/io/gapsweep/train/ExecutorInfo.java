@@ -1,6 +1,8 @@
 package io.gapsweep.train;
 
 import java.io.Serializable;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 
 /**
  * Where a trial ran.
@@ -12,4 +14,14 @@ import java.io.Serializable;
  *     NativeBackend#running()})
  */
 public record ExecutorInfo(String executorId, String host, long pid, String backend)
-    implements Serializable {}
+    implements Serializable {
+
+  /** This machine's host name, as trials and output locks record it; "unknown" if unresolvable. */
+  public static String localHostName() {
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (UnknownHostException e) {
+      return "unknown";
+    }
+  }
+}
