@@ -8,6 +8,7 @@ import io.gapsweep.dispatch.SparkSessions;
 import io.gapsweep.plan.GridExpander;
 import io.gapsweep.plan.SweepPlan;
 import io.gapsweep.train.NativeBackend;
+import io.gapsweep.train.kernels.Kernels;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -105,6 +106,8 @@ public final class Bench {
       table.note("PyTorch skipped: none of " + String.join(", ", o.pythons()) + " imports torch.");
     }
     String dl4j = "DL4J reference network, " + o.threads() + " thread(s)";
+    String stock = "DL4J reference network, stock M2 dropout/ReLU/batch-norm backprop, "
+        + o.threads() + " thread(s)";
     String torch =
         python.map(p -> "PyTorch " + p.torchVersion() + " reference network, " + o.threads()
             + " thread(s)").orElse(null);
@@ -112,8 +115,12 @@ public final class Bench {
       if (o.parts().contains(Part.TRAINING)) {
         progress.printf("bench: repeat %d/%d: DL4J reference network%n", r + 1, o.repeats());
         progress.flush();
-        TrainingThroughput.Rate rate = TrainingThroughput.measure(images, o.epochs(), o.threads());
+        TrainingThroughput.Rate rate =
+            TrainingThroughput.measure(images, o.epochs(), o.threads(), Kernels.GAPSWEEP);
         table.add(dl4j, "samples/s", rate.samplesPerSecond());
+        table.add(stock, "samples/s",
+            TrainingThroughput.measure(images, o.epochs(), o.threads(), Kernels.DL4J)
+                .samplesPerSecond());
         table.note("ND4J threads reported by the training thread: " + rate.threads());
         Map<String, AugmentationPreset> presets =
             ReferenceSweep.settings(1, 1, 1, 1).augmentationPresets();
@@ -128,6 +135,9 @@ public final class Bench {
         table.add(torch, "samples/s",
             PyTorchThroughput.measure(python.get(), workDir, o.samples(), o.epochs(), o.threads()));
       }
+    }
+    if (o.parts().contains(Part.TRAINING)) {
+      table.ratio("gapsweep's kernels / DL4J's stock ones, samples per second", dl4j, stock);
     }
     if (o.parts().contains(Part.TRAINING) && python.isPresent()) {
       table.target("DL4J / PyTorch samples per second, same threads", dl4j, torch, 0.5, false);

@@ -47,6 +47,11 @@ final class BenchTable {
     targets.add(new Target(name, median(ratios), goal, overhead, overhead));
   }
 
+  /** As {@link #target}, for a ratio that is reported without a goal. */
+  void ratio(String name, String numerator, String denominator) {
+    target(name, numerator, denominator, Double.NaN, false);
+  }
+
   String markdown(Bench.Machine machine) {
     StringBuilder md = new StringBuilder();
     md.append(String.format(Locale.ROOT,
@@ -63,8 +68,9 @@ final class BenchTable {
         boolean met = t.atMost() ? t.value() <= t.goal() : t.value() >= t.goal();
         String value = t.percent() ? percent(t.value()) : ratio(t.value());
         String goal = (t.atMost() ? "≤ " : "≥ ") + (t.percent() ? percent(t.goal()) : ratio(t.goal()));
+        boolean measureOnly = Double.isNaN(t.goal());
         md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s |%n",
-            t.name(), value, goal, met ? "yes" : "no"));
+            t.name(), value, measureOnly ? "–" : goal, measureOnly ? "–" : met ? "yes" : "no"));
       }
     }
     for (String note : notes) {

@@ -10,6 +10,7 @@ import io.gapsweep.train.ImageShape;
 import io.gapsweep.train.NetworkFactory;
 import io.gapsweep.train.ThreadPolicy;
 import io.gapsweep.train.TrainingBatches;
+import io.gapsweep.train.kernels.Kernels;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -25,14 +26,14 @@ final class TrainingThroughput {
 
   private TrainingThroughput() {}
 
-  static Rate measure(ImageSet images, int epochs, int threads) {
+  static Rate measure(ImageSet images, int epochs, int threads, Kernels kernels) {
     SweepSettings settings = ReferenceSweep.settings(1, epochs, 1, 1);
     TrialSpec spec = GridExpander.expand(settings).trials().get(0);
     int used = ThreadPolicy.applyToCurrentThread(threads);
     Nd4j.getRandom().setSeed(spec.seed());
     MultiLayerNetwork network =
         NetworkFactory.create(
-            spec, settings.training(), ImageShape.of(images), ReferenceData.CLASSES);
+            spec, settings.training(), ImageShape.of(images), ReferenceData.CLASSES, kernels);
     TrainingBatches batches =
         new TrainingBatches(
             images, ReferenceData.CLASSES, settings.training().batchSize(), spec.seed(), null);

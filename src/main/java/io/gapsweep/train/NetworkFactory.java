@@ -2,6 +2,7 @@ package io.gapsweep.train;
 
 import io.gapsweep.config.TrainingSettings;
 import io.gapsweep.plan.TrialSpec;
+import io.gapsweep.train.kernels.Kernels;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -29,7 +30,8 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
  * <p>{@code depth} blocks of 3x3 conv (same padding, no bias: batch norm's beta takes its place)
  * → batch norm → ReLU → dropout → 2x2 max-pool, filters doubling from {@code base-filters}; then a
  * ReLU dense layer → dropout → softmax. L2 reaches conv, dense and output weights; DL4J leaves
- * biases and batch-norm parameters unregularized.
+ * biases and batch-norm parameters unregularized. Dropout, ReLU and batch-norm backprop run on
+ * {@link Kernels#GAPSWEEP} unless the caller asks for DL4J's own.
  */
 public final class NetworkFactory {
 
@@ -37,6 +39,12 @@ public final class NetworkFactory {
 
   public static MultiLayerConfiguration configuration(
       TrialSpec spec, TrainingSettings training, ImageShape shape, int classes) {
+    return configuration(spec, training, shape, classes, Kernels.GAPSWEEP);
+  }
+
+  /** As {@link #configuration(TrialSpec, TrainingSettings, ImageShape, int)}, with a choice of kernels. */
+  public static MultiLayerConfiguration configuration(
+      TrialSpec spec, TrainingSettings training, ImageShape shape, int classes, Kernels kernels) {
     NeuralNetConfiguration.ListBuilder layers =
         new NeuralNetConfiguration.Builder()
             .seed(spec.seed())
@@ -54,15 +62,15 @@ public final class NetworkFactory {
               .activation(Activation.IDENTITY)
               .build());
       layers.layer(new BatchNormalization.Builder().build());
-      layers.layer(new ActivationLayer.Builder().activation(Activation.RELU).build());
-      addDropout(layers, spec.dropout());
+      layers.layer(new ActivationLayer.Builder().activation(kernels.relu()).build());
+      addDropout(layers, spec.dropout(), kernels);
       layers.layer(
           new SubsamplingLayer.Builder(PoolingType.MAX).kernelSize(2, 2).stride(2, 2).build());
       filters *= 2;
     }
     layers.layer(
-        new DenseLayer.Builder().nOut(training.denseUnits()).activation(Activation.RELU).build());
-    addDropout(layers, spec.dropout());
+        new DenseLayer.Builder().nOut(training.denseUnits()).activation(kernels.relu()).build());
+    addDropout(layers, spec.dropout(), kernels);
     layers.layer(
         new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
             .nOut(classes)
@@ -74,9 +82,16 @@ public final class NetworkFactory {
 
   public static MultiLayerNetwork create(
       TrialSpec spec, TrainingSettings training, ImageShape shape, int classes) {
+    return create(spec, training, shape, classes, Kernels.GAPSWEEP);
+  }
+
+  /** As {@link #create(TrialSpec, TrainingSettings, ImageShape, int)}, with a choice of kernels. */
+  public static MultiLayerNetwork create(
+      TrialSpec spec, TrainingSettings training, ImageShape shape, int classes, Kernels kernels) {
     MultiLayerNetwork network =
-        new MultiLayerNetwork(configuration(spec, training, shape, classes));
+        new MultiLayerNetwork(configuration(spec, training, shape, classes, kernels));
     network.init();
+    kernels.install(network);
     return network;
   }
 
@@ -85,9 +100,11 @@ public final class NetworkFactory {
     return 1.0 - dropRate;
   }
 
-  private static void addDropout(NeuralNetConfiguration.ListBuilder layers, double dropRate) {
+  private static void addDropout(
+      NeuralNetConfiguration.ListBuilder layers, double dropRate, Kernels kernels) {
     if (dropRate > 0) {
-      layers.layer(new DropoutLayer.Builder(retainProbability(dropRate)).build());
+      layers.layer(
+          new DropoutLayer.Builder().dropOut(kernels.dropout(retainProbability(dropRate))).build());
     }
   }
 

@@ -6,6 +6,7 @@ import io.gapsweep.config.TrainingSettings;
 import io.gapsweep.data.Augmenter;
 import io.gapsweep.data.Dataset;
 import io.gapsweep.plan.TrialSpec;
+import io.gapsweep.train.kernels.Kernels;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -47,6 +48,7 @@ public final class TrialRunner {
     if (outcome.bestModel() == null || outcome.result().status() != TrialStatus.COMPLETED) {
       return new TrialOutput(outcome.result(), null);
     }
+    Kernels.makePortable(outcome.bestModel());
     ByteArrayOutputStream zip = new ByteArrayOutputStream();
     try {
       ModelSerializer.writeModel(outcome.bestModel(), zip, false);

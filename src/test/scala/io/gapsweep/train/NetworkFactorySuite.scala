@@ -1,7 +1,7 @@
 package io.gapsweep.train
 
 import io.gapsweep.testing.Fixtures
-import org.deeplearning4j.nn.conf.dropout.Dropout
+import io.gapsweep.train.kernels.{FastDropout, FastRelu}
 import org.deeplearning4j.nn.conf.layers._
 import org.nd4j.linalg.learning.config.{Adam, Nesterovs}
 import org.nd4j.linalg.learning.regularization.L2Regularization
@@ -38,9 +38,16 @@ class NetworkFactorySuite extends AnyFunSuite {
     val dropouts = layers(2, 0.3).collect { case d: DropoutLayer => d.getIDropout }
     assert(dropouts.size == 3)
     dropouts.foreach { d =>
-      assert(d.isInstanceOf[Dropout])
-      assert(math.abs(d.asInstanceOf[Dropout].getP - 0.7) < 1e-12)
+      assert(d.isInstanceOf[FastDropout])
+      assert(math.abs(d.asInstanceOf[FastDropout].p - 0.7) < 1e-12)
     }
+  }
+
+  test("every ReLU is gapsweep's, in the blocks and the dense layer") {
+    val all = layers(2, 0.3)
+    assert(all.collect { case a: ActivationLayer => a.getActivationFn }.forall(_.isInstanceOf[FastRelu]))
+    assert(all.collect { case d: DenseLayer => d.getActivationFn }.forall(_.isInstanceOf[FastRelu]))
+    assert(all.count(_.isInstanceOf[ActivationLayer]) == 2)
   }
 
   test("a drop rate of zero adds no dropout layer") {

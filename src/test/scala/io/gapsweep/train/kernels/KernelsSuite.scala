@@ -1,0 +1,145 @@
+package io.gapsweep.train.kernels
+
+import io.gapsweep.testing.Fixtures
+import io.gapsweep.train.{ImageShape, NativeBackend, NetworkFactory}
+import org.deeplearning4j.nn.conf.layers.{ActivationLayer, DenseLayer, DropoutLayer}
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr
+import org.deeplearning4j.util.ModelSerializer
+import org.nd4j.linalg.activations.impl.ActivationReLU
+import org.nd4j.linalg.api.buffer.DataType
+import org.nd4j.linalg.api.ndarray.INDArray
+import org.nd4j.linalg.factory.Nd4j
+import org.scalatest.funsuite.AnyFunSuite
+
+import java.io.{ByteArrayInputStream, ByteArrayOutputStream}
+import java.nio.charset.StandardCharsets
+import java.util.zip.ZipInputStream
+import scala.jdk.CollectionConverters._
+
+/** gapsweep's kernels compute what DL4J's stock layers compute. */
+class KernelsSuite extends AnyFunSuite {
+
+  private val shape = new ImageShape(3, 16, 16)
+
+  private def network(kernels: Kernels, dropout: Double = 0.0): MultiLayerNetwork = {
+    NativeBackend.choose()
+    Nd4j.getRandom.setSeed(5)
+    NetworkFactory.create(
+      Fixtures.spec(depth = 2, dropout = dropout, seed = 5), Fixtures.training(), shape, 6, kernels)
+  }
+
+  private def batch(seed: Long): (INDArray, INDArray) = {
+    Nd4j.getRandom.setSeed(seed)
+    val x = Nd4j.rand(DataType.FLOAT, 8, 3, 16, 16)
+    val labels = Nd4j.zeros(DataType.FLOAT, 8, 6)
+    (0 until 8).foreach(i => labels.putScalar(Array(i.toLong, (i % 6).toLong), 1.0))
+    (x, labels)
+  }
+
+  /** The gradient of every parameter, flattened, after one forward and backward pass. */
+  private def gradient(net: MultiLayerNetwork, x: INDArray, labels: INDArray): Array[Float] = {
+    net.setInput(x)
+    net.setLabels(labels)
+    net.computeGradientAndScore()
+    net.gradient().gradient().dup().toFloatVector
+  }
+
+  test("batch norm, ReLU: every parameter's gradient equals DL4J's own to float precision") {
+    val (x, labels) = batch(11)
+    val fast = network(Kernels.GAPSWEEP)
+    val stock = network(Kernels.DL4J)
+    assert(fast.params().equalsWithEps(stock.params(), 0.0))
+    val a = gradient(fast, x, labels)
+    val b = gradient(stock, x, labels)
+    assert(a.length == b.length && a.length == fast.numParams())
+    val scale = b.map(math.abs).max
+    val worst = a.zip(b).map { case (p, q) => math.abs(p - q) }.max
+    assert(scale > 1e-3, "the gradient is not trivially zero")
+    assert(worst <= 1e-4 * scale, s"largest difference $worst, largest gradient $scale")
+    assert(math.abs(fast.score() - stock.score()) < 1e-6)
+  }
+
+  test("on the oneDNN build every batch-norm layer gets the fast backward pass") {
+    assume(NativeBackend.running().contains("onednn"), "no oneDNN build here")
+    val helpers = network(Kernels.GAPSWEEP).getLayers.toSeq.collect {
+      case l: org.deeplearning4j.nn.layers.normalization.BatchNormalization => Kernels.helperOf(l)
+    }
+    assert(helpers.size == 2 && helpers.forall(_.isInstanceOf[FastBatchNorm]), helpers)
+    val stock = network(Kernels.DL4J).getLayers.toSeq.collect {
+      case l: org.deeplearning4j.nn.layers.normalization.BatchNormalization => Kernels.helperOf(l)
+    }
+    assert(stock.forall(h => h.getClass.getSimpleName == "MKLDNNBatchNormHelper"), stock)
+  }
+
+  test("ReLU's gradient is the incoming gradient where the input is positive, else zero") {
+    val in = Nd4j.create(Array(-2f, -0f, 0f, 1e-30f, 3f, Float.NaN), Array(1L, 6L), DataType.FLOAT)
+    val eps = Nd4j.create(Array(5f, 6f, 7f, 8f, -9f, 10f), Array(1L, 6L), DataType.FLOAT)
+    val mine = new FastRelu().backprop(in.dup(), eps.dup()).getFirst.toFloatVector
+    val theirs = new ActivationReLU().backprop(in.dup(), eps.dup()).getFirst.toFloatVector
+    assert(mine.toSeq == Seq(0f, 0f, 0f, 8f, -9f, 0f))
+    assert(mine.toSeq == theirs.toSeq)
+    assert(new FastRelu().getActivation(in.dup(), true).toFloatVector.take(5).toSeq ==
+      Seq(0f, 0f, 0f, 1e-30f, 3f))
+  }
+
+  test("dropout keeps a share p of activations, scaled by 1/p, and backprop uses the same mask") {
+    val p = 0.75
+    val dropout = new FastDropout(p)
+    val n = 200000
+    val in = Nd4j.ones(DataType.FLOAT, 1, n)
+    val out = Nd4j.createUninitialized(DataType.FLOAT, 1, n)
+    Nd4j.getRandom.setSeed(3)
+    dropout.applyDropout(in, out, 0, 0, LayerWorkspaceMgr.noWorkspaces())
+    val values = out.toFloatVector
+    assert(values.forall(v => v == 0f || v == (1 / p).toFloat), values.distinct.toSeq)
+    val kept = values.count(_ != 0f).toDouble / n
+    val sd = math.sqrt(p * (1 - p) / n)
+    assert(math.abs(kept - p) < 5 * sd, s"kept $kept")
+    val grad = Nd4j.createUninitialized(DataType.FLOAT, 1, n)
+    dropout.backprop(Nd4j.ones(DataType.FLOAT, 1, n), grad, 0, 0)
+    assert(grad.toFloatVector.toSeq == values.toSeq)
+  }
+
+  test("the same seed draws the same dropout mask") {
+    def draw(): Seq[Float] = {
+      Nd4j.getRandom.setSeed(9)
+      val out = Nd4j.createUninitialized(DataType.FLOAT, 1, 1000)
+      new FastDropout(0.5).applyDropout(Nd4j.ones(DataType.FLOAT, 1, 1000), out, 0, 0,
+        LayerWorkspaceMgr.noWorkspaces())
+      out.toFloatVector.toSeq
+    }
+    assert(draw() == draw())
+  }
+
+  test("a retain probability outside (0, 1] is refused") {
+    val e = intercept[IllegalArgumentException](new FastDropout(0.0))
+    assert(e.getMessage == "Cannot build dropout: retain probability 0.0; expected a value in (0, 1]")
+  }
+
+  test("a portable model names only DL4J's classes, reloads in stock DL4J and predicts the same") {
+    val net = network(Kernels.GAPSWEEP, dropout = 0.5)
+    val (x, _) = batch(13)
+    val before = net.output(x, false)
+    Kernels.makePortable(net)
+    val zip = new ByteArrayOutputStream()
+    ModelSerializer.writeModel(net, zip, false)
+    val json = configurationJson(zip.toByteArray)
+    assert(!json.contains("io.gapsweep"), json)
+    assert(json.contains("org.deeplearning4j.nn.conf.dropout.Dropout"))
+    val restored = ModelSerializer.restoreMultiLayerNetwork(new ByteArrayInputStream(zip.toByteArray))
+    val layers = restored.getLayerWiseConfigurations.getConfs.asScala.map(_.getLayer)
+    assert(layers.collect { case d: DropoutLayer => d }.size == 3)
+    assert(layers.collect { case a: ActivationLayer => a.getActivationFn }.forall(_.isInstanceOf[ActivationReLU]))
+    assert(layers.collect { case d: DenseLayer => d.getActivationFn }.forall(_.isInstanceOf[ActivationReLU]))
+    assert(restored.output(x, false).equalsWithEps(before, 0.0))
+  }
+
+  private def configurationJson(zip: Array[Byte]): String = {
+    val in = new ZipInputStream(new ByteArrayInputStream(zip))
+    Iterator.continually(in.getNextEntry).takeWhile(_ != null)
+      .find(_.getName == "configuration.json")
+      .map(_ => new String(in.readAllBytes(), StandardCharsets.UTF_8))
+      .getOrElse(fail("no configuration.json in the model zip"))
+  }
+}
