@@ -33,7 +33,8 @@ public final class Bench {
     TRAINING,
     SWEEP,
     PYTORCH,
-    RESUME
+    RESUME,
+    CURVES
   }
 
   /**
@@ -50,6 +51,8 @@ public final class Bench {
    * @param cores cores of part 2 ({@code local[cores]}, and the threads of one-at-a-time training)
    * @param pythons Python commands to try for part 3, first that imports torch wins
    * @param resumeTrials trials of the resume part's sweep
+   * @param curveSeeds seeds of the curves part's dropout configuration
+   * @param curveEpochs epochs of every trial of the curves part
    */
   public record Options(
       List<Part> parts,
@@ -62,7 +65,9 @@ public final class Bench {
       int trainPerClass,
       int cores,
       List<String> pythons,
-      int resumeTrials) {}
+      int resumeTrials,
+      int curveSeeds,
+      int curveEpochs) {}
 
   /**
    * Pythons tried for part 3, in order: the one on the PATH, then where Debian's python3-torch
@@ -90,6 +95,9 @@ public final class Bench {
       }
       if (options.parts().contains(Part.RESUME)) {
         resume(options, table, workDir, progress);
+      }
+      if (options.parts().contains(Part.CURVES)) {
+        curves(options, table, progress);
       }
       return table.markdown(machine);
     } finally {
@@ -199,6 +207,24 @@ public final class Bench {
     table.note(String.format(Locale.ROOT, "A %,d-trial sweep leaves %,d files (%,d bytes) in its"
         + " output: one record and one model per trial in journal/, trials and curves as one"
         + " Parquet file each, sweep.conf.", n, last.files(), last.bytes()));
+  }
+
+  private static void curves(Options o, BenchTable table, PrintWriter progress) {
+    progress.printf("bench: %d seeds on gapsweep's kernels and on DL4J's stock ones%n",
+        o.curveSeeds());
+    progress.flush();
+    CurveEquivalence.Result r = CurveEquivalence.compare(o.curveSeeds(), o.curveEpochs());
+    table.note(String.format(Locale.ROOT, "Kernels, same curves? Without dropout, one seed: the"
+        + " train and validation losses of gapsweep's kernels and DL4J's stock ones differ by at"
+        + " most %.1e in any of %d epochs, the best validation loss by %.1e (float rounding,"
+        + " grown by training; compare the spread over seeds below).",
+        r.largestDifferenceWithoutDropout(), o.curveEpochs(), r.bestDifferenceWithoutDropout()));
+    table.note(String.format(Locale.ROOT, "Kernels, same curves? With dropout 0.25 they draw"
+        + " different masks: best validation loss over %d seeds, gapsweep %.4f ± %.4f, DL4J"
+        + " %.4f ± %.4f (mean ± sd); Welch's t = %.2f, p = %.2f (p < 0.05 would say they"
+        + " differ).", r.gapsweep().getN(), r.gapsweep().getMean(),
+        r.gapsweep().getStandardDeviation(), r.stock().getMean(),
+        r.stock().getStandardDeviation(), r.welchT(), r.welchP()));
   }
 
   private static SweepThroughput.Grid grid(Options o, int trials, int epochs) {

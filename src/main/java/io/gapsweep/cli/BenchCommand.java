@@ -21,7 +21,10 @@ import picocli.CommandLine.Option;
       "  sweep     a fixed grid on Spark local[N] against plain Java loops without Spark",
       "            (trials per hour, scaling ratio, Spark's overhead);",
       "  pytorch   the reference network in PyTorch on the same data and threads, if a",
-      "            python3 with torch is found.",
+      "            python3 with torch is found;",
+      "  resume    what durability costs a large sweep: commit, resume, compaction;",
+      "  curves    the same trials on gapsweep's kernels and on DL4J's stock ones: equal",
+      "            curves without dropout, equal best-loss distributions with it.",
       "The reference network: 2 conv blocks (8, 16 filters) with batch norm and dropout, dense 16,",
       "6 classes, 32x32x3 images, batch 32. Writes only a temporary folder, removed at the end."
     })
@@ -32,8 +35,8 @@ final class BenchCommand implements Callable<Integer> {
   int repeats;
 
   @Option(names = "--parts", paramLabel = "PART", split = ",",
-      defaultValue = "training,sweep,pytorch,resume",
-      description = "Parts to run, comma-separated: training, sweep, pytorch, resume"
+      defaultValue = "training,sweep,pytorch,resume,curves",
+      description = "Parts to run, comma-separated: training, sweep, pytorch, resume, curves"
           + " (default: all).")
   List<String> parts;
 
@@ -79,6 +82,15 @@ final class BenchCommand implements Callable<Integer> {
           + " (default: ${DEFAULT-VALUE}).")
   int resumeTrials;
 
+  @Option(names = "--curve-seeds", paramLabel = "N", defaultValue = "8",
+      description = "Seeds of the curves part's dropout configuration, each trained on both"
+          + " kernel sets (default: ${DEFAULT-VALUE}).")
+  int curveSeeds;
+
+  @Option(names = "--curve-epochs", paramLabel = "N", defaultValue = "10",
+      description = "Epochs of every trial of the curves part (default: ${DEFAULT-VALUE}).")
+  int curveEpochs;
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
@@ -91,13 +103,16 @@ final class BenchCommand implements Callable<Integer> {
     positive("--trial-epochs", trialEpochs);
     positive("--train-per-class", trainPerClass);
     positive("--resume-trials", resumeTrials);
+    positive("--curve-seeds", curveSeeds);
+    positive("--curve-epochs", curveEpochs);
     int machineCores = Runtime.getRuntime().availableProcessors();
     positive("--cores", cores == null ? machineCores : cores);
     Bench.Options options =
         new Bench.Options(
             parts(), repeats, samples, epochs, threads, trials, trialEpochs, trainPerClass,
             cores == null ? machineCores : cores,
-            python == null ? Bench.PYTHONS : List.of(python), resumeTrials);
+            python == null ? Bench.PYTHONS : List.of(python), resumeTrials, curveSeeds,
+            curveEpochs);
     PrintWriter out = spec.commandLine().getOut();
     out.print(Bench.run(options, spec.commandLine().getErr()));
     out.flush();
@@ -117,7 +132,7 @@ final class BenchCommand implements Callable<Integer> {
         chosen.add(Bench.Part.valueOf(name.strip().toUpperCase(Locale.ROOT)));
       } catch (IllegalArgumentException e) {
         throw new UserError("Cannot run the bench: unknown part '" + name
-            + "'; expected training, sweep, pytorch or resume");
+            + "'; expected training, sweep, pytorch, resume or curves");
       }
     }
     return chosen;

@@ -65,6 +65,18 @@ public final class TrialRunner {
       Dataset data,
       int threads,
       ExecutorInfo executor) {
+    return train(spec, training, preset, data, threads, executor, Kernels.GAPSWEEP);
+  }
+
+  /** As the other {@code train}, with the given kernels (the bench compares them). */
+  public static Outcome train(
+      TrialSpec spec,
+      TrainingSettings training,
+      AugmentationPreset preset,
+      Dataset data,
+      int threads,
+      ExecutorInfo executor,
+      Kernels kernels) {
     long start = System.nanoTime();
     int threadsUsed = ThreadPolicy.applyToCurrentThread(threads);
     CurveRecorder recorder = null;
@@ -72,7 +84,8 @@ public final class TrialRunner {
       Faults.maybeThrowInTrial(spec.trialId());
       Nd4j.getRandom().setSeed(spec.seed());
       MultiLayerNetwork network =
-          NetworkFactory.create(spec, training, ImageShape.of(data.train()), data.classCount());
+          NetworkFactory.create(
+              spec, training, ImageShape.of(data.train()), data.classCount(), kernels);
       recorder = new CurveRecorder(data.train(), data.validation());
       network.setListeners(recorder);
       TrainingBatches batches =

@@ -7,7 +7,8 @@ import org.scalatest.funsuite.AnyFunSuite
 class BenchCommandSuite extends AnyFunSuite with SharedSparkSession {
 
   private val tiny = Seq("--repeats", "1", "--samples", "32", "--epochs", "1", "--trials", "2",
-    "--trial-epochs", "1", "--train-per-class", "2", "--cores", "2", "--resume-trials", "3")
+    "--trial-epochs", "1", "--train-per-class", "2", "--cores", "2", "--resume-trials", "3",
+    "--curve-seeds", "2", "--curve-epochs", "1")
 
   test("bench prints a Markdown table of every part and the targets") {
     spark // the bench reuses the suites' session rather than starting its own
@@ -20,6 +21,7 @@ class BenchCommandSuite extends AnyFunSuite with SharedSparkSession {
     assert(rows.map(_.head) == Seq(
       "measure",
       "DL4J reference network, 1 thread(s)",
+      "DL4J reference network, stock M2 dropout/ReLU/batch-norm backprop, 1 thread(s)",
       "batch assembly alone (TrainingBatches), augmentation none",
       "batch assembly alone (TrainingBatches), augmentation heavy",
       "Spark session start (once)",
@@ -30,22 +32,29 @@ class BenchCommandSuite extends AnyFunSuite with SharedSparkSession {
       "resume: decide what is left of a 3-trial sweep",
       "resume: rebuild trials and curves from the journal, 3 trials",
       "target",
+      "gapsweep's kernels / DL4J's stock ones, samples per second",
       "trials per hour, Spark / one at a time",
       "Spark overhead: 1 − Spark / plain pool, trials per hour"))
-    assert(rows.take(11).forall(_.size == 5))
-    assert(rows.drop(11).forall(_.size == 4))
+    assert(rows.take(12).forall(_.size == 5))
+    assert(rows.drop(12).forall(_.size == 4))
+    assert(rows.find(_.head.startsWith("gapsweep's kernels")).get.drop(2) == Seq("–", "–"))
     // 3 records, 3 models, 2 Parquet files and their _SUCCESS markers, sweep.conf
     assert(result.out.contains("A 3-trial sweep leaves 11 files ("), result.out)
     assert(result.out.contains(
       "PyTorch skipped: none of /nonexistent/python3 imports torch."), result.out)
     assert(result.out.contains("ND4J threads reported by the training thread: 1"), result.out)
+    assert(result.out.contains("Kernels, same curves? Without dropout, one seed: the train and"
+      + " validation losses of gapsweep's kernels and DL4J's stock ones differ by at most "),
+      result.out)
+    assert(result.out.contains("Kernels, same curves? With dropout 0.25 they draw different"
+      + " masks: best validation loss over 2 seeds, gapsweep "), result.out)
   }
 
   test("bench refuses an unknown part and a count below 1, with exit code 2") {
     val part = Cli.run("bench", "--parts", "training,gpu")
     assert(part.code == 2)
     assert(part.err == "gapsweep: Cannot run the bench: unknown part 'gpu'; expected training," +
-      " sweep, pytorch or resume\n", part.err)
+      " sweep, pytorch, resume or curves\n", part.err)
     val repeats = Cli.run("bench", "--repeats", "0")
     assert(repeats.code == 2)
     assert(repeats.err ==

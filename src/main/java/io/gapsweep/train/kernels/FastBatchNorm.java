@@ -20,13 +20,12 @@ import org.nd4j.linalg.api.shape.Shape;
  * then adds the gradient through the mean and variance with about ten further passes of generic
  * NDArray ops, 3-4 ms for a 32x8x32x32 batch on one thread, the largest cost of a small CNN after
  * its convolutions. Here the whole gradient takes two passes over the data: one for the per-channel
- * sums, one for dL/dx = a·dy + b·x + k per channel. The forward pass, and every case this does not
+ * sums, one for dL/dx = a·dy + b·(x−m) + k per channel. The forward pass, and every case this does not
  * cover (other layouts, types, ranks), stay with DL4J's helper.
  *
  * <p>With {@code m} the batch mean, {@code s = 1/sqrt(var + eps)} and {@code M} the values per
  * channel (batch × height × width): dL/dβ = Σdy, dL/dγ = s·Σdy(x−m), and
- * dL/dx = γs·(dy − Σdy/M − (x−m)·s²·Σdy(x−m)/M). Sums run in float within a plane (height × width)
- * and in double across planes.
+ * dL/dx = γs·(dy − Σdy/M − (x−m)·s²·Σdy(x−m)/M), with the sums in double.
  */
 public final class FastBatchNorm extends MKLDNNBatchNormHelper {
 
@@ -62,11 +61,11 @@ public final class FastBatchNorm extends MKLDNNBatchNormHelper {
       for (int c = 0; c < channels; c++) {
         int from = (n * channels + c) * plane;
         float mc = m[c];
-        float sDy = 0;
-        float sDyXm = 0;
+        double sDy = 0;
+        double sDyXm = 0;
         for (int i = from; i < from + plane; i++) {
           sDy += dy[i];
-          sDyXm += dy[i] * (x[i] - mc);
+          sDyXm += (double) dy[i] * (x[i] - mc);
         }
         sumDy[c] += sDy;
         sumDyXm[c] += sDyXm;
@@ -81,10 +80,9 @@ public final class FastBatchNorm extends MKLDNNBatchNormHelper {
     float[] dBeta = new float[channels];
     for (int c = 0; c < channels; c++) {
       double s = 1.0 / Math.sqrt(v[c] + eps);
-      double bc = -g[c] * s * s * s * sumDyXm[c] / count;
       a[c] = (float) (g[c] * s);
-      b[c] = (float) bc;
-      k[c] = (float) (-g[c] * s * sumDy[c] / count - bc * m[c]);
+      b[c] = (float) (-g[c] * s * s * s * sumDyXm[c] / count);
+      k[c] = (float) (-g[c] * s * sumDy[c] / count);
       dGamma[c] = (float) (s * sumDyXm[c]);
       dBeta[c] = (float) sumDy[c];
     }
@@ -95,8 +93,9 @@ public final class FastBatchNorm extends MKLDNNBatchNormHelper {
         float ac = a[c];
         float bc = b[c];
         float kc = k[c];
+        float mc = m[c];
         for (int i = from; i < from + plane; i++) {
-          dx[i] = ac * dy[i] + bc * x[i] + kc;
+          dx[i] = ac * dy[i] + bc * (x[i] - mc) + kc;
         }
       }
     }

@@ -2,6 +2,7 @@ package io.gapsweep.train.kernels
 
 import io.gapsweep.testing.Fixtures
 import io.gapsweep.train.{ImageShape, NativeBackend, NetworkFactory}
+import org.deeplearning4j.nn.conf.CNN2DFormat
 import org.deeplearning4j.nn.conf.layers.{ActivationLayer, DenseLayer, DropoutLayer}
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr
@@ -58,6 +59,68 @@ class KernelsSuite extends AnyFunSuite {
     assert(scale > 1e-3, "the gradient is not trivially zero")
     assert(worst <= 1e-4 * scale, s"largest difference $worst, largest gradient $scale")
     assert(math.abs(fast.score() - stock.score()) < 1e-6)
+  }
+
+  test("batch-norm backprop is at least as close to a double-precision reference as DL4J's") {
+    assume(NativeBackend.running().contains("onednn"), "no oneDNN build here")
+    val (n, c, h, w) = (8, 4, 6, 5)
+    Nd4j.getRandom.setSeed(21)
+    // An offset mean makes the cancellation in (x - mean) matter, as after a conv with a bias.
+    val x = Nd4j.rand(DataType.FLOAT, n, c, h, w).muli(2.0).addi(3.0)
+    val dy = Nd4j.rand(DataType.FLOAT, n, c, h, w).subi(0.5)
+    val gamma = Nd4j.rand(DataType.FLOAT, 1, c).addi(0.5)
+    val beta = Nd4j.rand(DataType.FLOAT, 1, c)
+    val eps = 1e-5
+    def run(helper: org.deeplearning4j.nn.layers.normalization.BatchNormalizationHelper) = {
+      val ws = LayerWorkspaceMgr.noWorkspaces()
+      val shape = Array[Long](n, c, h, w)
+      helper.preOutput(x, true, shape, gamma, beta, Nd4j.zeros(DataType.FLOAT, 1, c),
+        Nd4j.ones(DataType.FLOAT, 1, c), 0.9, eps, CNN2DFormat.NCHW, ws)
+      val dGamma = Nd4j.zeros(DataType.FLOAT, 1, c)
+      val dBeta = Nd4j.zeros(DataType.FLOAT, 1, c)
+      val dx = helper.backpropGradient(x, dy, shape, gamma, beta, dGamma, dBeta, eps,
+        CNN2DFormat.NCHW, ws).getSecond
+      (flat(dx), flat(dGamma), flat(dBeta))
+    }
+    val (refDx, refGamma, refBeta) = reference(x, dy, gamma, eps)
+    def error(a: Array[Double], b: Array[Double]) = a.zip(b).map { case (p, q) => math.abs(p - q) }.max
+    val (fastDx, fastGamma, fastBeta) = run(new FastBatchNorm())
+    val (stockDx, _, _) = run(new org.deeplearning4j.nn.layers.mkldnn.MKLDNNBatchNormHelper(DataType.FLOAT))
+    val scale = refDx.map(math.abs).max
+    assert(error(fastDx, refDx) <= 1e-5 * scale, s"fast ${error(fastDx, refDx)}, scale $scale")
+    assert(error(fastDx, refDx) <= error(stockDx, refDx),
+      s"fast ${error(fastDx, refDx)}, DL4J ${error(stockDx, refDx)}")
+    assert(error(fastGamma, refGamma) <= 1e-5 * refGamma.map(math.abs).max)
+    assert(error(fastBeta, refBeta) <= 1e-5 * refBeta.map(math.abs).max)
+  }
+
+  private def flat(a: INDArray): Array[Double] = a.dup('c').reshape(a.length()).toDoubleVector
+
+  /** Batch-norm's gradients (dx, dgamma, dbeta) in double precision, from the textbook formula. */
+  private def reference(x: INDArray, dy: INDArray, gamma: INDArray, eps: Double) = {
+    val Array(n, c, h, w) = x.shape().map(_.toInt)
+    val xs = flat(x)
+    val ds = flat(dy)
+    val g = flat(gamma)
+    def at(i: Int, ch: Int, k: Int) = (i * c + ch) * h * w + k
+    val count = n * h * w
+    val dx = new Array[Double](xs.length)
+    val dGamma = new Array[Double](c)
+    val dBeta = new Array[Double](c)
+    for (ch <- 0 until c) {
+      val idx = for (i <- 0 until n; k <- 0 until h * w) yield at(i, ch, k)
+      val mean = idx.map(xs).sum / count
+      val variance = idx.map(j => (xs(j) - mean) * (xs(j) - mean)).sum / count
+      val s = 1 / math.sqrt(variance + eps)
+      val sumDy = idx.map(ds).sum
+      val sumDyXm = idx.map(j => ds(j) * (xs(j) - mean)).sum
+      dGamma(ch) = s * sumDyXm
+      dBeta(ch) = sumDy
+      idx.foreach { j =>
+        dx(j) = g(ch) * s * (ds(j) - sumDy / count - (xs(j) - mean) * s * s * sumDyXm / count)
+      }
+    }
+    (dx, dGamma, dBeta)
   }
 
   test("on the oneDNN build every batch-norm layer gets the fast backward pass") {
