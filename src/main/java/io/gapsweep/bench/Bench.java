@@ -173,12 +173,14 @@ public final class Bench {
       SweepThroughput.spark(session.spark(), grid(o, o.cores(), 1));
       for (int r = 0; r < o.repeats(); r++) {
         int repeat = r + 1;
-        measureSweep(table, spark, plan, progress, repeat, o.repeats(),
+        double withSpark = measureSweep(table, spark, plan, progress, repeat, o.repeats(),
             () -> SweepThroughput.spark(session.spark(), grid));
         measureSweep(table, sequential, plan, progress, repeat, o.repeats(),
             () -> SweepThroughput.oneAtATime(grid));
-        measureSweep(table, concurrent, plan, progress, repeat, o.repeats(),
+        double withPool = measureSweep(table, concurrent, plan, progress, repeat, o.repeats(),
             () -> SweepThroughput.concurrent(grid));
+        table.add("Spark's extra wall time per sweep over the plain pool", "s",
+            withSpark - withPool);
       }
     }
     table.target("trials per hour, Spark / one at a time", spark, sequential, 1.8, false);
@@ -235,11 +237,14 @@ public final class Bench {
         settings, plan, SyntheticShapes.generate(settings.data()), o.cores(), threads);
   }
 
-  private static void measureSweep(BenchTable table, String label, SweepPlan plan,
-      PrintWriter progress, int repeat, int repeats, DoubleSupplier seconds) {
+  /** Runs and records one sweep; returns its seconds. */
+  private static double measureSweep(BenchTable table, String label, SweepPlan plan,
+      PrintWriter progress, int repeat, int repeats, DoubleSupplier timed) {
     progress.printf("bench: repeat %d/%d: %s%n", repeat, repeats, label);
     progress.flush();
-    table.add(label, "trials/h", plan.trials().size() * 3600.0 / seconds.getAsDouble());
+    double seconds = timed.getAsDouble();
+    table.add(label, "trials/h", plan.trials().size() * 3600.0 / seconds);
+    return seconds;
   }
 
   private static void deleteTree(Path root) {

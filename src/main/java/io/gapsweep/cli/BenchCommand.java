@@ -57,9 +57,10 @@ final class BenchCommand implements Callable<Integer> {
       description = "Trials of the sweep part's grid (default: ${DEFAULT-VALUE}).")
   int trials;
 
-  @Option(names = "--trial-epochs", paramLabel = "N", defaultValue = "3",
+  @Option(names = "--trial-epochs", paramLabel = "N", defaultValue = "10",
       description = "Epochs of every trial of the sweep part; early stopping never stops one"
-          + " sooner (default: ${DEFAULT-VALUE}).")
+          + " sooner (default: ${DEFAULT-VALUE}: a trial of a few seconds, as in a real sweep,"
+          + " not one that Spark's fixed cost per sweep would dominate).")
   int trialEpochs;
 
   @Option(names = "--train-per-class", paramLabel = "N", defaultValue = "80",
