@@ -62,7 +62,7 @@ final class CurveEquivalence {
     return new Result(largest, best, fast, dl4j, test.t(fast, dl4j), test.tTest(fast, dl4j));
   }
 
-  /** The largest difference of train or validation loss in any epoch; infinite if lengths differ. */
+  /** Largest train or validation loss difference in any epoch; infinite if lengths differ. */
   private static double largestDifference(List<EpochMetrics> a, List<EpochMetrics> b) {
     if (a.size() != b.size()) {
       return Double.POSITIVE_INFINITY;
@@ -86,7 +86,8 @@ final class CurveEquivalence {
         "  name = bench-curves",
         "  search-space { depth = [2], dropout = [" + dropout + "], l2 = [0.0],",
         "    augmentation = [none], seeds = " + seeds + " }",
-        "  training { learning-rate = 0.003, max-epochs = " + epochs + ", patience = " + epochs + " }",
+        "  training { learning-rate = 0.003,",
+        "    max-epochs = " + epochs + ", patience = " + epochs + " }",
         "  data { source = synthetic, width = 24, height = 24,",
         "    synthetic { train-per-class = 120, validation-per-class = 60 } }",
         "}");

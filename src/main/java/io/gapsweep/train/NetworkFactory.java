@@ -42,7 +42,7 @@ public final class NetworkFactory {
     return configuration(spec, training, shape, classes, Kernels.GAPSWEEP);
   }
 
-  /** As {@link #configuration(TrialSpec, TrainingSettings, ImageShape, int)}, with a choice of kernels. */
+  /** As the other {@code configuration}, with a choice of kernels. */
   public static MultiLayerConfiguration configuration(
       TrialSpec spec, TrainingSettings training, ImageShape shape, int classes, Kernels kernels) {
     NeuralNetConfiguration.ListBuilder layers =
@@ -85,7 +85,7 @@ public final class NetworkFactory {
     return create(spec, training, shape, classes, Kernels.GAPSWEEP);
   }
 
-  /** As {@link #create(TrialSpec, TrainingSettings, ImageShape, int)}, with a choice of kernels. */
+  /** As the other {@code create}, with a choice of kernels. */
   public static MultiLayerNetwork create(
       TrialSpec spec, TrainingSettings training, ImageShape shape, int classes, Kernels kernels) {
     MultiLayerNetwork network =

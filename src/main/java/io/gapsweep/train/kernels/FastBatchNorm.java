@@ -20,8 +20,8 @@ import org.nd4j.linalg.api.shape.Shape;
  * then adds the gradient through the mean and variance with about ten further passes of generic
  * NDArray ops, 3-4 ms for a 32x8x32x32 batch on one thread, the largest cost of a small CNN after
  * its convolutions. Here the whole gradient takes two passes over the data: one for the per-channel
- * sums, one for dL/dx = a·dy + b·(x−m) + k per channel. The forward pass, and every case this does not
- * cover (other layouts, types, ranks), stay with DL4J's helper.
+ * sums, one for dL/dx = a·dy + b·(x−m) + k per channel. The forward pass, and every case this
+ * does not cover (other layouts, types, ranks), stay with DL4J's helper.
  *
  * <p>With {@code m} the batch mean, {@code s = 1/sqrt(var + eps)} and {@code M} the values per
  * channel (batch × height × width): dL/dβ = Σdy, dL/dγ = s·Σdy(x−m), and

@@ -48,8 +48,8 @@ public enum Kernels {
       return;
     }
     for (Layer layer : network.getLayers()) {
-      if (layer instanceof BatchNormalization && helperOf(layer) != null
-          && helperOf(layer).getClass() == MKLDNNBatchNormHelper.class) {
+      Object helper = layer instanceof BatchNormalization ? helperOf(layer) : null;
+      if (helper != null && helper.getClass() == MKLDNNBatchNormHelper.class) {
         setHelper(layer, new FastBatchNorm());
       }
     }
@@ -69,7 +69,8 @@ public enum Kernels {
       if (layer instanceof BaseLayer base && base.getActivationFn() instanceof FastRelu) {
         base.setActivationFn(new ActivationReLU());
       }
-      if (layer instanceof ActivationLayer activation && activation.getActivationFn() instanceof FastRelu) {
+      if (layer instanceof ActivationLayer activation
+          && activation.getActivationFn() instanceof FastRelu) {
         activation.setActivationFn(new ActivationReLU());
       }
     }
@@ -83,7 +84,8 @@ public enum Kernels {
       field.setAccessible(true);
       return field;
     } catch (NoSuchFieldException e) {
-      throw new IllegalStateException("Cannot find DL4J's batch-norm helper field: not DL4J M2?", e);
+      throw new IllegalStateException(
+          "Cannot find DL4J's batch-norm helper field: not DL4J 1.0.0-M2?", e);
     }
   }
 
