@@ -18,7 +18,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.DoubleSupplier;
+import java.util.function.Supplier;
 
 /**
  * {@code gapsweep bench}: measures this machine and returns a Markdown report of medians over
@@ -173,14 +173,20 @@ public final class Bench {
       SweepThroughput.spark(session.spark(), grid(o, o.cores(), 1));
       for (int r = 0; r < o.repeats(); r++) {
         int repeat = r + 1;
-        double withSpark = measureSweep(table, spark, plan, progress, repeat, o.repeats(),
-            () -> SweepThroughput.spark(session.spark(), grid));
+        SweepThroughput.Timing withSpark = measureSweep(table, spark, plan, progress, repeat,
+            o.repeats(), () -> SweepThroughput.spark(session.spark(), grid));
         measureSweep(table, sequential, plan, progress, repeat, o.repeats(),
             () -> SweepThroughput.oneAtATime(grid));
-        double withPool = measureSweep(table, concurrent, plan, progress, repeat, o.repeats(),
-            () -> SweepThroughput.concurrent(grid));
-        table.add("Spark's extra wall time per sweep over the plain pool", "s",
-            withSpark - withPool);
+        SweepThroughput.Timing withPool = measureSweep(table, concurrent, plan, progress, repeat,
+            o.repeats(), () -> SweepThroughput.concurrent(grid));
+        int slots = Math.max(1, o.cores() / threads);
+        table.add("Spark: wall time outside the trials, per sweep", "s",
+            withSpark.outsideTrials(slots));
+        table.add("plain pool: wall time outside the trials, per sweep", "s",
+            withPool.outsideTrials(slots));
+        table.add("Spark overhead outside the trials: (Spark − pool) / Spark's wall time", "%",
+            100 * (withSpark.outsideTrials(slots) - withPool.outsideTrials(slots))
+                / withSpark.seconds());
       }
     }
     table.target("trials per hour, Spark / one at a time", spark, sequential, 1.8, false);
@@ -237,14 +243,15 @@ public final class Bench {
         settings, plan, SyntheticShapes.generate(settings.data()), o.cores(), threads);
   }
 
-  /** Runs and records one sweep; returns its seconds. */
-  private static double measureSweep(BenchTable table, String label, SweepPlan plan,
-      PrintWriter progress, int repeat, int repeats, DoubleSupplier timed) {
+  /** Runs and records one sweep. */
+  private static SweepThroughput.Timing measureSweep(BenchTable table, String label,
+      SweepPlan plan, PrintWriter progress, int repeat, int repeats,
+      Supplier<SweepThroughput.Timing> timed) {
     progress.printf("bench: repeat %d/%d: %s%n", repeat, repeats, label);
     progress.flush();
-    double seconds = timed.getAsDouble();
-    table.add(label, "trials/h", plan.trials().size() * 3600.0 / seconds);
-    return seconds;
+    SweepThroughput.Timing timing = timed.get();
+    table.add(label, "trials/h", plan.trials().size() * 3600.0 / timing.seconds());
+    return timing;
   }
 
   private static void deleteTree(Path root) {

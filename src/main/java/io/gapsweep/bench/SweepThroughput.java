@@ -35,9 +35,25 @@ final class SweepThroughput {
   /** The grid and everything a trial needs. */
   record Grid(SweepSettings settings, SweepPlan plan, Dataset data, int cores, int threadsPerTrial) {}
 
+  /**
+   * One timed sweep: its wall time, and the wall time its trials themselves took (each trial's own
+   * {@code seconds}, summed), both in seconds.
+   */
+  record Timing(double seconds, double trialSeconds) {
+
+    /**
+     * Wall time spent outside the trials when {@code slots} ran at once: scheduling, the
+     * broadcast, results crossing back, idle slots. Unlike the wall time itself, it does not move
+     * when the machine's speed drifts and the trials take longer.
+     */
+    double outsideTrials(int slots) {
+      return seconds - trialSeconds / slots;
+    }
+  }
+
   private SweepThroughput() {}
 
-  static double spark(SparkSession spark, Grid grid) {
+  static Timing spark(SparkSession spark, Grid grid) {
     long start = System.nanoTime();
     List<TrialOutput> outputs = java.util.Collections.synchronizedList(new ArrayList<>());
     SparkSweep.run(
@@ -46,7 +62,7 @@ final class SweepThroughput {
     return checked(outputs, start);
   }
 
-  static double oneAtATime(Grid grid) {
+  static Timing oneAtATime(Grid grid) {
     long start = System.nanoTime();
     List<TrialOutput> outputs = new ArrayList<>();
     for (TrialSpec spec : grid.plan().trials()) {
@@ -55,7 +71,7 @@ final class SweepThroughput {
     return checked(outputs, start);
   }
 
-  static double concurrent(Grid grid) {
+  static Timing concurrent(Grid grid) {
     int workers = Math.max(1, grid.cores() / grid.threadsPerTrial());
     ExecutorService pool = Executors.newFixedThreadPool(workers);
     try {
@@ -87,8 +103,8 @@ final class SweepThroughput {
         grid.settings().augmentationPresets().get(spec.augmentation()), grid.data(), threads, here);
   }
 
-  /** Seconds since {@code start}, once every trial is known to have trained all its epochs. */
-  private static double checked(List<TrialOutput> outputs, long start) {
+  /** The timing of a sweep begun at {@code start}, once every trial is known to have trained. */
+  private static Timing checked(List<TrialOutput> outputs, long start) {
     double seconds = (System.nanoTime() - start) / 1e9;
     for (TrialOutput output : outputs) {
       if (output.result().status() != TrialStatus.COMPLETED) {
@@ -97,6 +113,6 @@ final class SweepThroughput {
                 + output.result().status() + ": " + output.result().error());
       }
     }
-    return seconds;
+    return new Timing(seconds, outputs.stream().mapToDouble(o -> o.result().seconds()).sum());
   }
 }

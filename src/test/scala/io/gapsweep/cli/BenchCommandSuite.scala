@@ -28,7 +28,9 @@ class BenchCommandSuite extends AnyFunSuite with SharedSparkSession {
       "gapsweep on Spark local[2], 2 trials × 1 epochs, 1 thread(s) per trial",
       "plain Java loop, one trial at a time × 2 thread(s)",
       "plain Java pool, 2 trials at a time × 1 thread(s) (Spark's thread policy)",
-      "Spark's extra wall time per sweep over the plain pool",
+      "Spark: wall time outside the trials, per sweep",
+      "plain pool: wall time outside the trials, per sweep",
+      "Spark overhead outside the trials: (Spark − pool) / Spark's wall time",
       "commit one finished trial (record + model), 3-trial sweep",
       "resume: decide what is left of a 3-trial sweep",
       "resume: rebuild trials and curves from the journal, 3 trials",
@@ -36,8 +38,8 @@ class BenchCommandSuite extends AnyFunSuite with SharedSparkSession {
       "gapsweep's kernels / DL4J's stock ones, samples per second",
       "trials per hour, Spark / one at a time",
       "Spark overhead: 1 − Spark / plain pool, trials per hour"))
-    assert(rows.take(13).forall(_.size == 5))
-    assert(rows.drop(13).forall(_.size == 4))
+    assert(rows.take(15).forall(_.size == 5))
+    assert(rows.drop(15).forall(_.size == 4))
     assert(rows.find(_.head.startsWith("gapsweep's kernels")).get.drop(2) == Seq("–", "–"))
     // 3 records, 3 models, 2 Parquet files and their _SUCCESS markers, sweep.conf
     assert(result.out.contains("A 3-trial sweep leaves 11 files ("), result.out)
