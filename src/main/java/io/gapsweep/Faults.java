@@ -31,6 +31,8 @@ import org.slf4j.LoggerFactory;
  *       retries, e.g. {@code local[2,2]}).
  *   <li>{@code GAPSWEEP_FAULT_TRIAL_THROWS=<trial id>}: that trial's training throws, so the trial
  *       ends FAILED.
+ *   <li>{@code GAPSWEEP_FAULT_TRIAL_SLEEPS=<milliseconds>}: every trial waits that long before it
+ *       trains, so that a test can act while trials are surely running, however fast they train.
  * </ul>
  */
 public final class Faults {
@@ -39,6 +41,7 @@ public final class Faults {
   static final String HALT_EXECUTOR_ONCE = "GAPSWEEP_FAULT_HALT_EXECUTOR_ONCE";
   static final String FAIL_FIRST_ATTEMPT = "GAPSWEEP_FAULT_FAIL_FIRST_ATTEMPT";
   static final String TRIAL_THROWS = "GAPSWEEP_FAULT_TRIAL_THROWS";
+  static final String TRIAL_SLEEPS = "GAPSWEEP_FAULT_TRIAL_SLEEPS";
 
   private static final Logger LOG = LoggerFactory.getLogger(Faults.class);
   private static final Map<String, AtomicInteger> REACHED = new ConcurrentHashMap<>();
@@ -95,6 +98,17 @@ public final class Faults {
   public static void maybeThrowInTrial(String trialId) {
     if (trialId.equals(System.getenv(TRIAL_THROWS))) {
       throw new IllegalStateException("Fault injection: trial " + trialId + " throws");
+    }
+  }
+
+  public static void maybeSleepInTrial() {
+    String sleep = System.getenv(TRIAL_SLEEPS);
+    if (sleep != null) {
+      try {
+        Thread.sleep(Long.parseLong(sleep));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 

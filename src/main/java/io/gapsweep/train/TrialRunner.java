@@ -82,6 +82,7 @@ public final class TrialRunner {
     CurveRecorder recorder = null;
     try {
       Faults.maybeThrowInTrial(spec.trialId());
+      Faults.maybeSleepInTrial();
       Nd4j.getRandom().setSeed(spec.seed());
       MultiLayerNetwork network =
           NetworkFactory.create(

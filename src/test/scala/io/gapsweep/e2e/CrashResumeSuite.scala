@@ -113,7 +113,10 @@ class CrashResumeSuite extends AnyFunSuite with SharedSparkSession with TempDirs
 
   test("a driver killed from outside while trials run resumes to the same results") {
     val out = dir.resolve("external")
-    val process = LocalScript.start(Seq(conf.toString, "--output", out.toString))
+    // Every trial waits 2 s before training, so the kill lands while trials run: at 8x8 pixels
+    // the four trials alone take about a second, which a poll and a kill could miss.
+    val process = LocalScript.start(Seq(conf.toString, "--output", out.toString),
+      Map("GAPSWEEP_FAULT_TRIAL_SLEEPS" -> "2000"))
     try {
       eventually(timeout(Span(3, Minutes)), interval(Span(100, Millis))) {
         assert(committed(out).nonEmpty)
