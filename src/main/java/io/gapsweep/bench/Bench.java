@@ -171,14 +171,21 @@ public final class Bench {
       progress.println("bench: warming up Spark and the trial code");
       progress.flush();
       SweepThroughput.spark(session.spark(), grid(o, o.cores(), 1));
+      List<String> labels = List.of(spark, sequential, concurrent);
+      List<Supplier<SweepThroughput.Timing>> kinds = List.of(
+          () -> SweepThroughput.spark(session.spark(), grid),
+          () -> SweepThroughput.oneAtATime(grid),
+          () -> SweepThroughput.concurrent(grid));
       for (int r = 0; r < o.repeats(); r++) {
-        int repeat = r + 1;
-        SweepThroughput.Timing withSpark = measureSweep(table, spark, plan, progress, repeat,
-            o.repeats(), () -> SweepThroughput.spark(session.spark(), grid));
-        measureSweep(table, sequential, plan, progress, repeat, o.repeats(),
-            () -> SweepThroughput.oneAtATime(grid));
-        SweepThroughput.Timing withPool = measureSweep(table, concurrent, plan, progress, repeat,
-            o.repeats(), () -> SweepThroughput.concurrent(grid));
+        // Each repeat starts with the next kind, so that none always runs first or last.
+        SweepThroughput.Timing[] timings = new SweepThroughput.Timing[kinds.size()];
+        for (int k = 0; k < kinds.size(); k++) {
+          int kind = (k + r) % kinds.size();
+          timings[kind] = measureSweep(table, labels.get(kind), plan, progress, r + 1,
+              o.repeats(), kinds.get(kind));
+        }
+        SweepThroughput.Timing withSpark = timings[0];
+        SweepThroughput.Timing withPool = timings[2];
         int slots = Math.max(1, o.cores() / threads);
         table.add("Spark: wall time outside the trials, per sweep", "s",
             withSpark.outsideTrials(slots));
