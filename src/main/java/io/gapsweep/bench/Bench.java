@@ -8,23 +8,27 @@ import io.gapsweep.dispatch.SparkSessions;
 import io.gapsweep.plan.GridExpander;
 import io.gapsweep.plan.SweepPlan;
 import io.gapsweep.train.NativeBackend;
+import io.gapsweep.train.ThreadPolicy;
 import io.gapsweep.train.kernels.Kernels;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.DoubleSupplier;
 import java.util.function.Supplier;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * {@code gapsweep bench}: measures this machine and returns a Markdown report of medians over
- * repeated runs. Runs of different kinds are interleaved within each repeat, so that a machine
- * getting busier or quieter affects every kind alike, and ratios are taken within a repeat before
- * their median is taken. Writes nothing but a temporary folder, which it removes.
+ * repeated runs. Runs of the kinds a ratio compares alternate, so that a machine getting busier or
+ * quieter affects both alike, and each ratio is taken between neighbouring runs before its median
+ * is taken. Writes nothing but a temporary folder, which it removes.
  */
 public final class Bench {
 
@@ -105,6 +109,10 @@ public final class Bench {
     }
   }
 
+  /**
+   * Parts 1 and 3, epoch by epoch: each round trains one epoch of every kind, the kinds in turn
+   * first, so that a ratio compares epochs a few seconds apart, not runs a minute apart.
+   */
   private static void perTrial(
       Options o, BenchTable table, Path workDir, PrintWriter progress) {
     ImageSet images = ReferenceData.images(o.samples());
@@ -113,41 +121,56 @@ public final class Bench {
     if (o.parts().contains(Part.PYTORCH) && python.isEmpty()) {
       table.note("PyTorch skipped: none of " + String.join(", ", o.pythons()) + " imports torch.");
     }
-    String dl4j = "DL4J reference network, " + o.threads() + " thread(s)";
+    String dl4j = "DL4J reference network, " + o.threads() + " thread(s), one epoch";
     String stock = "DL4J reference network, stock M2 dropout/ReLU/batch-norm backprop, "
-        + o.threads() + " thread(s)";
+        + o.threads() + " thread(s), one epoch";
     String torch =
         python.map(p -> "PyTorch " + p.torchVersion() + " reference network, " + o.threads()
-            + " thread(s)").orElse(null);
-    for (int r = 0; r < o.repeats(); r++) {
-      if (o.parts().contains(Part.TRAINING)) {
-        progress.printf("bench: repeat %d/%d: DL4J reference network%n", r + 1, o.repeats());
+            + " thread(s), one epoch").orElse(null);
+    boolean training = o.parts().contains(Part.TRAINING);
+    Map<String, AugmentationPreset> presets =
+        ReferenceSweep.settings(1, 1, 1, 1).augmentationPresets();
+    int round = 0;
+    try (PyTorchThroughput.Worker worker = python.map(p ->
+        PyTorchThroughput.Worker.start(p, workDir, o.samples(), o.threads())).orElse(null)) {
+      for (int r = 0; r < o.repeats(); r++) {
+        progress.printf("bench: repeat %d/%d: %d epochs of the reference network, kinds"
+            + " alternating%n", r + 1, o.repeats(), o.epochs());
         progress.flush();
-        TrainingThroughput.Rate rate =
-            TrainingThroughput.measure(images, o.epochs(), o.threads(), Kernels.GAPSWEEP);
-        table.add(dl4j, "samples/s", rate.samplesPerSecond());
-        table.add(stock, "samples/s",
-            TrainingThroughput.measure(images, o.epochs(), o.threads(), Kernels.DL4J)
-                .samplesPerSecond());
-        table.note("ND4J threads reported by the training thread: " + rate.threads());
-        Map<String, AugmentationPreset> presets =
-            ReferenceSweep.settings(1, 1, 1, 1).augmentationPresets();
-        for (String preset : List.of(AugmentationPreset.NONE, "heavy")) {
-          table.add("batch assembly alone (TrainingBatches), augmentation " + preset, "samples/s",
-              TrainingThroughput.batchesOnly(images, o.epochs(), presets.get(preset)));
+        int used = ThreadPolicy.applyToCurrentThread(o.threads());
+        try {
+          // A fresh network per repeat, as every trial starts from one.
+          Map<String, DoubleSupplier> kinds = new LinkedHashMap<>();
+          if (training) {
+            kinds.put(dl4j, new TrainingThroughput.Trainer(images, Kernels.GAPSWEEP)::epoch);
+            kinds.put(stock, new TrainingThroughput.Trainer(images, Kernels.DL4J)::epoch);
+          }
+          if (worker != null) {
+            kinds.put(torch, worker::epoch);
+          }
+          List<String> labels = List.copyOf(kinds.keySet());
+          for (int e = 0; e < o.epochs(); e++, round++) {
+            for (int k = 0; k < labels.size(); k++) {
+              String label = labels.get((k + round) % labels.size());
+              table.add(label, "samples/s", kinds.get(label).getAsDouble());
+            }
+          }
+        } finally {
+          Nd4j.getWorkspaceManager().destroyAllWorkspacesForCurrentThread();
+        }
+        if (training) {
+          table.note("ND4J threads reported by the training thread: " + used);
+          for (String preset : List.of(AugmentationPreset.NONE, "heavy")) {
+            table.add("batch assembly alone (TrainingBatches), augmentation " + preset,
+                "samples/s", TrainingThroughput.batchesOnly(images, o.epochs(), presets.get(preset)));
+          }
         }
       }
-      if (python.isPresent()) {
-        progress.printf("bench: repeat %d/%d: PyTorch reference network%n", r + 1, o.repeats());
-        progress.flush();
-        table.add(torch, "samples/s",
-            PyTorchThroughput.measure(python.get(), workDir, o.samples(), o.epochs(), o.threads()));
-      }
     }
-    if (o.parts().contains(Part.TRAINING)) {
+    if (training) {
       table.ratio("gapsweep's kernels / DL4J's stock ones, samples per second", dl4j, stock);
     }
-    if (o.parts().contains(Part.TRAINING) && python.isPresent()) {
+    if (training && python.isPresent()) {
       table.target("DL4J / PyTorch samples per second, same threads", dl4j, torch, 0.5, false);
     }
   }
@@ -177,10 +200,11 @@ public final class Bench {
           () -> SweepThroughput.oneAtATime(grid),
           () -> SweepThroughput.concurrent(grid));
       for (int r = 0; r < o.repeats(); r++) {
-        // Each repeat starts with the next kind, so that none always runs first or last.
+        // Spark runs between the two sweeps it is compared with, and they swap sides every
+        // repeat, so that each ratio is of neighbours and a steady drift favours neither side.
+        List<Integer> order = r % 2 == 0 ? List.of(1, 0, 2) : List.of(2, 0, 1);
         SweepThroughput.Timing[] timings = new SweepThroughput.Timing[kinds.size()];
-        for (int k = 0; k < kinds.size(); k++) {
-          int kind = (k + r) % kinds.size();
+        for (int kind : order) {
           timings[kind] = measureSweep(table, labels.get(kind), plan, progress, r + 1,
               o.repeats(), kinds.get(kind));
         }

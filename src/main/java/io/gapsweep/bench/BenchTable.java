@@ -1,19 +1,27 @@
 package io.gapsweep.bench;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.DoubleFunction;
 
 /** The bench's measurements, in the order first taken, and the Markdown that reports them. */
 final class BenchTable {
 
   private record Series(String unit, List<Double> values) {}
 
-  private record Target(String name, double value, double goal, boolean atMost, boolean percent) {}
+  private record Target(String name, List<Double> values, double goal, boolean atMost,
+      boolean percent) {
+
+    double median() {
+      return BenchTable.median(values);
+    }
+  }
 
   private final int repeats;
   private final Map<String, Series> series = new LinkedHashMap<>();
@@ -33,8 +41,8 @@ final class BenchTable {
   }
 
   /**
-   * A target on the ratio {@code numerator / denominator}, taken within each repeat (both were
-   * measured side by side) before the median. As an overhead, the value is {@code 1 - ratio}.
+   * A target on the ratio {@code numerator / denominator}, taken run by run (the i-th runs of both
+   * were measured side by side) before the median. As an overhead, the value is {@code 1 - ratio}.
    */
   void target(String name, String numerator, String denominator, double goal, boolean overhead) {
     List<Double> top = series.get(numerator).values();
@@ -44,7 +52,7 @@ final class BenchTable {
       double ratio = top.get(i) / bottom.get(i);
       ratios.add(overhead ? 1 - ratio : ratio);
     }
-    targets.add(new Target(name, median(ratios), goal, overhead, overhead));
+    targets.add(new Target(name, ratios, goal, overhead, overhead));
   }
 
   /** As {@link #target}, for a ratio that is reported without a goal. */
@@ -55,22 +63,25 @@ final class BenchTable {
   String markdown(Bench.Machine machine) {
     StringBuilder md = new StringBuilder();
     md.append(String.format(Locale.ROOT,
-        "Machine: %s, %d processors, %s, libnd4j %s; medians of %d run(s).%n%n",
+        "Machine: %s, %d processors, %s, libnd4j %s; %d repeat(s), medians of the n runs.%n%n",
         machine.cpu(), machine.processors(), machine.java(), machine.backend(), repeats));
-    md.append("| measure | median | min | max | unit |\n|---|--:|--:|--:|---|\n");
+    md.append("| measure | n | median | min | max | unit |\n|---|--:|--:|--:|--:|---|\n");
     series.forEach((label, s) -> md.append(String.format(Locale.ROOT,
-        "| %s | %s | %s | %s | %s |%n", label, number(median(s.values())),
+        "| %s | %d | %s | %s | %s | %s |%n", label, s.values().size(), number(median(s.values())),
         number(s.values().stream().mapToDouble(v -> v).min().orElse(Double.NaN)),
         number(s.values().stream().mapToDouble(v -> v).max().orElse(Double.NaN)), s.unit())));
     if (!targets.isEmpty()) {
-      md.append("\n| target | measured | goal | met |\n|---|--:|--:|---|\n");
+      md.append("\n| target | n | measured | min | max | goal | met |\n"
+          + "|---|--:|--:|--:|--:|--:|---|\n");
       for (Target t : targets) {
-        boolean met = t.atMost() ? t.value() <= t.goal() : t.value() >= t.goal();
-        String value = t.percent() ? percent(t.value()) : ratio(t.value());
-        String goal = (t.atMost() ? "≤ " : "≥ ") + (t.percent() ? percent(t.goal()) : ratio(t.goal()));
+        boolean met = t.atMost() ? t.median() <= t.goal() : t.median() >= t.goal();
+        DoubleFunction<String> format = t.percent() ? BenchTable::percent : BenchTable::ratio;
+        String goal = (t.atMost() ? "≤ " : "≥ ") + format.apply(t.goal());
         boolean measureOnly = Double.isNaN(t.goal());
-        md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s |%n",
-            t.name(), value, measureOnly ? "–" : goal, measureOnly ? "–" : met ? "yes" : "no"));
+        md.append(String.format(Locale.ROOT, "| %s | %d | %s | %s | %s | %s | %s |%n",
+            t.name(), t.values().size(), format.apply(t.median()),
+            format.apply(Collections.min(t.values())), format.apply(Collections.max(t.values())),
+            measureOnly ? "–" : goal, measureOnly ? "–" : met ? "yes" : "no"));
       }
     }
     for (String note : notes) {

@@ -8,7 +8,6 @@ import io.gapsweep.plan.GridExpander;
 import io.gapsweep.plan.TrialSpec;
 import io.gapsweep.train.ImageShape;
 import io.gapsweep.train.NetworkFactory;
-import io.gapsweep.train.ThreadPolicy;
 import io.gapsweep.train.TrainingBatches;
 import io.gapsweep.train.kernels.Kernels;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -21,32 +20,39 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 final class TrainingThroughput {
 
-  /** A measurement: samples per second, and the threads ND4J reported for the training thread. */
-  record Rate(double samplesPerSecond, int threads) {}
-
   private TrainingThroughput() {}
 
-  static Rate measure(ImageSet images, int epochs, int threads, Kernels kernels) {
-    SweepSettings settings = ReferenceSweep.settings(1, epochs, 1, 1);
-    TrialSpec spec = GridExpander.expand(settings).trials().get(0);
-    int used = ThreadPolicy.applyToCurrentThread(threads);
-    Nd4j.getRandom().setSeed(spec.seed());
-    MultiLayerNetwork network =
-        NetworkFactory.create(
-            spec, settings.training(), ImageShape.of(images), ReferenceData.CLASSES, kernels);
-    TrainingBatches batches =
-        new TrainingBatches(
-            images, ReferenceData.CLASSES, settings.training().batchSize(), spec.seed(), null);
-    try {
-      epoch(network, batches); // warm-up: JIT, workspaces, native pools
+  /**
+   * The reference network built as a trial builds it, warmed up by one epoch, then trained one
+   * timed epoch at a time on the calling thread, so that epochs of different kinds can alternate.
+   * The caller sets the thread's ND4J threads and destroys its workspaces when done.
+   */
+  static final class Trainer {
+
+    private final MultiLayerNetwork network;
+    private final TrainingBatches batches;
+    private final int samples;
+
+    Trainer(ImageSet images, Kernels kernels) {
+      SweepSettings settings = ReferenceSweep.settings(1, 1, 1, 1);
+      TrialSpec spec = GridExpander.expand(settings).trials().get(0);
+      Nd4j.getRandom().setSeed(spec.seed());
+      network = NetworkFactory.create(
+          spec, settings.training(), ImageShape.of(images), ReferenceData.CLASSES, kernels);
+      batches = new TrainingBatches(
+          images, ReferenceData.CLASSES, settings.training().batchSize(), spec.seed(), null);
+      samples = images.count();
+      epoch(); // warm-up: JIT, workspaces, native pools
+    }
+
+    /** Trains one epoch; its samples per second. */
+    double epoch() {
       long start = System.nanoTime();
-      for (int e = 0; e < epochs; e++) {
-        epoch(network, batches);
+      batches.reset();
+      while (batches.hasNext()) {
+        network.fit(batches.next());
       }
-      double seconds = (System.nanoTime() - start) / 1e9;
-      return new Rate((double) images.count() * epochs / seconds, used);
-    } finally {
-      Nd4j.getWorkspaceManager().destroyAllWorkspacesForCurrentThread();
+      return samples / ((System.nanoTime() - start) / 1e9);
     }
   }
 
@@ -70,12 +76,5 @@ final class TrainingThroughput {
       }
     }
     return (double) images.count() * epochs / ((System.nanoTime() - start) / 1e9);
-  }
-
-  private static void epoch(MultiLayerNetwork network, TrainingBatches batches) {
-    batches.reset();
-    while (batches.hasNext()) {
-      network.fit(batches.next());
-    }
   }
 }

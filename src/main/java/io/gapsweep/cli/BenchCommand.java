@@ -30,8 +30,8 @@ import picocli.CommandLine.Option;
     })
 final class BenchCommand implements Callable<Integer> {
 
-  @Option(names = "--repeats", paramLabel = "N", defaultValue = "3",
-      description = "Runs of each measurement; medians are reported (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--repeats", paramLabel = "N", defaultValue = "5",
+      description = "Repeats of each part; medians are reported (default: ${DEFAULT-VALUE}).")
   int repeats;
 
   @Option(names = "--parts", paramLabel = "PART", split = ",",
@@ -45,8 +45,8 @@ final class BenchCommand implements Callable<Integer> {
   int samples;
 
   @Option(names = "--epochs", paramLabel = "N", defaultValue = "3",
-      description = "Timed epochs of the training and pytorch parts, after one warm-up epoch"
-          + " (default: ${DEFAULT-VALUE}).")
+      description = "Timed epochs per repeat of the training and pytorch parts, after one"
+          + " warm-up epoch; the kinds train them in alternation (default: ${DEFAULT-VALUE}).")
   int epochs;
 
   @Option(names = "--threads", paramLabel = "N", defaultValue = "1",

@@ -3,10 +3,14 @@
 The same network as gapsweep's reference (2 blocks of 3x3 conv without bias -> batch norm -> ReLU
 -> dropout -> 2x2 max-pool, 8 then 16 filters; dense 16 -> ReLU -> dropout -> 6-way softmax;
 Adam), the same image bytes and labels (ReferenceData.java generates them with the same formula),
-batches of the same size reshuffled every epoch. Prints one line: "samples_per_second <rate>
-torch <version>".
+batches of the same size reshuffled every epoch.
+
+It serves epochs, so that the bench can alternate them with DL4J's: after one warm-up epoch it
+prints "ready torch <version>", then trains one epoch for every line "epoch" it reads and answers
+"samples_per_second <rate>"; it exits at the end of its input.
 """
 import argparse
+import sys
 import time
 
 import numpy as np
@@ -42,7 +46,6 @@ def network(channels, height, width, classes, drop):
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--samples", type=int, required=True)
-    p.add_argument("--epochs", type=int, required=True)
     p.add_argument("--threads", type=int, required=True)
     p.add_argument("--batch", type=int, default=32)
     p.add_argument("--dropout", type=float, default=0.25)
@@ -65,11 +68,13 @@ def main():
             optimizer.step()
 
     epoch()  # warm-up, as the DL4J side does
-    start = time.perf_counter()
-    for _ in range(a.epochs):
+    print("ready torch %s" % torch.__version__, flush=True)
+    for line in sys.stdin:
+        if line.strip() != "epoch":
+            sys.exit("expected 'epoch', got %r" % line)
+        start = time.perf_counter()
         epoch()
-    rate = a.samples * a.epochs / (time.perf_counter() - start)
-    print("samples_per_second %.3f torch %s" % (rate, torch.__version__))
+        print("samples_per_second %.3f" % (a.samples / (time.perf_counter() - start)), flush=True)
 
 
 if __name__ == "__main__":

@@ -1,10 +1,12 @@
 package io.gapsweep.cli
 
-import io.gapsweep.testing.{Cli, SharedSparkSession}
+import io.gapsweep.testing.{Cli, SharedSparkSession, TempDirs}
+import java.nio.file.{Files, Path}
+import java.nio.file.attribute.PosixFilePermissions
 import org.scalatest.funsuite.AnyFunSuite
 
 /** The shape of gapsweep bench's report at the smallest settings; never its timings. */
-class BenchCommandSuite extends AnyFunSuite with SharedSparkSession {
+class BenchCommandSuite extends AnyFunSuite with SharedSparkSession with TempDirs {
 
   private val tiny = Seq("--repeats", "1", "--samples", "32", "--epochs", "1", "--trials", "2",
     "--trial-epochs", "1", "--train-per-class", "2", "--cores", "2", "--resume-trials", "3",
@@ -17,16 +19,16 @@ class BenchCommandSuite extends AnyFunSuite with SharedSparkSession {
     val lines = result.out.linesIterator.toSeq
     assert(lines.head.startsWith("Machine: "), result.out)
     assert(lines.head.contains("libnd4j linux-x86_64"), lines.head)
-    val rows = lines.filter(_.startsWith("| ")).map(_.split("\\|").map(_.trim).filter(_.nonEmpty).toSeq)
+    val rows = tableRows(result.out)
     assert(rows.map(_.head) == Seq(
       "measure",
-      "DL4J reference network, 1 thread(s)",
-      "DL4J reference network, stock M2 dropout/ReLU/batch-norm backprop, 1 thread(s)",
+      "DL4J reference network, 1 thread(s), one epoch",
+      "DL4J reference network, stock M2 dropout/ReLU/batch-norm backprop, 1 thread(s), one epoch",
       "batch assembly alone (TrainingBatches), augmentation none",
       "batch assembly alone (TrainingBatches), augmentation heavy",
       "Spark session start (once)",
-      "gapsweep on Spark local[2], 2 trials × 1 epochs, 1 thread(s) per trial",
       "plain Java loop, one trial at a time × 2 thread(s)",
+      "gapsweep on Spark local[2], 2 trials × 1 epochs, 1 thread(s) per trial",
       "plain Java pool, 2 trials at a time × 1 thread(s) (Spark's thread policy)",
       "Spark: wall time outside the trials, per sweep",
       "plain pool: wall time outside the trials, per sweep",
@@ -38,9 +40,12 @@ class BenchCommandSuite extends AnyFunSuite with SharedSparkSession {
       "gapsweep's kernels / DL4J's stock ones, samples per second",
       "trials per hour, Spark / one at a time",
       "Spark overhead: 1 − Spark / plain pool, trials per hour"))
-    assert(rows.take(15).forall(_.size == 5))
-    assert(rows.drop(15).forall(_.size == 4))
-    assert(rows.find(_.head.startsWith("gapsweep's kernels")).get.drop(2) == Seq("–", "–"))
+    assert(rows.take(15).forall(_.size == 6))
+    assert(rows.drop(15).forall(_.size == 7))
+    // one run of each kind; 1 ratio of each pair
+    assert(rows.slice(1, 15).forall(_(1) == "1"), rows)
+    assert(rows.drop(16).forall(_(1) == "1"), rows)
+    assert(rows.find(_.head.startsWith("gapsweep's kernels")).get.drop(5) == Seq("–", "–"))
     // 3 records, 3 models, 2 Parquet files and their _SUCCESS markers, sweep.conf
     assert(result.out.contains("A 3-trial sweep leaves 11 files ("), result.out)
     assert(result.out.contains(
@@ -62,5 +67,62 @@ class BenchCommandSuite extends AnyFunSuite with SharedSparkSession {
     assert(repeats.code == 2)
     assert(repeats.err ==
       "gapsweep: Cannot run the bench: --repeats 0; expected an integer >= 1\n", repeats.err)
+  }
+
+  test("bench alternates PyTorch's epochs with DL4J's, one Python process for the whole part") {
+    withTempDir { dir =>
+      val starts = dir.resolve("starts")
+      // Answers the bench's protocol as reference_cnn.py does; a warning line comes first.
+      val python = fakePython(dir, s"""echo started >> '$starts'
+        |echo "UserWarning: something torch says"
+        |echo "ready torch 9.9.9"
+        |while read line; do
+        |  [ "$$line" = epoch ] || exit 3
+        |  echo "samples_per_second 1234.0"
+        |done""".stripMargin)
+      val result = Cli.run("bench", "--parts", "training,pytorch", "--repeats", "2", "--epochs",
+        "3", "--samples", "32", "--python", python.toString)
+      assert(result.code == 0, result.err)
+      val rows = tableRows(result.out)
+      assert(rows.map(_.head).take(4) == Seq("measure",
+        "DL4J reference network, 1 thread(s), one epoch",
+        "DL4J reference network, stock M2 dropout/ReLU/batch-norm backprop, 1 thread(s), one epoch",
+        "PyTorch 9.9.9 reference network, 1 thread(s), one epoch"))
+      // 2 repeats × 3 epochs: 6 epochs of each kind, one ratio per round
+      assert(rows(3) == Seq("PyTorch 9.9.9 reference network, 1 thread(s), one epoch", "6",
+        "1,234", "1,234", "1,234", "samples/s"))
+      val target = rows.find(_.head == "DL4J / PyTorch samples per second, same threads").get
+      assert(target(1) == "6", target)
+      assert(Files.readAllLines(starts).size == 1)
+    }
+  }
+
+  test("a Python that fails mid-bench is named with what it printed, and exits with code 2") {
+    withTempDir { dir =>
+      val python = fakePython(dir, """echo "ready torch 9.9.9"
+        |read line
+        |echo "RuntimeError: out of memory"
+        |exit 1""".stripMargin)
+      val result = Cli.run("bench", "--parts", "pytorch", "--repeats", "1", "--epochs", "2",
+        "--samples", "32", "--python", python.toString)
+      assert(result.code == 2, result.err)
+      assert(result.err.contains(s"\ngapsweep: Cannot run the PyTorch bench, $python "), result.err)
+      assert(result.err.contains(": it ended; it printed:\n  RuntimeError: out of memory"),
+        result.err)
+      assert(!result.err.contains("\tat "), result.err)
+    }
+  }
+
+  private def tableRows(out: String): Seq[Seq[String]] =
+    out.linesIterator.filter(_.startsWith("| "))
+      .map(_.split("\\|").map(_.trim).filter(_.nonEmpty).toSeq).toSeq
+
+  /** An executable that says it has torch 9.9.9, and otherwise runs {@code script}. */
+  private def fakePython(dir: Path, script: String): Path = {
+    val python = dir.resolve("python3")
+    Files.writeString(python,
+      "#!/usr/bin/env bash\nif [ \"$1\" = -c ]; then echo 9.9.9; exit 0; fi\n" + script + "\n")
+    Files.setPosixFilePermissions(python, PosixFilePermissions.fromString("rwxr-xr-x"))
+    python
   }
 }
