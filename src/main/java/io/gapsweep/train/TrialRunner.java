@@ -117,7 +117,7 @@ public final class TrialRunner {
           null);
     } finally {
       // Spark reuses task threads; ND4J workspaces belong to the thread and would outlive the trial.
-      Nd4j.getWorkspaceManager().destroyAllWorkspacesForCurrentThread();
+      ThreadPolicy.releaseWorkspaces();
     }
   }
 

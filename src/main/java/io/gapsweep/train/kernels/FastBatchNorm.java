@@ -1,5 +1,6 @@
 package io.gapsweep.train.kernels;
 
+import java.util.Arrays;
 import org.bytedeco.javacpp.FloatPointer;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
@@ -29,6 +30,14 @@ import org.nd4j.linalg.api.shape.Shape;
  */
 public final class FastBatchNorm extends MKLDNNBatchNormHelper {
 
+  // Scratch copies of the activations and gradients, kept between batches: at 1 MB for the first
+  // layer of a 32-image batch they are humongous objects to G1, and allocating them anew each
+  // batch started a concurrent GC cycle about twice a second. A helper belongs to one layer of one
+  // network, which trains on one thread at a time.
+  private float[] x = new float[0];
+  private float[] dy = new float[0];
+  private float[] dx = new float[0];
+
   public FastBatchNorm() {
     super(DataType.FLOAT);
   }
@@ -49,8 +58,11 @@ public final class FastBatchNorm extends MKLDNNBatchNormHelper {
     int batch = (int) input.size(0);
     int channels = (int) input.size(1);
     int plane = (int) (input.size(2) * input.size(3));
-    float[] x = read(input);
-    float[] dy = read(epsilon);
+    int length = (int) input.length();
+    // locals, so that the loops below read plain arrays
+    float[] x = this.x = read(input, this.x);
+    float[] dy = this.dy = read(epsilon, this.dy);
+    float[] dx = this.dx = this.dx.length >= length ? this.dx : new float[length];
     float[] m = read(mean);
     float[] v = read(var);
     float[] g = read(gamma);
@@ -86,7 +98,6 @@ public final class FastBatchNorm extends MKLDNNBatchNormHelper {
       dGamma[c] = (float) (s * sumDyXm[c]);
       dBeta[c] = (float) sumDy[c];
     }
-    float[] dx = new float[x.length];
     for (int n = 0; n < batch; n++) {
       for (int c = 0; c < channels; c++) {
         int from = (n * channels + c) * plane;
@@ -102,7 +113,7 @@ public final class FastBatchNorm extends MKLDNNBatchNormHelper {
 
     INDArray epsAtInput = workspaces.createUninitialized(
         ArrayType.ACTIVATION_GRAD, DataType.FLOAT, input.shape(), 'c');
-    write(dx, epsAtInput);
+    write(dx, length, epsAtInput);
     write(dGamma, dGammaView);
     write(dBeta, dBetaView);
     Gradient gradient = new DefaultGradient();
@@ -113,18 +124,33 @@ public final class FastBatchNorm extends MKLDNNBatchNormHelper {
 
   /** The values of {@code array} in C order, copied in bulk from native memory. */
   static float[] read(INDArray array) {
+    return read(array, new float[0]);
+  }
+
+  /**
+   * As {@link #read(INDArray)}, into the start of {@code reuse} when it is long enough; returns
+   * the array that holds the values.
+   */
+  static float[] read(INDArray array, float[] reuse) {
     INDArray dense = isDense(array) ? array : array.dup('c');
-    float[] values = new float[(int) dense.length()];
-    ((FloatPointer) dense.data().addressPointer()).get(values);
+    int length = (int) dense.length();
+    float[] values = reuse.length >= length ? reuse : new float[length];
+    ((FloatPointer) dense.data().addressPointer()).get(values, 0, length);
     return values;
   }
 
   /** Writes {@code values} into {@code target} in C order. */
   static void write(float[] values, INDArray target) {
+    write(values, values.length, target);
+  }
+
+  /** Writes the first {@code length} of {@code values} into {@code target} in C order. */
+  static void write(float[] values, int length, INDArray target) {
     if (isDense(target)) {
-      ((FloatPointer) target.data().addressPointer()).put(values);
+      ((FloatPointer) target.data().addressPointer()).put(values, 0, length);
     } else {
-      target.assign(org.nd4j.linalg.factory.Nd4j.createFromArray(values).reshape(target.shape()));
+      target.assign(org.nd4j.linalg.factory.Nd4j.createFromArray(Arrays.copyOf(values, length))
+          .reshape(target.shape()));
     }
   }
 
