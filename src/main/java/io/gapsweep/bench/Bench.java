@@ -20,9 +20,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
 import java.util.function.DoubleSupplier;
 import java.util.function.Supplier;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * {@code gapsweep bench}: measures this machine and returns a Markdown report of medians over
@@ -156,7 +156,7 @@ public final class Bench {
             }
           }
         } finally {
-          Nd4j.getWorkspaceManager().destroyAllWorkspacesForCurrentThread();
+          ThreadPolicy.releaseWorkspaces();
         }
         if (training) {
           table.note("ND4J threads reported by the training thread: " + used);
@@ -186,19 +186,22 @@ public final class Bench {
     String concurrent = "plain Java pool, " + Math.max(1, o.cores() / threads)
         + " trials at a time × " + threads + " thread(s) (Spark's thread policy)";
     long start = System.nanoTime();
+    ExecutorService pool = SweepThroughput.pool(grid);
     try (SparkSessions.Handle session =
         SparkSessions.forSweep("gapsweep bench", settings.run(), threads)) {
       table.add("Spark session start (once)", "s", (System.nanoTime() - start) / 1e9);
-      // Untimed: the first Spark job and the first trial on a task thread pay for class loading
-      // and JIT compilation that later ones do not.
-      progress.println("bench: warming up Spark and the trial code");
+      // Untimed: the first Spark job and the first trial on a thread pay for class loading, JIT
+      // compilation and per-thread native state that later ones do not.
+      progress.println("bench: warming up Spark, the pool and the trial code");
       progress.flush();
-      SweepThroughput.spark(session.spark(), grid(o, o.cores(), 1));
+      SweepThroughput.Grid warmUp = grid(o, o.cores(), 1);
+      SweepThroughput.spark(session.spark(), warmUp);
+      SweepThroughput.concurrent(pool, warmUp);
       List<String> labels = List.of(spark, sequential, concurrent);
       List<Supplier<SweepThroughput.Timing>> kinds = List.of(
           () -> SweepThroughput.spark(session.spark(), grid),
           () -> SweepThroughput.oneAtATime(grid),
-          () -> SweepThroughput.concurrent(grid));
+          () -> SweepThroughput.concurrent(pool, grid));
       for (int r = 0; r < o.repeats(); r++) {
         // Spark runs between the two sweeps it is compared with, and they swap sides every
         // repeat, so that each ratio is of neighbours and a steady drift favours neither side.
@@ -219,6 +222,8 @@ public final class Bench {
             100 * (withSpark.outsideTrials(slots) - withPool.outsideTrials(slots))
                 / withSpark.seconds());
       }
+    } finally {
+      pool.shutdownNow();
     }
     table.target("trials per hour, Spark / one at a time", spark, sequential, 1.8, false);
     table.target("Spark overhead: 1 − Spark / plain pool, trials per hour", spark, concurrent,

@@ -71,9 +71,16 @@ final class SweepThroughput {
     return checked(outputs, start);
   }
 
-  static Timing concurrent(Grid grid) {
-    int workers = Math.max(1, grid.cores() / grid.threadsPerTrial());
-    ExecutorService pool = Executors.newFixedThreadPool(workers);
+  /**
+   * The pool {@link #concurrent} runs on: cores / threads per trial workers. Made once and reused
+   * by every sweep, as Spark reuses its task threads; a trial's first run on a new thread pays
+   * for per-thread native state that a reused one has.
+   */
+  static ExecutorService pool(Grid grid) {
+    return Executors.newFixedThreadPool(Math.max(1, grid.cores() / grid.threadsPerTrial()));
+  }
+
+  static Timing concurrent(ExecutorService pool, Grid grid) {
     try {
       long start = System.nanoTime();
       List<Future<TrialOutput>> futures = new ArrayList<>();
@@ -90,8 +97,6 @@ final class SweepThroughput {
       throw new IllegalStateException("Cannot finish the bench: interrupted", e);
     } catch (ExecutionException e) {
       throw new IllegalStateException("Cannot finish the bench: a trial threw", e.getCause());
-    } finally {
-      pool.shutdownNow();
     }
   }
 
