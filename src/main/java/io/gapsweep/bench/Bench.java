@@ -221,6 +221,16 @@ public final class Bench {
         table.add("Spark overhead outside the trials: (Spark − pool) / Spark's wall time", "%",
             100 * (withSpark.outsideTrials(slots) - withPool.outsideTrials(slots))
                 / withSpark.seconds());
+        // What decides the first target on this machine, Spark aside: how much faster one trial
+        // trains on all the cores than each of `slots` trials sharing them.
+        SweepThroughput.Timing alone = timings[1];
+        table.add("plain Java loop: seconds per trial, alone × " + o.cores() + " thread(s)", "s",
+            alone.trialSeconds() / plan.trials().size());
+        table.add("plain pool: seconds per trial, " + slots + " at a time × " + threads
+            + " thread(s)", "s", withPool.trialSeconds() / plan.trials().size());
+        table.add("best Spark / one at a time can be here: " + slots
+            + " × loop's / pool's seconds per trial", "×",
+            slots * alone.trialSeconds() / withPool.trialSeconds());
       }
     } finally {
       pool.shutdownNow();

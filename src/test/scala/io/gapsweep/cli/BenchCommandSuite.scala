@@ -33,6 +33,9 @@ class BenchCommandSuite extends AnyFunSuite with SharedSparkSession with TempDir
       "Spark: wall time outside the trials, per sweep",
       "plain pool: wall time outside the trials, per sweep",
       "Spark overhead outside the trials: (Spark − pool) / Spark's wall time",
+      "plain Java loop: seconds per trial, alone × 2 thread(s)",
+      "plain pool: seconds per trial, 2 at a time × 1 thread(s)",
+      "best Spark / one at a time can be here: 2 × loop's / pool's seconds per trial",
       "commit one finished trial (record + model), 3-trial sweep",
       "resume: decide what is left of a 3-trial sweep",
       "resume: rebuild trials and curves from the journal, 3 trials",
@@ -40,11 +43,18 @@ class BenchCommandSuite extends AnyFunSuite with SharedSparkSession with TempDir
       "gapsweep's kernels / DL4J's stock ones, samples per second",
       "trials per hour, Spark / one at a time",
       "Spark overhead: 1 − Spark / plain pool, trials per hour"))
-    assert(rows.take(15).forall(_.size == 6))
-    assert(rows.drop(15).forall(_.size == 7))
+    assert(rows.take(18).forall(_.size == 6))
+    assert(rows.drop(18).forall(_.size == 7))
     // one run of each kind; 1 ratio of each pair
-    assert(rows.slice(1, 15).forall(_(1) == "1"), rows)
-    assert(rows.drop(16).forall(_(1) == "1"), rows)
+    assert(rows.slice(1, 18).forall(_(1) == "1"), rows)
+    assert(rows.drop(19).forall(_(1) == "1"), rows)
+    // the best ratio is 2 × the loop's seconds per trial over the pool's, up to the rounding
+    def shown(prefix: String) = rows.find(_.head.startsWith(prefix)).get(2).toDouble
+    val (loop, pool) = (shown("plain Java loop: seconds"), shown("plain pool: seconds"))
+    assert(pool > 0.005, rows)
+    val best = shown("best Spark / one at a time")
+    assert(best >= 2 * (loop - 0.005) / (pool + 0.005) - 0.005, rows)
+    assert(best <= 2 * (loop + 0.005) / (pool - 0.005) + 0.005, rows)
     assert(rows.find(_.head.startsWith("gapsweep's kernels")).get.drop(5) == Seq("–", "–"))
     // 3 records, 3 models, 2 Parquet files and their _SUCCESS markers, sweep.conf
     assert(result.out.contains("A 3-trial sweep leaves 11 files ("), result.out)
