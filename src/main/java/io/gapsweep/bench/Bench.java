@@ -183,7 +183,8 @@ public final class Bench {
     String spark = "gapsweep on Spark local[" + o.cores() + "], " + o.trials() + " trials × "
         + o.trialEpochs() + " epochs, " + threads + " thread(s) per trial";
     String sequential = "plain Java loop, one trial at a time × " + o.cores() + " thread(s)";
-    String concurrent = "plain Java pool, " + Math.max(1, o.cores() / threads)
+    int slots = Math.max(1, o.cores() / threads);
+    String concurrent = "plain Java pool, " + slots
         + " trials at a time × " + threads + " thread(s) (Spark's thread policy)";
     long start = System.nanoTime();
     ExecutorService pool = SweepThroughput.pool(grid);
@@ -213,7 +214,6 @@ public final class Bench {
         }
         SweepThroughput.Timing withSpark = timings[0];
         SweepThroughput.Timing withPool = timings[2];
-        int slots = Math.max(1, o.cores() / threads);
         table.add("Spark: wall time outside the trials, per sweep", "s",
             withSpark.outsideTrials(slots));
         table.add("plain pool: wall time outside the trials, per sweep", "s",
