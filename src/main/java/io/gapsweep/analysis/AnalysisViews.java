@@ -7,7 +7,7 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * Registers every analysis view over the temp views {@code trials} and {@code curves} (see {@code
- * ResultStore.registerViews}), in dependency order, so that the command line and a notebook query
+ * OutputFolder#registerViews}), in dependency order, so that the command line and a notebook query
  * the same definitions. Each definition is Spark SQL text in this class or in {@link Leaderboard}.
  *
  * <ol>

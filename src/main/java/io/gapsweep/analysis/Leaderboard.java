@@ -10,7 +10,7 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * Ranks configurations by generalization gap, in Spark SQL over the views {@code trials} and
- * {@code curves} (see {@code ResultStore.registerViews}).
+ * {@code curves} (see {@code OutputFolder#registerViews}).
  *
  * <p>Definitions, all in {@link #sql(LeaderboardSettings)}:
  *

@@ -4,7 +4,7 @@ import com.typesafe.config.ConfigFactory;
 import io.gapsweep.config.SettingsLoader;
 import io.gapsweep.config.SweepSettings;
 import io.gapsweep.store.MissingResultsException;
-import io.gapsweep.store.ResultStore;
+import io.gapsweep.store.OutputFolder;
 import java.util.List;
 import org.apache.spark.sql.SparkSession;
 
@@ -21,13 +21,14 @@ public record SavedSweep(SweepSettings settings, String configuration, List<Stri
 
   /** Registers {@code trials}, {@code curves} and every analysis view of {@code output}. */
   public static SavedSweep open(SparkSession spark, String output) {
-    ResultStore.registerViews(spark, output);
-    String configuration = ResultStore.readConf(spark, output);
+    OutputFolder folder = OutputFolder.of(spark, output);
+    folder.registerViews(spark);
+    String configuration = folder.readConf();
     SweepSettings settings = SettingsLoader.fromConfig(ConfigFactory.parseString(configuration));
     List<String> classes =
-        ResultStore.readText(spark, output, ResultStore.CLASSES)
+        folder.readText(OutputFolder.CLASSES)
             .map(text -> text.lines().filter(line -> !line.isEmpty()).toList())
-            .orElseThrow(() -> MissingResultsException.noFile(output, ResultStore.CLASSES));
+            .orElseThrow(() -> MissingResultsException.noFile(output, OutputFolder.CLASSES));
     AnalysisViews.register(spark, settings.leaderboard(), classes.size());
     return new SavedSweep(settings, configuration, classes);
   }

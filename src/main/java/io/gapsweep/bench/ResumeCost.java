@@ -2,10 +2,11 @@ package io.gapsweep.bench;
 
 import io.gapsweep.config.LoadedSettings;
 import io.gapsweep.plan.GridExpander;
-import io.gapsweep.plan.SweepIdentity;
 import io.gapsweep.plan.SweepPlan;
 import io.gapsweep.plan.TrialSpec;
+import io.gapsweep.store.OutputFolder;
 import io.gapsweep.store.SweepOutput;
+import io.gapsweep.sweep.Resume;
 import io.gapsweep.store.WriteMode;
 import io.gapsweep.train.EpochMetrics;
 import io.gapsweep.train.ExecutorInfo;
@@ -18,7 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.apache.spark.sql.SparkSession;
@@ -49,7 +50,7 @@ final class ResumeCost {
     random.nextBytes(model);
 
     long start = System.nanoTime();
-    try (SweepOutput sweep = SweepOutput.open(spark, output, true)) {
+    try (SweepOutput sweep = open(spark, output)) {
       sweep.start(loaded.resolvedHocon(), WriteMode.FAIL_IF_EXISTS);
       for (TrialSpec spec : plan.trials()) {
         sweep.commit(new TrialOutput(finished(spec, random), model));
@@ -61,20 +62,22 @@ final class ResumeCost {
     start = System.nanoTime();
     double decide;
     double compact;
-    try (SweepOutput sweep = SweepOutput.open(spark, output, true)) {
-      List<String> differences = SweepIdentity.differences(
-          sweep.savedConfiguration().orElseThrow(), loaded.resolvedHocon(), plan);
-      Map<String, TrialResult> committed = sweep.committed();
-      long left = ids.stream().filter(id -> !committed.containsKey(id)).count();
-      if (!differences.isEmpty() || left != 0) {
-        throw new IllegalStateException("resume found " + differences + " and " + left + " left");
+    try (SweepOutput sweep = open(spark, output)) {
+      Optional<Resume> resume = Resume.decide(sweep, loaded, plan, false, false);
+      if (resume.isEmpty() || !resume.get().todo().isEmpty()) {
+        throw new IllegalStateException("resume found " + resume + " left");
       }
       decide = (System.nanoTime() - start) / 1e9;
       start = System.nanoTime();
-      sweep.compact(ids);
+      sweep.compact(spark, ids);
       compact = (System.nanoTime() - start) / 1e9;
     }
     return new Pass(commitMillis, decide, compact, count(folder, false), count(folder, true));
+  }
+
+  /** The output as gapsweep run opens it; models kept, as {@code save-models > 0} keeps them. */
+  private static SweepOutput open(SparkSession spark, String output) {
+    return SweepOutput.open(OutputFolder.of(spark, output), WriteMode.FAIL_IF_EXISTS, null, true);
   }
 
   private static TrialResult finished(TrialSpec spec, Random random) {

@@ -2,9 +2,9 @@ package io.gapsweep.bench;
 
 import io.gapsweep.config.SweepSettings;
 import io.gapsweep.data.Dataset;
-import io.gapsweep.dispatch.SparkSweep;
 import io.gapsweep.plan.SweepPlan;
 import io.gapsweep.plan.TrialSpec;
+import io.gapsweep.sweep.SweepRun;
 import io.gapsweep.train.ExecutorInfo;
 import io.gapsweep.train.NativeBackend;
 import io.gapsweep.train.TrialOutput;
@@ -23,7 +23,7 @@ import org.apache.spark.sql.SparkSession;
  * trial's end (the Spark session is already up, the data already generated):
  *
  * <ul>
- *   <li>{@link #spark}: gapsweep's own path, {@link SparkSweep} on the session's master;
+ *   <li>{@link #spark}: gapsweep's own path, {@link SweepRun#dispatch} on the session's master;
  *   <li>{@link #oneAtATime}: a plain Java loop, one trial after another, each with all the cores'
  *       threads: the way one would train without gapsweep;
  *   <li>{@link #concurrent}: a plain Java thread pool with Spark's thread policy (cores / threads
@@ -56,9 +56,8 @@ final class SweepThroughput {
   static Timing spark(SparkSession spark, Grid grid) {
     long start = System.nanoTime();
     List<TrialOutput> outputs = java.util.Collections.synchronizedList(new ArrayList<>());
-    SparkSweep.run(
-        spark, grid.plan(), grid.data(), grid.settings().training(),
-        grid.settings().augmentationPresets(), grid.threadsPerTrial(), outputs::add);
+    SweepRun.dispatch(spark, grid.settings(), grid.plan(), grid.plan().trials(), grid.data(),
+        grid.threadsPerTrial(), outputs::add);
     return checked(outputs, start);
   }
 

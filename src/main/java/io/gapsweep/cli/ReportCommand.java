@@ -3,7 +3,7 @@ package io.gapsweep.cli;
 import io.gapsweep.analysis.SavedSweep;
 import io.gapsweep.dispatch.SparkSessions;
 import io.gapsweep.report.HtmlReport;
-import io.gapsweep.store.ResultStore;
+import io.gapsweep.store.OutputFolder;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine;
@@ -27,7 +27,7 @@ final class ReportCommand implements Callable<Integer> {
     try (SparkSessions.Handle session = SparkSessions.forQueries("gapsweep report")) {
       SparkSession spark = session.spark();
       SavedSweep sweep = SavedSweep.open(spark, output);
-      String summary = ResultStore.readText(spark, output, ResultStore.DATA_SUMMARY).orElse(null);
+      String summary = OutputFolder.of(spark, output).readText(OutputFolder.DATA_SUMMARY).orElse(null);
       String path = HtmlReport.write(
           spark, output, sweep.settings().name(), summary, sweep.configuration());
       spec.commandLine().getOut().printf("Report: %s%n", path);

@@ -1,9 +1,5 @@
 package io.gapsweep.report;
 
-import java.io.IOException;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,9 +8,7 @@ import java.util.Map;
 import java.util.TreeSet;
 import io.gapsweep.analysis.AnalysisViews;
 import io.gapsweep.analysis.TextTable;
-import io.gapsweep.store.ResultStore;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
+import io.gapsweep.store.OutputFolder;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
@@ -40,16 +34,9 @@ public final class HtmlReport {
   public static String write(
       SparkSession spark, String output, String title, String dataSummary, String settingsHocon) {
     String html = render(spark, title, dataSummary, settingsHocon);
-    Path path = new Path(new Path(output), ResultStore.REPORT);
-    try {
-      FileSystem fs = ResultStore.fileSystem(spark, path, output);
-      try (OutputStream out = fs.create(path, true)) {
-        out.write(html.getBytes(StandardCharsets.UTF_8));
-      }
-      return path.toString();
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot write the report " + path + ": " + e.getMessage(), e);
-    }
+    OutputFolder folder = OutputFolder.of(spark, output);
+    folder.writeText(OutputFolder.REPORT, html);
+    return folder.path(OutputFolder.REPORT).toString();
   }
 
   static String render(SparkSession spark, String title, String dataSummary, String settings) {

@@ -18,97 +18,106 @@ import org.apache.spark.sql.SparkSession;
 /**
  * An output folder while {@code gapsweep run} owns it: locked, resumable, committed trial by trial.
  *
- * <p>Opening takes the folder's {@link OutputLock} and changes nothing else, so a run that then
- * stops on bad input leaves the folder as it was. {@link #start} begins writing: it saves the
- * resolved configuration ({@code sweep.conf}, the identity a later resume is checked against)
- * and, only when replacing was asked for, first deletes the previous sweep's entries. Each
- * finished trial is then committed to the {@link TrialJournal}, and {@link #compact} derives the
- * {@code trials} and {@code curves} tables from the journal.
+ * <p>Opening checks that the folder may be written ({@link OutputFolder#refuseUnsafePlace},
+ * {@link OutputFolder#refuseForeignFiles}), takes its {@link OutputLock} and changes nothing
+ * else, so a run that then stops on bad input leaves the folder as it was. It needs no Spark
+ * session, so a folder in use is refused before Spark starts. {@link #start} begins writing: it
+ * marks the folder, saves the resolved configuration ({@code sweep.conf}, the identity a later
+ * resume is checked against) and, only when replacing was asked for, first deletes the previous
+ * sweep's entries. Each finished trial is then committed to the {@link TrialJournal}, and {@link
+ * #compact} derives the {@code trials} and {@code curves} tables from the journal.
  */
 public final class SweepOutput implements AutoCloseable {
 
-  private final SparkSession spark;
-  private final String output;
-  private final FileSystem fs;
-  private final Path root;
+  private final OutputFolder folder;
   private final boolean createdRoot;
   private final OutputLock lock;
   private final TrialJournal journal;
 
   private SweepOutput(
-      SparkSession spark, String output, FileSystem fs, Path root, boolean createdRoot,
-      OutputLock lock, boolean keepModels) {
-    this.spark = spark;
-    this.output = output;
-    this.fs = fs;
-    this.root = root;
+      OutputFolder folder, boolean createdRoot, OutputLock lock, boolean keepModels) {
+    this.folder = folder;
     this.createdRoot = createdRoot;
     this.lock = lock;
-    this.journal = new TrialJournal(fs, root, keepModels);
+    this.journal = new TrialJournal(folder.fs(), folder.root(), keepModels);
   }
 
   /**
-   * Locks {@code output} for a run, creating the folder when it is missing.
+   * Locks {@code folder} for a run, creating it when it is missing.
    *
+   * @param mode {@link WriteMode#OVERWRITE} lets the run write beside files it did not create
+   * @param configuration the configuration file being run, or {@code null}: the output may not
+   *     hold it
    * @param keepModels whether committed trials keep their model zip (for {@link ModelStore})
-   * @throws UserError when the output is a file, cannot be created, or is in use
+   * @throws UserError when the output is a file, an unsafe place, holds files of someone else,
+   *     cannot be created, or is in use
    */
-  public static SweepOutput open(SparkSession spark, String output, boolean keepModels) {
-    Path root = new Path(output);
-    FileSystem fs = ResultStore.fileSystem(spark, root, output);
+  public static SweepOutput open(
+      OutputFolder folder, WriteMode mode, java.nio.file.Path configuration, boolean keepModels) {
+    FileSystem fs = folder.fs();
+    Path root = folder.root();
+    String output = folder.output();
     boolean created = false;
+    OutputLock lock = null;
     try {
-      ResultStore.requireFolder(fs, root, output);
+      folder.requireFolder();
+      folder.refuseUnsafePlace(configuration);
       if (!fs.exists(root)) {
         created = true;
         if (!fs.mkdirs(root)) {
           throw new IOException("could not create the folder");
         }
       }
-      return new SweepOutput(
-          spark, output, fs, root, created, OutputLock.acquire(fs, root, output), keepModels);
-    } catch (IOException e) {
+      // The lock first: a folder in use says so, whoever's files it holds.
+      lock = OutputLock.acquire(fs, root, output);
+      folder.refuseForeignFiles(mode);
+      return new SweepOutput(folder, created, lock, keepModels);
+    } catch (IOException | RuntimeException e) {
+      if (lock != null) {
+        lock.close();
+      }
       if (created) {
         deleteQuietly(fs, root);
+      }
+      if (e instanceof RuntimeException runtime) {
+        throw runtime;
       }
       throw new UserError("Cannot write results to " + output + ": " + e.getMessage()
           + "; choose another --output", e);
     }
   }
 
+  /** The folder this run owns. */
+  public OutputFolder folder() {
+    return folder;
+  }
+
   /** The configuration a previous run of this output saved, if any. */
   public Optional<String> savedConfiguration() {
-    return ResultStore.readText(spark, output, ResultStore.SWEEP_CONF);
+    return folder.readText(OutputFolder.SWEEP_CONF);
   }
 
   /** Whether the folder holds anything of an earlier sweep (tables, journal, configuration...). */
   public boolean isOccupied() {
-    try {
-      return !ResultStore.existingEntries(fs, root).isEmpty();
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot read " + output + ": " + e.getMessage(), e);
-    }
+    return folder.isOccupied();
   }
 
   /**
-   * Starts writing: deletes the previous sweep's entries first when {@code replace}, then saves
-   * the configuration. What crashed runs left half-written is cleared.
+   * Starts writing: deletes the previous sweep's entries first when {@code OVERWRITE}, then marks
+   * the folder and saves the configuration. What crashed runs left half-written is cleared.
    */
   public void start(String resolvedHocon, WriteMode mode) {
     try {
       if (mode == WriteMode.OVERWRITE) {
-        for (Path entry : ResultStore.existingEntries(fs, root)) {
-          if (!fs.delete(entry, true)) {
-            throw new IOException("could not delete " + entry);
-          }
-        }
+        folder.deleteOurs();
       }
       journal.clearStaging();
-      ResultStore.clearStagedTables(fs, root);
+      folder.clearStaged();
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot prepare " + output + ": " + e.getMessage(), e);
+      throw new UncheckedIOException("Cannot prepare " + folder.output() + ": " + e.getMessage(), e);
     }
-    ResultStore.writeText(spark, output, ResultStore.SWEEP_CONF, resolvedHocon);
+    folder.mark();
+    folder.writeText(OutputFolder.SWEEP_CONF, resolvedHocon);
     Faults.driverReached("started");
   }
 
@@ -128,17 +137,18 @@ public final class SweepOutput implements AutoCloseable {
    *
    * @throws IllegalStateException when one of them has no committed result
    */
-  public List<TrialResult> compact(List<String> trialIds) {
+  public List<TrialResult> compact(SparkSession spark, List<String> trialIds) {
     Map<String, TrialResult> committed = journal.read();
     List<TrialResult> results = new ArrayList<>(trialIds.size());
     for (String id : trialIds) {
       TrialResult result = committed.get(id);
       if (result == null) {
-        throw new IllegalStateException("Trial " + id + " has no committed result in " + output);
+        throw new IllegalStateException(
+            "Trial " + id + " has no committed result in " + folder.output());
       }
       results.add(result);
     }
-    ResultStore.replaceTables(spark, output, results);
+    folder.replaceTables(spark, results);
     return results;
   }
 
@@ -153,9 +163,9 @@ public final class SweepOutput implements AutoCloseable {
     lock.close();
     if (createdRoot) {
       try {
-        FileStatus[] left = fs.listStatus(root);
+        FileStatus[] left = folder.fs().listStatus(folder.root());
         if (left.length == 0) {
-          fs.delete(root, false);
+          folder.fs().delete(folder.root(), false);
         }
       } catch (IOException e) {
         // Leaving an empty folder behind is harmless.

@@ -150,6 +150,6 @@ public final class TrialJournal {
       Faults.driverReached("staged");
     }
     // A retried trial's record replaces the old one.
-    ResultStore.moveIntoPlace(fs, staged, target);
+    OutputFolder.moveIntoPlace(fs, staged, target);
   }
 }

@@ -1,6 +1,6 @@
 package io.gapsweep.store;
 
-/** What {@link ResultStore#write} does when the output already holds a sweep's results. */
+/** What {@link OutputFolder#makeRoom} and {@link SweepOutput#start} does when the output already holds a sweep's results. */
 public enum WriteMode {
   /** Refuse with {@link ResultsExistException}; nothing is written or deleted. */
   FAIL_IF_EXISTS,

@@ -1,7 +1,8 @@
 package io.gapsweep.analysis
 
 import io.gapsweep.config.LeaderboardSettings
-import io.gapsweep.store.ResultStore
+import io.gapsweep.store.OutputFolder
+import io.gapsweep.testing.SavedResults
 import io.gapsweep.testing.{SharedSparkSession, TempDirs}
 import io.gapsweep.testing.TrialFixtures._
 import io.gapsweep.train.{EpochMetrics, TrialResult, TrialStatus}
@@ -22,8 +23,8 @@ class AnalysisViewsSuite extends AnyFunSuite with SharedSparkSession with TempDi
   private val t975df1 = 12.706204736174707
 
   private def withViews[T](results: Seq[TrialResult])(body: => T): T = withTempDir { dir =>
-    ResultStore.write(spark, dir.toString, results.asJava, "{}")
-    ResultStore.registerViews(spark, dir.toString)
+    SavedResults.write(spark, dir.toString, results.asJava, "{}")
+    OutputFolder.of(spark, dir.toString).registerViews(spark)
     AnalysisViews.register(spark, settings, classes)
     body // Collect inside: the views read files that are deleted after the block.
   }

@@ -1,7 +1,8 @@
 package io.gapsweep.analysis
 
 import io.gapsweep.config.LeaderboardSettings
-import io.gapsweep.store.ResultStore
+import io.gapsweep.store.OutputFolder
+import io.gapsweep.testing.SavedResults
 import io.gapsweep.testing.{SharedSparkSession, TempDirs}
 import io.gapsweep.testing.TrialFixtures._
 import io.gapsweep.train.{EpochMetrics, TrialResult, TrialStatus}
@@ -51,8 +52,8 @@ class LeaderboardSuite extends AnyFunSuite with SharedSparkSession with TempDirs
 
   private def leaderboardOf(results: Seq[TrialResult], s: LeaderboardSettings = settings) =
     withTempDir { dir =>
-      ResultStore.write(spark, dir.toString, results.asJava, "{}")
-      ResultStore.registerViews(spark, dir.toString)
+      SavedResults.write(spark, dir.toString, results.asJava, "{}")
+      OutputFolder.of(spark, dir.toString).registerViews(spark)
       // Collected inside the block: the views read files that are deleted after it.
       val board = Leaderboard.compute(spark, s)
       (board.collect().toSeq, Leaderboard.format(board, 10), spark.sql(
@@ -119,8 +120,8 @@ class LeaderboardSuite extends AnyFunSuite with SharedSparkSession with TempDirs
 
   test("the columns are named as documented") {
     withTempDir { dir =>
-      ResultStore.write(spark, dir.toString, sweep.asJava, "{}")
-      ResultStore.registerViews(spark, dir.toString)
+      SavedResults.write(spark, dir.toString, sweep.asJava, "{}")
+      OutputFolder.of(spark, dir.toString).registerViews(spark)
       assert(Leaderboard.compute(spark, settings).columns.toSeq == Seq(
         "rank", "config_id", "depth", "dropout", "l2", "augmentation", "seeds", "trials",
         "gap_mean", "gap_sd", "gap_ci_low", "gap_ci_high", "acc_gap_mean", "val_loss_mean",
@@ -209,8 +210,8 @@ class LeaderboardSuite extends AnyFunSuite with SharedSparkSession with TempDirs
 
   test("the console table shows at most maxRows rows and says how many it left out") {
     withTempDir { dir =>
-      ResultStore.write(spark, dir.toString, Seq(t2, t1, e0).asJava, "{}")
-      ResultStore.registerViews(spark, dir.toString)
+      SavedResults.write(spark, dir.toString, Seq(t2, t1, e0).asJava, "{}")
+      OutputFolder.of(spark, dir.toString).registerViews(spark)
       val text = Leaderboard.format(Leaderboard.compute(spark, settings), 1)
       assert(text ==
         """rank  depth  dropout      l2  augmentation  seeds     gap  acc gap  val loss  val acc  best epoch

@@ -2,7 +2,7 @@ package io.gapsweep.cli
 
 import com.typesafe.config.{ConfigFactory, ConfigValueFactory}
 import io.gapsweep.config.SettingsLoader
-import io.gapsweep.store.ResultStore
+import io.gapsweep.testing.SavedResults
 import io.gapsweep.testing.{Cli, ImageTrees, SharedSparkSession, TempDirs, TrialFixtures}
 import org.scalatest.funsuite.AnyFunSuite
 
@@ -45,7 +45,7 @@ class BadInputSuite extends AnyFunSuite with SharedSparkSession with TempDirs {
   /** Results of a sweep in out/, so that the output folder cases have something to protect. */
   private def withResults(dir: Path, conf: String): Unit = {
     val results = Seq(TrialFixtures.trial("cfg-a", 0, TrialFixtures.curve((1.0, 0.5, 1.2, 0.4)), 1))
-    ResultStore.write(spark, dir.resolve("out").toString, results.asJava, conf)
+    SavedResults.write(spark, dir.resolve("out").toString, results.asJava, conf)
   }
 
   private val cases = Seq(

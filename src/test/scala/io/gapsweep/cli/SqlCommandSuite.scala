@@ -1,7 +1,8 @@
 package io.gapsweep.cli
 
 import io.gapsweep.config.SettingsLoader
-import io.gapsweep.store.ResultStore
+import io.gapsweep.store.OutputFolder
+import io.gapsweep.testing.SavedResults
 import io.gapsweep.testing.{Cli, SharedSparkSession, TempDirs}
 import io.gapsweep.testing.TrialFixtures._
 import org.scalatest.funsuite.AnyFunSuite
@@ -19,8 +20,8 @@ class SqlCommandSuite extends AnyFunSuite with SharedSparkSession with TempDirs 
   /** Runs gapsweep sql over a results folder of the trials above, saved with the demo settings. */
   private def sql(args: String*): Cli.Result = withTempDir { dir =>
     val conf = SettingsLoader.read(Paths.get("conf/demo.conf")).resolvedHocon()
-    ResultStore.write(spark, dir.toString, results.asJava, conf)
-    ResultStore.writeText(spark, dir.toString, ResultStore.CLASSES, "a\nb\nc\nd\ne\nf\n")
+    SavedResults.write(spark, dir.toString, results.asJava, conf)
+    OutputFolder.of(spark, dir.toString).writeText(OutputFolder.CLASSES, "a\nb\nc\nd\ne\nf\n")
     Cli.run(Seq("sql", dir.toString) ++ args: _*)
   }
 

@@ -2,7 +2,8 @@ package io.gapsweep.report
 
 import io.gapsweep.analysis.AnalysisViews
 import io.gapsweep.config.LeaderboardSettings
-import io.gapsweep.store.ResultStore
+import io.gapsweep.store.OutputFolder
+import io.gapsweep.testing.SavedResults
 import io.gapsweep.testing.{Cli, SharedSparkSession, TempDirs, TrialFixtures}
 import io.gapsweep.testing.TrialFixtures.curve
 import org.scalatest.funsuite.AnyFunSuite
@@ -27,9 +28,9 @@ class HtmlReportSuite extends AnyFunSuite with SharedSparkSession with TempDirs 
       TrialFixtures.trial("over", 0,
         curve((1.2, 0.5, 1.5, 0.4), (0.5, 0.9, 1.4, 0.5), (0.1, 1.0, 2.0, 0.45)), 2,
         dropout = 0.0, augmentation = hostile))
-    ResultStore.write(spark, out.toString, results.asJava, "gapsweep { name = \"" + "report test\" }\n")
-    ResultStore.writeText(spark, out.toString, ResultStore.DATA_SUMMARY, "classes: " + hostile + "\n")
-    ResultStore.writeText(spark, out.toString, ResultStore.CLASSES, "cat\n" + hostile + "\n")
+    SavedResults.write(spark, out.toString, results.asJava, "gapsweep { name = \"" + "report test\" }\n")
+    OutputFolder.of(spark, out.toString).writeText(OutputFolder.DATA_SUMMARY, "classes: " + hostile + "\n")
+    OutputFolder.of(spark, out.toString).writeText(OutputFolder.CLASSES, "cat\n" + hostile + "\n")
   }
 
   test("heatmaps render whatever their values: equal, negative, one cell") {
@@ -45,7 +46,7 @@ class HtmlReportSuite extends AnyFunSuite with SharedSparkSession with TempDirs 
   test("every string from data or configuration is escaped") {
     withTempDir { dir =>
       writeResults(dir)
-      ResultStore.registerViews(spark, dir.toString)
+      OutputFolder.of(spark, dir.toString).registerViews(spark)
       AnalysisViews.register(spark, new LeaderboardSettings(0.5), 2)
       val html = HtmlReport.render(spark, hostile, hostile, hostile)
       assert(!html.contains("<script"))

@@ -11,7 +11,7 @@ import java.nio.file.{Files, Path}
 /** Who may run in an output folder, and when a crashed run's lock stops counting. */
 class OutputLockSuite extends AnyFunSuite with SharedSparkSession with TempDirs {
 
-  private def fs(dir: Path): FileSystem = ResultStore.fileSystem(spark, new HPath(dir.toString), dir.toString)
+  private def fs(dir: Path): FileSystem = OutputFolder.of(spark, dir.toString).fs()
 
   private def acquire(dir: Path): OutputLock = OutputLock.acquire(fs(dir), new HPath(dir.toString), dir.toString)
 

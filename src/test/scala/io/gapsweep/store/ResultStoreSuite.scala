@@ -1,6 +1,6 @@
 package io.gapsweep.store
 
-import io.gapsweep.testing.{SharedSparkSession, TempDirs}
+import io.gapsweep.testing.{SavedResults, SharedSparkSession, TempDirs}
 import io.gapsweep.testing.TrialFixtures._
 import io.gapsweep.train.{EpochMetrics, TrialResult, TrialStatus}
 import org.apache.spark.sql.Row
@@ -35,7 +35,7 @@ class ResultStoreSuite extends AnyFunSuite with SharedSparkSession with TempDirs
   private val results = Seq(completed, diverged, failed)
 
   private def write(output: String, rs: Seq[TrialResult], text: String = conf, mode: WriteMode = WriteMode.FAIL_IF_EXISTS): Unit =
-    ResultStore.write(spark, output, rs.asJava, text, mode)
+    SavedResults.write(spark, output, rs.asJava, text, mode)
 
   private def table(name: String, order: String*): Seq[Row] =
     spark.table(name).orderBy(order.head, order.tail: _*).collect().toSeq
@@ -48,7 +48,7 @@ class ResultStoreSuite extends AnyFunSuite with SharedSparkSession with TempDirs
     withTempDir { dir =>
       val output = dir.resolve("out").toString
       write(output, results)
-      ResultStore.registerViews(spark, output)
+      OutputFolder.of(spark, output).registerViews(spark)
       assert(table("trials", "trial_id") == Seq(
         Row("cfg-a-s0", "cfg-a", 3, 0.5, 0.001, "flip", 0, 1000L, "COMPLETED", "max-epochs", null, 2, 2, 20.0, 2, "1", "worker-a", 4242L, "linux-x86_64-avx2"),
         Row("cfg-a-s1", "cfg-a", 3, 0.5, 0.001, "flip", 1, 1001L, "DIVERGED", "diverged", "loss is NaN at epoch 2", 1, 2, 20.0, 2, "1", "worker-a", 4242L, "linux-x86_64-avx2"),
@@ -62,7 +62,7 @@ class ResultStoreSuite extends AnyFunSuite with SharedSparkSession with TempDirs
     withTempDir { dir =>
       val output = dir.resolve("out").toString
       write(output, results)
-      ResultStore.registerViews(spark, output)
+      OutputFolder.of(spark, output).registerViews(spark)
       assert(table("curves", "trial_id", "epoch") == Seq(
         Row("cfg-a-s0", 1, 1.0, 0.5, 1.25, 0.375, 1.5, 0.0625, 2.0),
         Row("cfg-a-s0", 2, 0.5, 0.75, 0.875, 0.625, 1.0, 0.125, 4.0),
@@ -93,7 +93,7 @@ class ResultStoreSuite extends AnyFunSuite with SharedSparkSession with TempDirs
       val output = dir.resolve("nested/out").toUri.toString
       assert(output.startsWith("file:"))
       write(output, Nil)
-      ResultStore.registerViews(spark, output)
+      OutputFolder.of(spark, output).registerViews(spark)
       assert(spark.table("trials").count() == 0)
       assert(spark.table("curves").count() == 0)
       assert(spark.table("trials").columns.toSeq == ResultSchema.TRIALS_SCHEMA.fieldNames.toSeq)
@@ -112,7 +112,7 @@ class ResultStoreSuite extends AnyFunSuite with SharedSparkSession with TempDirs
         "choose another --output or pass --overwrite")
       assert(snapshot(out) == before)
       assert(readConf(out) == conf)
-      ResultStore.registerViews(spark, out.toString)
+      OutputFolder.of(spark, out.toString).registerViews(spark)
       assert(spark.table("trials").count() == 3)
     }
   }
@@ -150,7 +150,7 @@ class ResultStoreSuite extends AnyFunSuite with SharedSparkSession with TempDirs
       Files.createDirectories(out.resolve("plots"))
       Files.write(out.resolve("plots/gap.png"), Array[Byte](1, 2, 3))
       write(out.toString, Seq(failed), "second = true\n", WriteMode.OVERWRITE)
-      ResultStore.registerViews(spark, out.toString)
+      OutputFolder.of(spark, out.toString).registerViews(spark)
       assert(spark.sql("SELECT trial_id, status FROM trials").collect().toSeq == Seq(Row("cfg-b-s0", "FAILED")))
       assert(spark.table("curves").count() == 0)
       assert(readConf(out) == "second = true\n")
@@ -161,10 +161,10 @@ class ResultStoreSuite extends AnyFunSuite with SharedSparkSession with TempDirs
 
   test("reading a folder without results fails with the exact message") {
     withTempDir { dir =>
-      val e = intercept[MissingResultsException](ResultStore.registerViews(spark, dir.toString))
+      val e = intercept[MissingResultsException](OutputFolder.of(spark, dir.toString).registerViews(spark))
       assert(e.getMessage == s"Cannot read results from $dir: no trials table (is this a gapsweep output folder?)")
       val missing = dir.resolve("does-not-exist").toString
-      val e2 = intercept[MissingResultsException](ResultStore.registerViews(spark, missing))
+      val e2 = intercept[MissingResultsException](OutputFolder.of(spark, missing).registerViews(spark))
       assert(e2.getMessage == s"Cannot read results from $missing: no trials table (is this a gapsweep output folder?)")
     }
   }
@@ -173,7 +173,7 @@ class ResultStoreSuite extends AnyFunSuite with SharedSparkSession with TempDirs
     withTempDir { dir =>
       write(dir.toString, results)
       deleteRecursively(dir.resolve("curves"))
-      val e = intercept[MissingResultsException](ResultStore.registerViews(spark, dir.toString))
+      val e = intercept[MissingResultsException](OutputFolder.of(spark, dir.toString).registerViews(spark))
       assert(e.getMessage == s"Cannot read results from $dir: no curves table (the output is incomplete)")
     }
   }

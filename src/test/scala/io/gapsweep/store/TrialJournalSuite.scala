@@ -11,7 +11,7 @@ import scala.jdk.CollectionConverters._
 class TrialJournalSuite extends AnyFunSuite with SharedSparkSession with TempDirs {
 
   private def journal(dir: Path, keepModels: Boolean = true): TrialJournal =
-    new TrialJournal(ResultStore.fileSystem(spark, new HPath(dir.toString), dir.toString),
+    new TrialJournal(OutputFolder.of(spark, dir.toString).fs(),
       new HPath(dir.toString), keepModels)
 
   private val completed = TrialFixtures.trial("cfg-a", 0,

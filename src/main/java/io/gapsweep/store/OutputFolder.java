@@ -1,0 +1,442 @@
+package io.gapsweep.store;
+
+import io.gapsweep.Faults;
+import io.gapsweep.UserError;
+import io.gapsweep.train.TrialResult;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.SparkConf;
+import org.apache.spark.deploy.SparkHadoopUtil;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * A sweep's output folder: the one owner of its layout, of how files are written into it, and of
+ * what {@code --overwrite} deletes.
+ *
+ * <p>The entries of ours: {@code .gapsweep} (the marker: this folder is a gapsweep output),
+ * {@code trials/} and {@code curves/} (Parquet, one file each, schemas in {@link ResultSchema}),
+ * {@code sweep.conf} (the resolved configuration the sweep ran with), {@code journal/} (one
+ * committed record per trial, {@link TrialJournal}), {@code data-summary.txt}, {@code
+ * classes.txt}, {@code models/} ({@link ModelStore}) and {@code report.html}; while a run lasts,
+ * also {@code run.lock} ({@link OutputLock}). Overwriting deletes those and leaves anything else
+ * in the folder alone.
+ *
+ * <p>Every file is written under a staged name and renamed into place once complete, so a reader
+ * sees the old file or the new one, never a partial one. The output is a Hadoop path (local
+ * paths, {@code file:}, {@code hdfs://}, {@code s3a://}); its file system is resolved once, here.
+ */
+public final class OutputFolder {
+
+  /** The marker of a gapsweep output: a folder without it holds nothing gapsweep wrote. */
+  public static final String MARKER = ".gapsweep";
+
+  /** The resolved configuration a sweep ran with. */
+  public static final String SWEEP_CONF = "sweep.conf";
+
+  /** The data summary printed before training, kept for reports. */
+  public static final String DATA_SUMMARY = "data-summary.txt";
+
+  /** The class names, one per line, in label order. */
+  public static final String CLASSES = "classes.txt";
+
+  /** The HTML report; written by {@code io.gapsweep.report.HtmlReport}. */
+  public static final String REPORT = "report.html";
+
+  /** Folder of the saved models ({@link ModelStore}). */
+  public static final String MODELS = "models";
+
+  /** What {@code --overwrite} deletes: a sweep, and nothing else. */
+  private static final List<String> ENTRIES =
+      List.of(ResultSchema.TRIALS, ResultSchema.CURVES, SWEEP_CONF, TrialJournal.FOLDER, MODELS,
+          DATA_SUMMARY, CLASSES, REPORT, MARKER);
+
+  /** Prefix of a file or table being written; never read as results. */
+  private static final String STAGED = "_staged-";
+
+  private final String output;
+  private final FileSystem fs;
+  private final Path root;
+
+  private OutputFolder(String output, FileSystem fs, Path root) {
+    this.output = output;
+    this.fs = fs;
+    this.root = root;
+  }
+
+  /** The folder {@code output}, through the session's Hadoop configuration. */
+  public static OutputFolder of(SparkSession spark, String output) {
+    return of(spark.sparkContext().hadoopConfiguration(), output);
+  }
+
+  /**
+   * The folder {@code output} before any Spark session exists: the Hadoop configuration Spark
+   * would build ({@code spark.hadoop.*} from spark-submit, the cluster's {@code *-site.xml}), or
+   * the session's when one already runs in this JVM.
+   */
+  public static OutputFolder beforeSpark(String output) {
+    Optional<SparkSession> running =
+        Optional.ofNullable(SparkSession.getDefaultSession().getOrElse(() -> null));
+    return of(running.map(s -> s.sparkContext().hadoopConfiguration())
+        .orElseGet(() -> SparkHadoopUtil.get().newConfiguration(new SparkConf())), output);
+  }
+
+  static OutputFolder of(Configuration hadoop, String output) {
+    Path root = new Path(output);
+    try {
+      FileSystem fs = root.getFileSystem(hadoop);
+      // On local disks without Hadoop's .crc side files.
+      fs.setWriteChecksum(false);
+      return new OutputFolder(output, fs, root);
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          "Cannot open the file system of " + output + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The output as the user gave it; what messages name. */
+  public String output() {
+    return output;
+  }
+
+  public FileSystem fs() {
+    return fs;
+  }
+
+  public Path root() {
+    return root;
+  }
+
+  /** The entry {@code name} of the folder. */
+  public Path path(String name) {
+    return new Path(root, name);
+  }
+
+  /** {@code path} made absolute with its scheme, as Spark readers and writers want it. */
+  public String qualified(Path path) {
+    return fs.makeQualified(path).toString();
+  }
+
+  /** Whether the folder exists. */
+  public boolean exists() {
+    try {
+      return fs.exists(root);
+    } catch (IOException e) {
+      throw cannotRead(e);
+    }
+  }
+
+  /** Refuses an output path that names a file; a missing path is fine (it will be created). */
+  void requireFolder() throws IOException {
+    if (fs.exists(root) && !fs.getFileStatus(root).isDirectory()) {
+      throw new UserError(
+          "Cannot write results to " + output + ": it is a file, not a folder; choose another --output");
+    }
+  }
+
+  /** The entries of ours the folder holds; deleting these deletes a sweep and nothing else. */
+  public List<Path> ourEntries() {
+    List<Path> existing = new ArrayList<>();
+    try {
+      for (String entry : ENTRIES) {
+        Path path = path(entry);
+        if (fs.exists(path)) {
+          existing.add(path);
+        }
+      }
+    } catch (IOException e) {
+      throw cannotRead(e);
+    }
+    return existing;
+  }
+
+  /**
+   * Whether the folder holds anything of a sweep (tables, journal, configuration...); the marker
+   * alone is not a sweep (a run that stopped right after marking the folder).
+   */
+  public boolean isOccupied() {
+    return ourEntries().stream().anyMatch(entry -> !entry.getName().equals(MARKER));
+  }
+
+  /** Whether gapsweep marked the folder as its output. */
+  public boolean isMarked() {
+    try {
+      return fs.exists(path(MARKER));
+    } catch (IOException e) {
+      throw cannotRead(e);
+    }
+  }
+
+  /** What the folder holds besides {@code ignored}; empty for a missing folder. */
+  List<Path> contentsBut(List<String> ignored) {
+    try {
+      if (!fs.exists(root)) {
+        return List.of();
+      }
+      List<Path> others = new ArrayList<>();
+      for (FileStatus status : fs.listStatus(root)) {
+        if (!ignored.contains(status.getPath().getName())) {
+          others.add(status.getPath());
+        }
+      }
+      others.sort(java.util.Comparator.comparing(Path::getName));
+      return others;
+    } catch (IOException e) {
+      throw cannotRead(e);
+    }
+  }
+
+  /**
+   * Refuses, before anything is written, a place where a sweep's entries could replace a file
+   * the user did not mean to give up, whatever {@code --overwrite} says: the root of the file
+   * system, the home folder, the current folder or one above it, a folder that holds the
+   * configuration being run (unless it is that very output's saved {@code sweep.conf}). Only
+   * local paths can be compared with those; other file systems skip this check.
+   *
+   * @param configuration the configuration file being run, or {@code null}
+   */
+  void refuseUnsafePlace(java.nio.file.Path configuration) {
+    if (!"file".equals(fs.getUri().getScheme())) {
+      return;
+    }
+    java.nio.file.Path here = real(java.nio.file.Path.of(fs.makeQualified(root).toUri()));
+    java.nio.file.Path cwd = real(java.nio.file.Path.of("").toAbsolutePath());
+    String why = null;
+    if (here.getParent() == null) {
+      why = "it is the root of the file system";
+    } else if (here.equals(real(java.nio.file.Path.of(System.getProperty("user.home"))))) {
+      why = "it is the home folder";
+    } else if (cwd.startsWith(here)) {
+      why = here.equals(cwd) ? "it is the current folder" : "it holds the current folder";
+    } else if (configuration != null) {
+      java.nio.file.Path conf = real(configuration.toAbsolutePath());
+      if (conf.startsWith(here) && !(conf.equals(here.resolve(SWEEP_CONF)) && isMarked())) {
+        why = "it holds the configuration file " + configuration;
+      }
+    }
+    if (why != null) {
+      throw new UserError("Cannot write results to " + output + ": " + why
+          + "; choose a folder of its own for --output");
+    }
+  }
+
+  /**
+   * Refuses a folder that holds files but is not marked as a gapsweep output, unless {@code
+   * OVERWRITE}: a sweep's entries could otherwise replace the user's own {@code sweep.conf} or
+   * {@code report.html}. The run's own lock does not count.
+   */
+  void refuseForeignFiles(WriteMode mode) {
+    if (mode == WriteMode.OVERWRITE || isMarked()) {
+      return;
+    }
+    List<Path> foreign = contentsBut(List.of(OutputLock.NAME));
+    if (!foreign.isEmpty()) {
+      throw new UserError("Cannot write results to " + output + ": it holds files gapsweep did not"
+          + " write (such as " + foreign.get(0).getName() + "); choose a new or empty folder for"
+          + " --output, or pass --overwrite to write beside them (replacing any of "
+          + String.join(", ", ENTRIES.subList(0, ENTRIES.size() - 1)) + ")");
+    }
+  }
+
+  /** {@code path} with symbolic links resolved as far as it exists. */
+  private static java.nio.file.Path real(java.nio.file.Path path) {
+    java.nio.file.Path absolute = path.toAbsolutePath().normalize();
+    java.nio.file.Path existing = absolute;
+    while (existing != null && !java.nio.file.Files.exists(existing)) {
+      existing = existing.getParent();
+    }
+    if (existing == null) {
+      return absolute;
+    }
+    try {
+      return existing.toRealPath().resolve(existing.relativize(absolute));
+    } catch (IOException e) {
+      return absolute;
+    }
+  }
+
+  /**
+   * Makes room for a new sweep: under {@link WriteMode#FAIL_IF_EXISTS} refuses a folder that
+   * holds a sweep; under {@link WriteMode#OVERWRITE} deletes that sweep's entries. Either way
+   * nothing that is not ours is touched.
+   *
+   * @throws ResultsExistException when the folder holds a sweep and may not be overwritten
+   */
+  public void makeRoom(WriteMode mode) {
+    try {
+      requireFolder();
+      List<Path> existing = ourEntries();
+      if (!existing.isEmpty() && mode == WriteMode.FAIL_IF_EXISTS) {
+        throw new ResultsExistException(output);
+      }
+      deleteAll(existing);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot write results to " + output + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Deletes every entry of ours, the lock excepted (it belongs to the run that deletes). */
+  void deleteOurs() throws IOException {
+    deleteAll(ourEntries());
+  }
+
+  private void deleteAll(List<Path> entries) throws IOException {
+    for (Path entry : entries) {
+      if (!fs.delete(entry, true)) {
+        throw new IOException("could not delete " + entry);
+      }
+    }
+  }
+
+  /** Marks the folder as a gapsweep output; see {@link #MARKER}. */
+  public void mark() {
+    writeText(MARKER, "This folder is a gapsweep output; see its README for what it holds.\n");
+  }
+
+  /** Deletes files and tables a crashed writer left half-written. */
+  void clearStaged() throws IOException {
+    FileStatus[] staged = fs.globStatus(new Path(root, STAGED + "*"));
+    for (FileStatus file : staged == null ? new FileStatus[0] : staged) {
+      fs.delete(file.getPath(), true);
+    }
+  }
+
+  /** The text file {@code name} of the output, if it exists. */
+  public Optional<String> readText(String name) {
+    Path file = path(name);
+    try {
+      if (!fs.exists(file)) {
+        return Optional.empty();
+      }
+      try (InputStream in = fs.open(file)) {
+        return Optional.of(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+      }
+    } catch (IOException e) {
+      throw cannotRead(e);
+    }
+  }
+
+  /** The resolved configuration a sweep ran with, as saved beside its results. */
+  public String readConf() {
+    return readText(SWEEP_CONF).orElseThrow(() -> MissingResultsException.noFile(output, SWEEP_CONF));
+  }
+
+  /** Writes the text file {@code name} of the output, replacing it only once it is complete. */
+  public void writeText(String name, String text) {
+    write(path(name), text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * Writes {@code bytes} to {@code target} (a path inside the folder), replacing it only once it
+   * is complete: staged beside it, then renamed.
+   */
+  public void write(Path target, byte[] bytes) {
+    Path staged = new Path(target.getParent(), STAGED + target.getName() + "-" + UUID.randomUUID());
+    try {
+      try (OutputStream out = fs.create(staged, false)) {
+        out.write(bytes);
+      }
+      moveIntoPlace(fs, staged, target);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot write " + target + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Deletes {@code path} and everything under it, if it exists. */
+  public void delete(Path path) {
+    try {
+      fs.delete(path, true);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot delete " + path + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Renames a completely written file or folder to {@code target}, replacing what is there. HDFS's
+   * rename does not replace, so the old target is deleted first: a crash in between leaves the
+   * target missing, never partial.
+   */
+  static void moveIntoPlace(FileSystem fs, Path staged, Path target) throws IOException {
+    if (fs.exists(target) && !fs.delete(target, true)) {
+      throw new IOException("could not delete " + target);
+    }
+    if (!fs.rename(staged, target)) {
+      throw new IOException("could not rename " + staged + " to " + target);
+    }
+  }
+
+  /**
+   * Writes {@code curves} and then {@code trials}, each replacing the table of that name only once
+   * it is complete: a reader sees the old table or the new one, never a partial one. (A crash
+   * between the two leaves a table missing or out of date; the next {@code gapsweep run} of the
+   * sweep rewrites both from its journal.)
+   */
+  public void replaceTables(SparkSession spark, List<TrialResult> results) {
+    // Build the rows before writing anything, so a bad result leaves the tables as they were.
+    List<Row> trialRows = ResultSchema.trialRows(results);
+    List<Row> curveRows = ResultSchema.curveRows(results);
+    try {
+      // trials is written last: readers take it as the mark of an output.
+      replaceTable(spark, curveRows, ResultSchema.CURVES_SCHEMA, ResultSchema.CURVES);
+      Faults.driverReached("compacting");
+      replaceTable(spark, trialRows, ResultSchema.TRIALS_SCHEMA, ResultSchema.TRIALS);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot write results to " + output + ": " + e.getMessage(), e);
+    }
+  }
+
+  private void replaceTable(SparkSession spark, List<Row> rows, StructType schema, String name)
+      throws IOException {
+    Path staged = path(STAGED + name + "-" + UUID.randomUUID());
+    Dataset<Row> table = spark.createDataFrame(rows, schema);
+    table.coalesce(1).write().mode(SaveMode.ErrorIfExists).parquet(qualified(staged));
+    moveIntoPlace(fs, staged, path(name));
+  }
+
+  /**
+   * Reads {@code trials} and {@code curves} and registers them as the temp views {@code trials}
+   * and {@code curves} of the session, replacing any views of those names.
+   *
+   * @throws MissingResultsException when either table is missing
+   */
+  public void registerViews(SparkSession spark) {
+    Path trials = path(ResultSchema.TRIALS);
+    Path curves = path(ResultSchema.CURVES);
+    try {
+      // A journal without tables is a sweep that stopped before its tables were written.
+      String why = fs.exists(path(TrialJournal.FOLDER))
+          ? "the sweep has not finished; run gapsweep run on it again to resume it"
+          : null;
+      if (!fs.exists(trials)) {
+        throw MissingResultsException.noTable(output, ResultSchema.TRIALS,
+            why != null ? why : "is this a gapsweep output folder?");
+      }
+      if (!fs.exists(curves)) {
+        throw MissingResultsException.noTable(output, ResultSchema.CURVES,
+            why != null ? why : "the output is incomplete");
+      }
+    } catch (IOException e) {
+      throw cannotRead(e);
+    }
+    spark.read().parquet(qualified(trials)).createOrReplaceTempView(ResultSchema.TRIALS);
+    spark.read().parquet(qualified(curves)).createOrReplaceTempView(ResultSchema.CURVES);
+  }
+
+  private UncheckedIOException cannotRead(IOException e) {
+    return new UncheckedIOException("Cannot read results from " + output + ": " + e.getMessage(), e);
+  }
+}

@@ -1,0 +1,19 @@
+package io.gapsweep.sweep;
+
+import io.gapsweep.dispatch.SweepProgress;
+import org.apache.spark.sql.SparkSession;
+
+/** What a {@link SweepRun} tells its caller while it runs. */
+public interface SweepListener {
+
+  /** The data is loaded and the output ready: training comes next. */
+  void started(SweepStart start);
+
+  /**
+   * Where trial progress goes while the trials train.
+   *
+   * @param trials trials to train in this run
+   * @param tolerance the leaderboard's accuracy tolerance, for the progress line's "competitive"
+   */
+  SweepProgress progress(SparkSession spark, int trials, double tolerance);
+}

@@ -1,0 +1,153 @@
+package io.gapsweep.sweep;
+
+import io.gapsweep.Faults;
+import io.gapsweep.analysis.AnalysisViews;
+import io.gapsweep.analysis.Leaderboard;
+import io.gapsweep.analysis.Winners;
+import io.gapsweep.config.LoadedSettings;
+import io.gapsweep.config.SettingsLoader;
+import io.gapsweep.config.SweepSettings;
+import io.gapsweep.data.Dataset;
+import io.gapsweep.data.DatasetSource;
+import io.gapsweep.data.ImageSet;
+import io.gapsweep.data.LoadedDataset;
+import io.gapsweep.dispatch.SparkSessions;
+import io.gapsweep.dispatch.SparkSweep;
+import io.gapsweep.dispatch.SweepProgress;
+import io.gapsweep.plan.GridExpander;
+import io.gapsweep.plan.SweepPlan;
+import io.gapsweep.plan.TrialSpec;
+import io.gapsweep.report.HtmlReport;
+import io.gapsweep.store.ModelStore;
+import io.gapsweep.store.OutputFolder;
+import io.gapsweep.store.SweepOutput;
+import io.gapsweep.store.WriteMode;
+import io.gapsweep.train.NativeBackend;
+import io.gapsweep.train.TrialOutput;
+import io.gapsweep.train.TrialResult;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A sweep from its configuration file to its report: load → plan → lock and resume check →
+ * Spark → data → dispatch (each trial committed as it ends) → compact → views and ranking →
+ * saved models → report. {@code gapsweep run} and {@code gapsweep bench} both run it (or its
+ * {@link #dispatch} and {@link Resume#decide} pieces), so what the bench measures is what users run.
+ *
+ * <p>Everything that can refuse the run (settings, output folder, lock, another sweep in the
+ * output) comes before Spark starts and before the first write to the output.
+ */
+public final class SweepRun {
+
+  private static final Logger LOG = LoggerFactory.getLogger(SweepRun.class);
+
+  /** Rows of the leaderboard the outcome carries as text. */
+  private static final int LEADERBOARD_ROWS = 50;
+
+  private SweepRun() {}
+
+  /** Runs the sweep {@code request} names and tells {@code listener} how it goes. */
+  public static SweepOutcome run(SweepRequest request, SweepListener listener) {
+    PhaseTimes.Clock clock = new PhaseTimes.Clock();
+    LoadedSettings read = SettingsLoader.read(request.configuration());
+    LoadedSettings loaded = request.output() == null ? read : read.withOutput(request.output());
+    SweepSettings settings = loaded.settings();
+    SweepPlan plan = GridExpander.expand(settings);
+    String target = settings.run().output();
+    WriteMode mode = request.overwrite() ? WriteMode.OVERWRITE : WriteMode.FAIL_IF_EXISTS;
+    int threads = SparkSessions.threadsPerTrial(settings.run(), plan.trials().size());
+
+    try (SweepOutput output = SweepOutput.open(OutputFolder.beforeSpark(target), mode,
+        request.configuration(), settings.run().saveModels() > 0)) {
+      Optional<Resume> resume =
+          Resume.decide(output, loaded, plan, request.overwrite(), request.retryFailed());
+      clock.lap(Phase.SETTINGS_AND_PLAN);
+      try (SparkSessions.Handle session =
+          SparkSessions.forSweep("gapsweep " + settings.name(), settings.run(), threads)) {
+        SparkSession spark = session.spark();
+        clock.lap(Phase.SPARK_START);
+        LoadedDataset loadedData = DatasetSource.load(spark, settings.data());
+        Dataset data = loadedData.dataset();
+        String summary = DatasetSource.summary(loadedData);
+        clock.lap(Phase.DATA);
+
+        output.start(loaded.resolvedHocon(), mode);
+        List<TrialSpec> todo = resume.map(Resume::todo).orElse(plan.trials());
+        listener.started(new SweepStart(settings.name(), summary, plan.trials().size(), threads,
+            NativeBackend.running(), target, resume));
+        AtomicLong commitNanos = new AtomicLong();
+        long start = System.nanoTime();
+        try (SweepProgress progress =
+            listener.progress(spark, todo.size(), settings.leaderboard().accuracyTolerance())) {
+          dispatch(spark, settings, plan, todo, data, threads, trial -> {
+            // Committed before it is shown as done: what the user saw finish is on disk.
+            long before = System.nanoTime();
+            output.commit(trial);
+            commitNanos.addAndGet(System.nanoTime() - before);
+            progress.accept(trial);
+          });
+        }
+        LOG.info("Trained {} trials in {} s", todo.size(),
+            String.format("%.1f", (System.nanoTime() - start) / 1e9));
+        clock.lap(Phase.TRAINING);
+        clock.move(Duration.ofNanos(commitNanos.get()), Phase.TRAINING, Phase.COMMIT_AND_COMPACTION);
+        Faults.driverReached("trained");
+        List<TrialResult> results =
+            output.compact(spark, plan.trials().stream().map(TrialSpec::trialId).toList());
+        Faults.driverReached("compacted");
+        clock.lap(Phase.COMMIT_AND_COMPACTION);
+
+        OutputFolder folder = output.folder();
+        folder.writeText(OutputFolder.DATA_SUMMARY, summary);
+        folder.registerViews(spark);
+        folder.writeText(OutputFolder.CLASSES, String.join("\n", data.classes()) + "\n");
+        AnalysisViews.register(spark, settings.leaderboard(), data.classCount());
+        String leaderboard = Leaderboard.format(spark.table(Leaderboard.VIEW), LEADERBOARD_ROWS);
+        clock.lap(Phase.VIEWS);
+
+        List<String> saved = saveModels(spark, output, settings, data, results);
+        clock.lap(Phase.MODELS);
+        String report =
+            HtmlReport.write(spark, target, settings.name(), summary, loaded.resolvedHocon());
+        clock.lap(Phase.REPORT);
+        return new SweepOutcome(
+            settings.name(), target, results, leaderboard, saved, report, clock.times());
+      }
+    }
+  }
+
+  /**
+   * Trains {@code todo}, trials of {@code plan}, on Spark. Threads follow the whole grid, not
+   * what is left of it: a resumed trial must compute what it would have computed in the first run.
+   *
+   * @param onFinished called on the driver once per trial as it ends; see {@link SparkSweep#run}
+   */
+  public static void dispatch(
+      SparkSession spark, SweepSettings settings, SweepPlan plan, List<TrialSpec> todo,
+      Dataset data, int threadsPerTrial, Consumer<TrialOutput> onFinished) {
+    SparkSweep.run(
+        spark, new SweepPlan(plan.fingerprint(), todo), data, settings.training(),
+        settings.augmentationPresets(), threadsPerTrial, onFinished);
+  }
+
+  private static List<String> saveModels(
+      SparkSession spark, SweepOutput output, SweepSettings settings, Dataset data,
+      List<TrialResult> results) {
+    List<ModelStore.Pick> picks = Winners.top(spark, settings.run().saveModels()).stream()
+        .map(w -> new ModelStore.Pick(w.rank(), w.configId(), w.trialId()))
+        .toList();
+    Map<String, TrialResult> byId = new HashMap<>();
+    results.forEach(r -> byId.put(r.spec().trialId(), r));
+    ImageSet images = data.train();
+    return ModelStore.save(output.folder(), picks, byId, output::model, data.classes(),
+        images.channels(), images.height(), images.width());
+  }
+}
