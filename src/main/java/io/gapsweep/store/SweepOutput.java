@@ -18,9 +18,9 @@ import org.apache.spark.sql.SparkSession;
 /**
  * An output folder while {@code gapsweep run} owns it: locked, resumable, committed trial by trial.
  *
- * <p>Opening checks that the folder may be written ({@link OutputFolder#refuseUnsafePlace},
- * {@link OutputFolder#refuseForeignFiles}), takes its {@link OutputLock} and changes nothing
- * else, so a run that then stops on bad input leaves the folder as it was. It needs no Spark
+ * <p>Opening checks that the folder may be written ({@link OutputFolder#refuseUnsafePlace}),
+ * takes its {@link OutputLock}, refuses an unmarked folder that holds files named like ours
+ * ({@link OutputFolder#refuseForeignFiles}) and changes nothing else, so a run that then stops on bad input leaves the folder as it was. It needs no Spark
  * session, so a folder in use is refused before Spark starts. {@link #start} begins writing: it
  * marks the folder, saves the resolved configuration ({@code sweep.conf}, the identity a later
  * resume is checked against) and, only when replacing was asked for, first deletes the previous
@@ -70,7 +70,11 @@ public final class SweepOutput implements AutoCloseable {
       }
       // The lock first: a folder in use says so, whoever's files it holds.
       lock = OutputLock.acquire(fs, root, output);
-      folder.refuseForeignFiles(mode);
+      if (folder.isOccupied()) {
+        // Names of ours in a folder we did not mark: someone else's sweep.conf or report.html.
+        // Other files are checked by start(), once the settings and the data have been checked.
+        folder.refuseForeignFiles(mode);
+      }
       return new SweepOutput(folder, created, lock, keepModels);
     } catch (IOException | RuntimeException e) {
       if (lock != null) {
@@ -103,10 +107,12 @@ public final class SweepOutput implements AutoCloseable {
   }
 
   /**
-   * Starts writing: deletes the previous sweep's entries first when {@code OVERWRITE}, then marks
+   * Starts writing, unless the folder holds files gapsweep did not write and {@code mode} is not
+   * {@code OVERWRITE} (a {@link UserError}; nothing is written then): deletes the previous sweep's entries first when {@code OVERWRITE}, then marks
    * the folder and saves the configuration. What crashed runs left half-written is cleared.
    */
   public void start(String resolvedHocon, WriteMode mode) {
+    folder.refuseForeignFiles(mode);
     try {
       if (mode == WriteMode.OVERWRITE) {
         folder.deleteOurs();

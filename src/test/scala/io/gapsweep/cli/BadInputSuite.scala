@@ -172,4 +172,132 @@ class BadInputSuite extends AnyFunSuite with SharedSparkSession with TempDirs {
       }
     }
   }
+
+  // ---- The output folder rule (#18): a run never replaces a file gapsweep did not write.
+
+  /** Every file under `dir` with its bytes and modification time. */
+  private def contents(dir: Path): Map[String, (Seq[Byte], Long)] = {
+    val paths = Files.walk(dir)
+    try paths.iterator().asScala.filter(Files.isRegularFile(_)).map { p =>
+      dir.relativize(p).toString -> ((Files.readAllBytes(p).toSeq, Files.getLastModifiedTime(p).toMillis))
+    }.toMap
+    finally paths.close()
+  }
+
+  /** Runs `args`, expects exit 2 and exactly `message` on standard error, and `dir` unchanged. */
+  private def refused(dir: Path, args: Seq[String], message: String): Unit = {
+    val before = contents(dir)
+    val result = Cli.run(args: _*)
+    assert(result.code == 2, result)
+    assert(result.out.isEmpty, result)
+    assert(result.err == s"gapsweep: $message\n", result.err)
+    assert(contents(dir) == before)
+  }
+
+  private val placeAdvice = "; choose a folder of its own for --output"
+
+  test("an output folder that holds the user's own files and no gapsweep marker is refused") {
+    withTempDir { dir =>
+      val conf = valid(dir)
+      val out = Files.createDirectories(dir.resolve("out"))
+      Files.copy(Paths.get(conf), out.resolve("sweep.conf"))
+      Files.writeString(out.resolve("report.html"), "<p>my own report</p>")
+      Files.writeString(out.resolve("classes.txt"), "mine\n")
+      refused(dir, Seq("run", conf),
+        s"Cannot write results to $out: it holds files gapsweep did not write (such as classes.txt);" +
+          " choose a new or empty folder for --output, or pass --overwrite to write beside them" +
+          " (replacing any of trials, curves, sweep.conf, journal, models, data-summary.txt," +
+          " classes.txt, report.html)")
+      assert(!Files.exists(out.resolve("run.lock")) && !Files.exists(out.resolve(".gapsweep")))
+    }
+  }
+
+  test("an output folder that holds any file but no gapsweep marker is refused, once the data is read") {
+    withTempDir { dir =>
+      val conf = valid(dir)
+      val out = Files.createDirectories(dir.resolve("out"))
+      Files.writeString(out.resolve("notes.txt"), "mine")
+      refused(dir, Seq("run", conf),
+        s"Cannot write results to $out: it holds files gapsweep did not write (such as notes.txt);" +
+          " choose a new or empty folder for --output, or pass --overwrite to write beside them" +
+          " (replacing any of trials, curves, sweep.conf, journal, models, data-summary.txt," +
+          " classes.txt, report.html)")
+    }
+  }
+
+  test("the root of the file system is refused as output, even with --overwrite") {
+    withTempDir { dir =>
+      val conf = valid(dir)
+      val rootBefore = Files.list(Paths.get("/")).iterator().asScala.map(_.getFileName.toString).toSet
+      refused(dir, Seq("run", conf, "--output", "/", "--overwrite"),
+        s"Cannot write results to /: it is the root of the file system$placeAdvice")
+      assert(Files.list(Paths.get("/")).iterator().asScala.map(_.getFileName.toString).toSet == rootBefore)
+    }
+  }
+
+  test("the current folder, and one above it, are refused as output") {
+    withTempDir { dir =>
+      val conf = valid(dir)
+      val cwd = Paths.get("").toAbsolutePath
+      val names = () => Files.list(cwd).iterator().asScala.map(_.getFileName.toString).toSet
+      val before = names()
+      refused(dir, Seq("run", conf, "--output", "."),
+        s"Cannot write results to .: it is the current folder$placeAdvice")
+      refused(dir, Seq("run", conf, "--output", ".."),
+        s"Cannot write results to ..: it holds the current folder$placeAdvice")
+      assert(names() == before)
+    }
+  }
+
+  test("the home folder is refused as output") {
+    withTempDir { dir =>
+      val conf = valid(dir)
+      val home = System.getProperty("user.home")
+      refused(dir, Seq("run", conf, "--output", home, "--overwrite"),
+        s"Cannot write results to $home: it is the home folder$placeAdvice")
+      assert(!Files.exists(Paths.get(home, ".gapsweep")) && !Files.exists(Paths.get(home, "run.lock")))
+    }
+  }
+
+  test("a folder that holds the configuration being run is refused as output, even with --overwrite") {
+    withTempDir { dir =>
+      val conf = valid(dir)
+      refused(dir, Seq("run", conf, "--output", dir.toString, "--overwrite"),
+        s"Cannot write results to $dir: it holds the configuration file $conf$placeAdvice")
+      val nested = Files.createDirectories(dir.resolve("confs"))
+      val inner = Files.copy(Paths.get(conf), nested.resolve("inner.conf")).toString
+      refused(dir, Seq("run", inner, "--output", dir.toString),
+        s"Cannot write results to $dir: it holds the configuration file $inner$placeAdvice")
+    }
+  }
+
+  test("the lock is checked before Spark starts and the data is read") {
+    withTempDir { dir =>
+      // Data that cannot be read: reaching it would say so instead of naming the lock.
+      val conf = runConf(s"""gapsweep.data { source = directory, directory.path = "${dir.resolve("nowhere")}" }\n""")(dir)
+      val out = Files.createDirectories(dir.resolve("out"))
+      val other = new ProcessBuilder("sleep", "300").start()
+      try {
+        Files.writeString(out.resolve("run.lock"),
+          s"""{"host":"${InetAddress.getLocalHost.getHostName}","pid":${other.pid()},""" +
+            s""""processStart":"${other.toHandle.info().startInstant().get()}","since":"then","token":"t"}""")
+        val before = contents(dir)
+        // Without a session to reuse, a run that started Spark would leave a new default one.
+        val shared = spark
+        org.apache.spark.sql.SparkSession.clearDefaultSession()
+        org.apache.spark.sql.SparkSession.clearActiveSession()
+        val result =
+          try Cli.run(conf: _*)
+          finally {
+            assert(org.apache.spark.sql.SparkSession.getDefaultSession.isEmpty, "a session was started")
+            org.apache.spark.sql.SparkSession.setDefaultSession(shared)
+            org.apache.spark.sql.SparkSession.setActiveSession(shared)
+          }
+        assert(result.code == 2, result)
+        assert(result.err.startsWith(s"gapsweep: Cannot run in $out: another gapsweep run is using it (process ${other.pid()}"),
+          result.err)
+        assert(contents(dir) == before)
+      } finally other.destroyForcibly()
+    }
+  }
 }
