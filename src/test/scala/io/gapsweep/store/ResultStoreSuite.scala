@@ -187,4 +187,14 @@ class ResultStoreSuite extends AnyFunSuite with SharedSparkSession with TempDirs
     assert(doc.contains("| `best_epoch` | int | yes | 1-based epoch of the lowest validation loss; null when none was measured. |\n"))
     assert(doc.contains("### `trials`: one row per trial, whatever its status\n"))
   }
+
+  test("the README's column tables are ResultSchema.markdownDoc()") {
+    val readme = new String(Files.readAllBytes(java.nio.file.Paths.get("README.md")), StandardCharsets.UTF_8)
+    val expected = ResultSchema.markdownDoc()
+    val start = readme.indexOf("### `trials`: ")
+    val end = readme.indexOf("above every number.\n", math.max(start, 0))
+    val shown = if (start < 0 || end < 0) "" else readme.substring(start, end + "above every number.\n".length)
+    assert(shown == expected,
+      s"README.md's tables differ from the schema; replace them (from '### `trials`' to '... above every number.') with:\n\n$expected")
+  }
 }
