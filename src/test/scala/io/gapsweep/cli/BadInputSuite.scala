@@ -196,6 +196,12 @@ class BadInputSuite extends AnyFunSuite with SharedSparkSession with TempDirs {
 
   private val placeAdvice = "; choose a folder of its own for --output"
 
+  private def foreign(out: Path, example: String): String =
+    s"Cannot write results to $out: it holds files gapsweep did not write (such as $example);" +
+      " choose a new or empty folder for --output, or pass --overwrite to write beside them" +
+      " (replacing any of trials, curves, sweep.conf, journal, models, data-summary.txt," +
+      " classes.txt, report.html)"
+
   test("an output folder that holds the user's own files and no gapsweep marker is refused") {
     withTempDir { dir =>
       val conf = valid(dir)
@@ -204,10 +210,7 @@ class BadInputSuite extends AnyFunSuite with SharedSparkSession with TempDirs {
       Files.writeString(out.resolve("report.html"), "<p>my own report</p>")
       Files.writeString(out.resolve("classes.txt"), "mine\n")
       refused(dir, Seq("run", conf),
-        s"Cannot write results to $out: it holds files gapsweep did not write (such as classes.txt);" +
-          " choose a new or empty folder for --output, or pass --overwrite to write beside them" +
-          " (replacing any of trials, curves, sweep.conf, journal, models, data-summary.txt," +
-          " classes.txt, report.html)")
+        foreign(out, "classes.txt"))
       assert(!Files.exists(out.resolve("run.lock")) && !Files.exists(out.resolve(".gapsweep")))
     }
   }
@@ -218,10 +221,7 @@ class BadInputSuite extends AnyFunSuite with SharedSparkSession with TempDirs {
       val out = Files.createDirectories(dir.resolve("out"))
       Files.writeString(out.resolve("notes.txt"), "mine")
       refused(dir, Seq("run", conf),
-        s"Cannot write results to $out: it holds files gapsweep did not write (such as notes.txt);" +
-          " choose a new or empty folder for --output, or pass --overwrite to write beside them" +
-          " (replacing any of trials, curves, sweep.conf, journal, models, data-summary.txt," +
-          " classes.txt, report.html)")
+        foreign(out, "notes.txt"))
     }
   }
 
