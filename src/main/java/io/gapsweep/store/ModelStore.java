@@ -19,8 +19,9 @@ import org.apache.hadoop.fs.Path;
  * Saves the early-stopped models of the top-ranked configurations.
  *
  * <p>Which trials is for {@code analysis} to choose (the best seed of each top-ranked
- * configuration); each is saved under {@code <output>/models/<rank>-<config_id>/}: {@code model.zip} (DL4J, loadable with {@code
- * ModelSerializer.restoreMultiLayerNetwork}; no updater state), {@code trial.json} (the trial spec,
+ * configuration); each is saved under {@code <output>/models/<rank>-<config_id>/}: {@code
+ * model.zip} (DL4J, loadable with {@code ModelSerializer.restoreMultiLayerNetwork}; no updater
+ * state), {@code trial.json} (the trial spec,
  * its metrics at the best epoch and the input shape) and {@code classes.txt} (one class name per
  * line, in label order). Inputs are NCHW floats in 0..1, RGB order.
  */
