@@ -10,9 +10,10 @@ import java.io.Serializable;
  *     {@code validation/} split of its own; 0 means no split
  * @param strict fail on the first file that is not a readable image, instead of skipping it
  * @param minImagesPerClass a class with fewer images than this in a split gets a warning
+ * @param maxPixels an image that declares more pixels (width x height) than this is not decoded
  */
 public record DirectorySettings(
-    String path, double validationSplit, boolean strict, int minImagesPerClass)
+    String path, double validationSplit, boolean strict, int minImagesPerClass, int maxPixels)
     implements Serializable {
 
   /** Whether images are held out of each class for validation. */

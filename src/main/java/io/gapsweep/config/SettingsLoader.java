@@ -157,6 +157,7 @@ public final class SettingsLoader {
     Boolean strict = r.bool(DIRECTORY + "strict");
     Integer minImagesPerClass =
         r.integer(DIRECTORY + "min-images-per-class", INT_AT_LEAST_0, v -> v >= 0);
+    Integer maxPixels = r.integer(DIRECTORY + "max-pixels", "an integer >= 1", v -> v >= 1);
 
     Map<String, AugmentationPreset> presets = presets(r);
 
@@ -192,7 +193,8 @@ public final class SettingsLoader {
             minDelta, baseFilters, denseUnits),
         new DataSettings(source, width, height, channels,
             new SyntheticSettings(trainPerClass, validationPerClass, seed, noise, clutter),
-            new DirectorySettings(imagePath.strip(), validationSplit, strict, minImagesPerClass)),
+            new DirectorySettings(imagePath.strip(), validationSplit, strict, minImagesPerClass,
+                maxPixels)),
         presets,
         new LeaderboardSettings(accuracyTolerance),
         new RunSettings(output, localMaster, threadsPerTrial, maxTrials, saveModels));

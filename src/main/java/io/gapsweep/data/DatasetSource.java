@@ -34,6 +34,17 @@ public final class DatasetSource {
     StringBuilder text = new StringBuilder();
     text.append(String.format("Data source: %s%n", loaded.source()));
     text.append(summary(loaded.dataset()));
+    ImageSet test = loaded.test();
+    if (test.count() > 0) {
+      int[] counts = countPerClass(test, loaded.dataset().classCount());
+      StringBuilder perClass = new StringBuilder();
+      for (int c = 0; c < counts.length; c++) {
+        perClass.append(c == 0 ? "" : ", ").append(loaded.dataset().classes().get(c)).append(' ')
+            .append(counts[c]);
+      }
+      text.append(String.format("Test: %d image%s held out, never seen by trials (%s)%n",
+          test.count(), test.count() == 1 ? "" : "s", perClass));
+    }
     List<SkippedFile> skipped = loaded.skipped();
     if (!skipped.isEmpty()) {
       text.append(String.format("Warning: skipped %d file%s that %s not readable images:%n",

@@ -18,11 +18,14 @@ import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
 
 /**
- * Decodes one image file (PNG, JPEG, BMP, GIF: whatever {@code javax.imageio} reads) into RGB or
- * grayscale NCHW bytes of a fixed size.
+ * Decodes one image file into RGB or grayscale NCHW bytes of a fixed size: PNG (8 and 16 bits),
+ * JPEG, BMP, GIF and TIFF with {@code javax.imageio}; WebP and CMYK/YCCK JPEG, which it cannot
+ * read, with OpenCV, the codec library DataVec's image loaders use.
  *
- * <p>Pure Java rather than DataVec's OpenCV loader: no native pool to tame in Spark tasks, no BGR
- * order to undo, and a truncated file is reported (as a reader warning) instead of half-decoded.
+ * <p>{@code javax.imageio} first, rather than OpenCV for everything: it reads GIF (OpenCV does
+ * not), reports a truncated JPEG (as a reader warning) where OpenCV returns it half-decoded, and
+ * reads a header without decoding, which the pixel limit needs. Whichever codec decodes, the same
+ * Java code converts and resizes, so a file gives the same pixels whatever its format.
  */
 final class ImageDecoder {
 
@@ -44,10 +47,14 @@ final class ImageDecoder {
    * Decodes {@code file} to {@code channels x height x width} bytes, channels in RGB order (or one
    * luma channel). Never throws for a bad file: the result names the problem instead.
    */
-  static Result decode(byte[] file, int width, int height, int channels) {
+  static Result decode(byte[] file, int width, int height, int channels, int maxPixels) {
     BufferedImage image;
     try {
-      image = read(file);
+      image = read(file, maxPixels);
+    } catch (TooLarge e) {
+      return Result.failed(e.getMessage());
+    } catch (NeedsOpenCv e) {
+      return decodeWithOpenCv(file, width, height, channels);
     } catch (IOException | RuntimeException e) {
       return Result.failed("cannot decode: " + describe(e));
     }
@@ -58,12 +65,128 @@ final class ImageDecoder {
     return new Result(toBytes(rgb, width, height, channels), null);
   }
 
-  /** The first image in {@code file}; {@code null} when no reader recognises the format. */
-  private static BufferedImage read(byte[] file) throws IOException {
+  /** What OpenCV decoded: packed 0xRRGGBB per pixel. */
+  private record Decoded(int[] rgb, int width, int height) {}
+
+  /** Decodes with OpenCV whatever the format; for files javax.imageio cannot read, and the bench. */
+  static Result decodeWithOpenCv(byte[] file, int width, int height, int channels) {
+    Decoded image = OpenCv.decode(file);
+    if (image == null) {
+      return Result.failed("cannot decode: OpenCV could not read it");
+    }
+    int[] rgb = resize(image.rgb(), image.width(), image.height(), width, height);
+    return new Result(toBytes(rgb, width, height, channels), null);
+  }
+
+  /** OpenCV, loaded on first use only: most image folders never need it. */
+  private static final class OpenCv {
+    static {
+      // OpenCV's own pool is sized to the machine's cores and would run beside every Spark task's
+      // threads; one image per call needs none of it (stack.md, "Hidden threads").
+      org.bytedeco.opencv.global.opencv_core.setNumThreads(1);
+    }
+
+    /** 8-bit BGR as OpenCV's IMREAD_COLOR gives it (16-bit samples scaled, CMYK converted). */
+    static Decoded decode(byte[] file) {
+      try (org.bytedeco.opencv.opencv_core.Mat encoded =
+              new org.bytedeco.opencv.opencv_core.Mat(file);
+          org.bytedeco.opencv.opencv_core.Mat bgr =
+              org.bytedeco.opencv.global.opencv_imgcodecs.imdecode(
+                  encoded, org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_COLOR)) {
+        if (bgr == null || bgr.empty() || bgr.channels() != 3) {
+          return null;
+        }
+        int w = bgr.cols();
+        int h = bgr.rows();
+        byte[] data = new byte[w * h * 3];
+        org.bytedeco.opencv.opencv_core.Mat packed = bgr.isContinuous() ? bgr : bgr.clone();
+        packed.data().get(data);
+        int[] rgb = new int[w * h];
+        for (int i = 0; i < rgb.length; i++) {
+          rgb[i] = (data[3 * i + 2] & 0xFF) << 16 | (data[3 * i + 1] & 0xFF) << 8
+              | (data[3 * i] & 0xFF);
+        }
+        return new Decoded(rgb, w, h);
+      }
+    }
+  }
+
+  /**
+   * Width and height a WebP file declares (lossy VP8, lossless VP8L, extended VP8X headers);
+   * {@code null} for anything else.
+   */
+  static long[] webpSize(byte[] f) {
+    if (f.length < 30 || !ascii(f, 0, "RIFF") || !ascii(f, 8, "WEBP")) {
+      return null;
+    }
+    if (ascii(f, 12, "VP8 ") && (f[23] & 0xFF) == 0x9d && (f[24] & 0xFF) == 0x01
+        && (f[25] & 0xFF) == 0x2a) {
+      return new long[] {le(f, 26, 2) & 0x3FFF, le(f, 28, 2) & 0x3FFF};
+    }
+    if (ascii(f, 12, "VP8L") && (f[20] & 0xFF) == 0x2f) {
+      long bits = le(f, 21, 4);
+      return new long[] {(bits & 0x3FFF) + 1, ((bits >> 14) & 0x3FFF) + 1};
+    }
+    if (ascii(f, 12, "VP8X")) {
+      return new long[] {le(f, 24, 3) + 1, le(f, 27, 3) + 1};
+    }
+    return null;
+  }
+
+  private static boolean ascii(byte[] f, int at, String text) {
+    for (int i = 0; i < text.length(); i++) {
+      if (f[at + i] != text.charAt(i)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static long le(byte[] f, int at, int bytes) {
+    long value = 0;
+    for (int i = bytes - 1; i >= 0; i--) {
+      value = value << 8 | (f[at + i] & 0xFF);
+    }
+    return value;
+  }
+
+  private static TooLarge tooLarge(long width, long height, int maxPixels) {
+    return new TooLarge("declares " + width + "x" + height + " pixels, more than"
+        + " gapsweep.data.directory.max-pixels = " + maxPixels);
+  }
+
+  /** javax.imageio read the header but has no decoder for this kind: OpenCV's turn. */
+  private static final class NeedsOpenCv extends IOException {
+    NeedsOpenCv() {
+      super("needs OpenCV");
+    }
+  }
+
+  /** A file that declares more pixels than the limit; its message is the skip reason. */
+  private static final class TooLarge extends IOException {
+    TooLarge(String message) {
+      super(message);
+    }
+  }
+
+  /**
+   * The first image in {@code file}; {@code null} when no reader recognises the format.
+   *
+   * @throws TooLarge when the header declares more than {@code maxPixels} pixels; nothing but the
+   *     header has been read then
+   */
+  private static BufferedImage read(byte[] file, int maxPixels) throws IOException {
     try (ImageInputStream input = ImageIO.createImageInputStream(new ByteArrayInputStream(file))) {
       Iterator<ImageReader> readers = ImageIO.getImageReaders(input);
       if (!readers.hasNext()) {
-        return null;
+        long[] webp = webpSize(file);
+        if (webp == null) {
+          return null;
+        }
+        if (webp[0] * webp[1] > maxPixels) {
+          throw tooLarge(webp[0], webp[1], maxPixels);
+        }
+        throw new NeedsOpenCv();
       }
       ImageReader reader = readers.next();
       try {
@@ -72,7 +195,21 @@ final class ImageDecoder {
         List<String> warnings = new ArrayList<>();
         reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
         reader.setInput(input, true, true);
-        BufferedImage image = reader.read(0);
+        long declaredWidth = reader.getWidth(0);
+        long declaredHeight = reader.getHeight(0);
+        if (declaredWidth * declaredHeight > maxPixels) {
+          throw tooLarge(declaredWidth, declaredHeight, maxPixels);
+        }
+        BufferedImage image;
+        try {
+          image = reader.read(0);
+        } catch (javax.imageio.IIOException e) {
+          // The JPEG reader's word for CMYK and YCCK files, which libjpeg in OpenCV converts.
+          if ("Unsupported Image Type".equals(e.getMessage())) {
+            throw new NeedsOpenCv();
+          }
+          throw e;
+        }
         if (!warnings.isEmpty()) {
           throw new IOException(warnings.get(0));
         }

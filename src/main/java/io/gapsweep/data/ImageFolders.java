@@ -8,14 +8,21 @@ import java.io.InputStream;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
@@ -40,16 +47,22 @@ public final class ImageFolders {
 
   static final String TRAIN = "train";
   static final String VALIDATION = "validation";
+  static final String TEST = "test";
   /** Fixed, so that the same files always give the same split. */
   static final long SPLIT_SEED = 20_240_611L;
   private static final int TASKS_PER_CORE = 4;
 
-  /** One file to decode; {@code split} is 0 for training, 1 for validation, 2 for "to split". */
-  record ImageFile(String path, int split, int label) implements Serializable {}
+  /**
+   * One file to decode; {@code split} is 0 for training, 1 for validation, 2 for "to split", 3 for
+   * test. {@code problem} says why an entry that is not a readable file (a link loop) is skipped.
+   */
+  record ImageFile(String path, int split, int label, String problem) implements Serializable {}
 
   private static final int TRAIN_SPLIT = 0;
   private static final int VALIDATION_SPLIT = 1;
   private static final int UNSPLIT = 2;
+  private static final int TEST_SPLIT = 3;
+  private static final int SPLITS = 4;
 
   private ImageFolders() {}
 
@@ -84,7 +97,7 @@ public final class ImageFolders {
     List<SkippedFile> skipped = new ArrayList<>();
     // [split][label] -> pixels of the readable images, in file order
     List<List<List<byte[]>>> images = new ArrayList<>();
-    for (int split = 0; split < 3; split++) {
+    for (int split = 0; split < SPLITS; split++) {
       List<List<byte[]>> perClass = new ArrayList<>();
       classes.forEach(c -> perClass.add(new ArrayList<>()));
       images.add(perClass);
@@ -135,13 +148,15 @@ public final class ImageFolders {
     }
 
     Dataset dataset = new Dataset(classes, imageSet(train, settings), imageSet(validation, settings));
+    // Absent test/: an empty set. Never part of the broadcast dataset.
+    ImageSet test = imageSet(images.get(TEST_SPLIT), settings);
     List<String> warnings = new ArrayList<>();
     int min = directory.minImagesPerClass();
     for (int label = 0; label < classes.size(); label++) {
       warnFew(warnings, classes.get(label), "training", train.get(label).size(), min);
       warnFew(warnings, classes.get(label), "validation", validation.get(label).size(), min);
     }
-    return new LoadedDataset(dataset, where, skipped, warnings);
+    return new LoadedDataset(dataset, where, skipped, warnings, test);
   }
 
   /**
@@ -154,6 +169,10 @@ public final class ImageFolders {
       SparkSession spark, FileSystem fs, List<ImageFile> files, DataSettings settings) {
     List<EncodedImage> encoded = new ArrayList<>(files.size());
     for (ImageFile file : files) {
+      if (file.problem() != null) {
+        encoded.add(new EncodedImage(null, file.problem()));
+        continue;
+      }
       Path path = new Path(file.path());
       try (InputStream in = fs.open(path)) {
         encoded.add(new EncodedImage(in.readAllBytes(), null));
@@ -163,7 +182,8 @@ public final class ImageFolders {
     }
     JavaSparkContext context = JavaSparkContext.fromSparkContext(spark.sparkContext());
     int tasks = Math.max(1, Math.min(files.size(), context.defaultParallelism() * TASKS_PER_CORE));
-    DecodeTask task = new DecodeTask(settings.width(), settings.height(), settings.channels());
+    DecodeTask task = new DecodeTask(settings.width(), settings.height(), settings.channels(),
+        settings.directory().maxPixels());
     return context.parallelize(encoded, tasks).mapPartitions(task).collect();
   }
 
@@ -171,7 +191,7 @@ public final class ImageFolders {
   private record EncodedImage(byte[] bytes, String problem) implements Serializable {}
 
   /** Decodes the files of one partition; runs on executors. */
-  private record DecodeTask(int width, int height, int channels)
+  private record DecodeTask(int width, int height, int channels, int maxPixels)
       implements FlatMapFunction<Iterator<EncodedImage>, ImageDecoder.Result> {
 
     @Override
@@ -181,7 +201,7 @@ public final class ImageFolders {
         EncodedImage file = files.next();
         results.add(file.bytes() == null
             ? ImageDecoder.Result.failed(file.problem())
-            : ImageDecoder.decode(file.bytes(), width, height, channels));
+            : ImageDecoder.decode(file.bytes(), width, height, channels, maxPixels));
       }
       return results.iterator();
     }
@@ -189,7 +209,7 @@ public final class ImageFolders {
 
   /** How the folder is laid out, checked before anything is decoded. */
   private record Layout(
-      Path root, List<String> classes, List<String> splitFolders, boolean toSplit) {
+      Path root, List<String> classes, List<String> splitFolders, boolean toSplit, boolean hasTest) {
 
     static Layout of(FileSystem fs, Path root, String where, DirectorySettings directory)
         throws IOException {
@@ -236,13 +256,15 @@ public final class ImageFolders {
           }
         }
         requireTwo(trainWhere, train);
-        return new Layout(root, List.copyOf(train), List.of(TRAIN, VALIDATION), false);
+        boolean hasTest = top.contains(TEST) && checkTest(fs, root, where, train);
+        return new Layout(root, List.copyOf(train), List.of(TRAIN, VALIDATION), false, hasTest);
       }
       if (hasTrain) {
         Path trainRoot = child(root, TRAIN);
         Set<String> train = classFolders(fs, trainRoot, trainRoot.toString());
         requireTwo(trainRoot.toString(), train);
-        return new Layout(root, List.copyOf(train), List.of(TRAIN), true);
+        boolean hasTest = top.contains(TEST) && checkTest(fs, root, where, train);
+        return new Layout(root, List.copyOf(train), List.of(TRAIN), true, hasTest);
       }
       Set<String> classes = classFolders(fs, root, where);
       requireTwo(where, classes);
@@ -252,32 +274,101 @@ public final class ImageFolders {
             + ".validation-split is 0; set validation-split in (0, 1) to hold out part of each"
             + " class, or add " + TRAIN + "/ and " + VALIDATION + "/ folders");
       }
-      return new Layout(root, List.copyOf(classes), List.of(""), true);
+      return new Layout(root, List.copyOf(classes), List.of(""), true, false);
     }
 
-    /** Every file to decode, by split, class and name; an empty class folder is an error. */
+    /**
+     * Whether {@code test/} holds class folders to decode: every one must be a training class; a
+     * training class may be missing from it (it then has no test images).
+     */
+    private static boolean checkTest(FileSystem fs, Path root, String where, Set<String> train)
+        throws IOException {
+      for (String c : folders(fs, child(root, TEST))) {
+        if (!train.contains(c)) {
+          throw new UserError("Cannot load images from " + where + ": class " + c + " is in "
+              + TEST + "/ but not in " + TRAIN + "/; expected only training classes in " + TEST + "/");
+        }
+      }
+      return true;
+    }
+
+    /**
+     * Every file to decode, by split, class and name; an empty class folder is an error (in
+     * {@code test/}, a missing class folder is not).
+     */
     List<ImageFile> files(FileSystem fs) throws IOException {
       List<ImageFile> files = new ArrayList<>();
       for (int s = 0; s < splitFolders.size(); s++) {
         int split = toSplit ? UNSPLIT : s;
         Path base = splitFolders.get(s).isEmpty() ? root : child(root, splitFolders.get(s));
         for (int label = 0; label < classes.size(); label++) {
-          Path folder = child(base, classes.get(label));
-          TreeSet<String> names = new TreeSet<>();
-          for (FileStatus status : fs.listStatus(folder)) {
-            if (status.isFile() && visible(status.getPath().getName())) {
-              names.add(status.getPath().getName());
-            }
-          }
-          if (names.isEmpty()) {
-            throw new UserError("Cannot load images from " + folder + ": the class folder is empty");
-          }
-          for (String name : names) {
-            files.add(new ImageFile(child(folder, name).toString(), split, label));
+          addFolder(fs, child(base, classes.get(label)), split, label, files, true);
+        }
+      }
+      if (hasTest) {
+        for (int label = 0; label < classes.size(); label++) {
+          Path folder = child(child(root, TEST), classes.get(label));
+          if (fs.exists(folder)) {
+            addFolder(fs, folder, TEST_SPLIT, label, files, false);
           }
         }
       }
       return files;
+    }
+
+    private static void addFolder(FileSystem fs, Path folder, int split, int label,
+        List<ImageFile> files, boolean required) throws IOException {
+      TreeMap<String, String> names = new TreeMap<>();
+      for (FileStatus status : fs.listStatus(folder)) {
+        if (status.isFile() && visible(status.getPath().getName())) {
+          names.put(status.getPath().getName(), null);
+        }
+      }
+      unreadableLinks(fs, folder).forEach(names::putIfAbsent);
+      if (names.isEmpty() && required) {
+        throw new UserError("Cannot load images from " + folder + ": the class folder is empty");
+      }
+      names.forEach((name, problem) ->
+          files.add(new ImageFile(child(folder, name).toString(), split, label, problem)));
+    }
+
+    /**
+     * Links in a local class folder that lead nowhere, with why: Hadoop's local listing drops
+     * them without a word (its getFileStatus fails on them), and a user should hear about a file
+     * that is left out.
+     */
+    private static Map<String, String> unreadableLinks(FileSystem fs, Path folder)
+        throws IOException {
+      Map<String, String> links = new TreeMap<>();
+      if (!(fs instanceof LocalFileSystem local)) {
+        return links;
+      }
+      java.nio.file.Path dir = local.pathToFile(folder).toPath();
+      try (DirectoryStream<java.nio.file.Path> entries = Files.newDirectoryStream(dir)) {
+        for (java.nio.file.Path entry : entries) {
+          String name = entry.getFileName().toString();
+          if (visible(name) && Files.isSymbolicLink(entry) && !Files.exists(entry)) {
+            links.put(name, linkProblem(entry));
+          }
+        }
+      }
+      return links;
+    }
+
+    private static String linkProblem(java.nio.file.Path link) {
+      try {
+        link.toRealPath();
+        return "cannot read: the link's target vanished while listing";
+      } catch (NoSuchFileException e) {
+        return "cannot read: a broken symbolic link";
+      } catch (IOException e) {
+        // ELOOP: "Too many levels of symbolic links"; the JDK names no exception type for it.
+        String reason = e instanceof FileSystemException f && f.getReason() != null
+            ? f.getReason() : String.valueOf(e.getMessage());
+        return reason.contains("levels of symbolic links")
+            ? "cannot read: a symbolic link loop"
+            : "cannot read: " + reason;
+      }
     }
   }
 

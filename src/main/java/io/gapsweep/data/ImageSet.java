@@ -30,6 +30,11 @@ public record ImageSet(int count, int channels, int height, int width, byte[] pi
     }
   }
 
+  /** No images, of the given shape: e.g. the test split of a dataset that has none. */
+  public static ImageSet empty(int channels, int height, int width) {
+    return new ImageSet(0, channels, height, width, new byte[0], new int[0]);
+  }
+
   public int imageSize() {
     return channels * height * width;
   }

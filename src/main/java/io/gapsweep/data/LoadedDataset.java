@@ -10,9 +10,12 @@ import java.util.List;
  * @param source where the images came from, e.g. {@code synthetic} or the image folder
  * @param skipped files left out because they are not readable images, in file order
  * @param warnings problems that do not stop the sweep, e.g. a class with few images
+ * @param test the held-out test images (an image folder's {@code test/}); count 0 when absent.
+ *     Stays on the driver: never broadcast to trials
  */
 public record LoadedDataset(
-    Dataset dataset, String source, List<SkippedFile> skipped, List<String> warnings) {
+    Dataset dataset, String source, List<SkippedFile> skipped, List<String> warnings,
+    ImageSet test) {
 
   public LoadedDataset {
     skipped = List.copyOf(skipped);
@@ -21,6 +24,8 @@ public record LoadedDataset(
 
   /** A dataset with nothing skipped and nothing to warn about. */
   public static LoadedDataset clean(Dataset dataset, String source) {
-    return new LoadedDataset(dataset, source, List.of(), List.of());
+    ImageSet train = dataset.train();
+    return new LoadedDataset(dataset, source, List.of(), List.of(),
+        ImageSet.empty(train.channels(), train.height(), train.width()));
   }
 }

@@ -46,7 +46,7 @@ class SettingsLoaderSuite extends AnyFunSuite with TempDirs {
       searchSpace,
       training,
       new DataSettings("synthetic", size, size, 3, new SyntheticSettings(40, 30, 7L, 12.0, 1),
-        new DirectorySettings("", 0.0, false, 10)),
+        new DirectorySettings("", 0.0, false, 10, 40000000)),
       presets.asJava,
       new LeaderboardSettings(0.05),
       new RunSettings(output, "local[*]", RunSettings.AUTO, 10000, 1))
@@ -473,7 +473,7 @@ class SettingsLoaderSuite extends AnyFunSuite with TempDirs {
         |}
         |""")
     assert(loaded.data().source() == "directory")
-    assert(loaded.data().directory() == new DirectorySettings("hdfs://nn/images", 0.25, true, 3))
+    assert(loaded.data().directory() == new DirectorySettings("hdfs://nn/images", 0.25, true, 3, 40000000))
   }
 
   test("the directory source without a path names the line that chose the source") {

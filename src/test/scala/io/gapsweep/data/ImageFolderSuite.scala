@@ -17,9 +17,10 @@ class ImageFolderSuite extends AnyFunSuite with SharedSparkSession with TempDirs
       minPerClass: Int = 0,
       width: Int = 8,
       height: Int = 6,
-      channels: Int = 3): DataSettings =
-    new DataSettings("directory", width, height, channels,
-      Fixtures.data().synthetic(), new DirectorySettings(path.toString, split, strict, minPerClass))
+      channels: Int = 3,
+      maxPixels: Int = 40000000): DataSettings =
+    new DataSettings("directory", width, height, channels, Fixtures.data().synthetic(),
+      new DirectorySettings(path.toString, split, strict, minPerClass, maxPixels))
 
   private def load(s: DataSettings): LoadedDataset = DatasetSource.load(spark, s)
 
@@ -62,6 +63,83 @@ class ImageFolderSuite extends AnyFunSuite with SharedSparkSession with TempDirs
       assert(reds(data.validation, 1) == Seq(50, 51))
       assert(loaded.skipped.isEmpty)
       assert(loaded.warnings.isEmpty)
+      // test/ is decoded into the driver-side test split; apple has no test/ folder.
+      assert(loaded.test.count == 1)
+      assert(loaded.test.labels.toSeq == Seq(1))
+      assert(values(loaded.test, 0) == Seq(Set(0), Set(0), Set(0)))
+      assert(DatasetSource.summary(loaded).contains(
+        "Test: 1 image held out, never seen by trials (apple 0, zebra 1)\n"))
+    }
+  }
+
+  test("no test/ folder: an empty test split of the dataset's shape") {
+    withTempDir { dir =>
+      val root = splitTree(dir)
+      deleteRecursively(root.resolve("test"))
+      val loaded = load(settings(root))
+      assert((loaded.test.count, loaded.test.channels, loaded.test.height, loaded.test.width) == (0, 3, 6, 8))
+      assert(!DatasetSource.summary(loaded).contains("Test:"))
+    }
+  }
+
+  test("a class in test/ that is not in train/ is an error") {
+    withTempDir { dir =>
+      val root = splitTree(dir)
+      ImageTrees.classFolder(root.resolve("test/pear"), 1, 0, 0, 0)
+      val e = intercept[UserError](load(settings(root)))
+      assert(e.getMessage == s"Cannot load images from $root: class pear is in test/ but not in" +
+        " train/; expected only training classes in test/")
+    }
+  }
+
+  test("an image that declares more pixels than max-pixels is skipped and named, never decoded") {
+    withTempDir { dir =>
+      val root = splitTree(dir)
+      // A PNG header declaring 20000 x 20000 RGB pixels (1.2 GB decoded) and nothing else.
+      val header = new java.io.ByteArrayOutputStream()
+      val out = new java.io.DataOutputStream(header)
+      out.write(Array(0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A).map(_.toByte))
+      val ihdr = new java.io.ByteArrayOutputStream()
+      val chunk = new java.io.DataOutputStream(ihdr)
+      chunk.writeBytes("IHDR"); chunk.writeInt(20000); chunk.writeInt(20000)
+      chunk.write(Array[Byte](8, 2, 0, 0, 0))
+      val crc = new java.util.zip.CRC32(); crc.update(ihdr.toByteArray)
+      out.writeInt(13); out.write(ihdr.toByteArray); out.writeInt(crc.getValue.toInt)
+      Files.write(root.resolve("train/zebra/huge.png"), header.toByteArray)
+      val loaded = load(settings(root))
+      assert(loaded.skipped.asScala.map(f => f.path -> f.reason) == Seq(
+        s"$root/train/zebra/huge.png" -> ("declares 20000x20000 pixels, more than" +
+          " gapsweep.data.directory.max-pixels = 40000000")))
+      assert(loaded.dataset.train.count == 7)
+
+      // The limit is the user's: 20x20 = 400 pixels, one more than allowed; 12x10 files pass.
+      ImageTrees.write(root.resolve("train/apple/wide.png"), ImageTrees.solid(20, 20, 1, 2, 3), "png")
+      val small = load(settings(root, maxPixels = 399))
+      assert(small.skipped.asScala.map(_.reason) == Seq(
+        "declares 20x20 pixels, more than gapsweep.data.directory.max-pixels = 399",
+        "declares 20000x20000 pixels, more than gapsweep.data.directory.max-pixels = 399"))
+      Files.delete(root.resolve("train/apple/wide.png"))
+      val e = intercept[UserError](load(settings(root, strict = true)))
+      assert(e.getMessage == s"Cannot load image $root/train/zebra/huge.png: declares 20000x20000" +
+        " pixels, more than gapsweep.data.directory.max-pixels = 40000000" +
+        " (gapsweep.data.directory.strict = true)")
+    }
+  }
+
+  test("a symbolic link loop and a broken link in a class folder are named among the skipped") {
+    withTempDir { dir =>
+      val root = splitTree(dir)
+      val loop = root.resolve("train/apple/loop.png")
+      Files.createSymbolicLink(loop, loop.getFileName)
+      Files.createSymbolicLink(root.resolve("validation/zebra/gone.png"), dir.resolve("nowhere.png"))
+      val loaded = load(settings(root))
+      assert(loaded.skipped.asScala.map(f => f.path -> f.reason) == Seq(
+        s"$root/train/apple/loop.png" -> "cannot read: a symbolic link loop",
+        s"$root/validation/zebra/gone.png" -> "cannot read: a broken symbolic link"))
+      assert((loaded.dataset.train.count, loaded.dataset.validation.count) == (7, 3))
+      val e = intercept[UserError](load(settings(root, strict = true)))
+      assert(e.getMessage == s"Cannot load image $root/train/apple/loop.png: cannot read: a symbolic" +
+        " link loop (gapsweep.data.directory.strict = true)")
     }
   }
 
@@ -206,10 +284,69 @@ class ImageFolderSuite extends AnyFunSuite with SharedSparkSession with TempDirs
     withTempDir { dir =>
       val root = splitTree(dir)
       val viaUri = new DataSettings("directory", 8, 6, 3, Fixtures.data().synthetic(),
-        new DirectorySettings(root.toUri.toString, 0.0, false, 0))
+        new DirectorySettings(root.toUri.toString, 0.0, false, 0, 40000000))
       val data = load(viaUri).dataset
       assert(data.train.count == 7 && data.validation.count == 3)
       assert(data.train.pixels.toSeq == load(settings(root)).dataset.train.pixels.toSeq)
+    }
+  }
+
+  /** A solid BGR image written by OpenCV (`imwrite` picks the codec from the name). */
+  private def writeWithOpenCv(file: Path, depth16: Boolean, r: Int, g: Int, b: Int): Path = {
+    import org.bytedeco.opencv.global.{opencv_core, opencv_imgcodecs}
+    import org.bytedeco.opencv.opencv_core.{Mat, Scalar}
+    Files.createDirectories(file.getParent)
+    val scale = if (depth16) 257.0 else 1.0
+    val mat = new Mat(10, 12, if (depth16) opencv_core.CV_16UC3 else opencv_core.CV_8UC3,
+      new Scalar(b * scale, g * scale, r * scale, 0))
+    try assert(opencv_imgcodecs.imwrite(file.toString, mat), s"OpenCV cannot write $file")
+    finally mat.close()
+    file
+  }
+
+  /** A 4-channel (CMYK) JPEG, as print workflows and Photoshop write them. */
+  private def writeCmykJpeg(file: Path, c: Int, m: Int, y: Int, k: Int): Path = {
+    import java.awt.image.{DataBuffer, Raster}
+    import javax.imageio.{IIOImage, ImageIO}
+    Files.createDirectories(file.getParent)
+    val raster = Raster.createInterleavedRaster(DataBuffer.TYPE_BYTE, 12, 10, 4, null)
+    for (yy <- 0 until 10; xx <- 0 until 12) raster.setPixel(xx, yy, Array(c, m, y, k))
+    val writer = ImageIO.getImageWritersByFormatName("jpeg").next()
+    val out = ImageIO.createImageOutputStream(file.toFile)
+    try {
+      writer.setOutput(out)
+      writer.write(null, new IIOImage(raster, null, null), null)
+    } finally {
+      out.close()
+      writer.dispose()
+    }
+    file
+  }
+
+  test("TIFF, WebP, 16-bit PNG and CMYK JPEG files are read") {
+    withTempDir { dir =>
+      val root = dir.resolve("formats")
+      ImageTrees.classFolder(root.resolve("validation/a"), 1, 10, 0, 0)
+      ImageTrees.classFolder(root.resolve("validation/b"), 1, 20, 0, 0)
+      writeWithOpenCv(root.resolve("train/a/1.tiff"), depth16 = false, 200, 40, 60)
+      writeWithOpenCv(root.resolve("train/a/2.webp"), depth16 = false, 200, 40, 60)
+      writeWithOpenCv(root.resolve("train/a/3.png"), depth16 = true, 200, 40, 60)
+      writeCmykJpeg(root.resolve("train/b/4.jpg"), 30, 90, 200, 10)
+      writeCmykJpeg(root.resolve("train/b/5.jpg"), 30, 90, 200, 10)
+      val loaded = load(settings(root))
+      assert(loaded.skipped.isEmpty, loaded.skipped)
+      val train = loaded.dataset.train
+      assert(train.labels.toSeq == Seq(0, 0, 0, 1, 1))
+      val exact = values(train, 0)
+      assert(exact == Seq(Set(200), Set(40), Set(60)), "TIFF")
+      // Lossy WebP: solid colours come back within its rounding (4:2:0 chroma).
+      for ((expected, c) <- Seq(200, 40, 60).zipWithIndex) {
+        assert(values(train, 1)(c).forall(v => math.abs(v - expected) <= 8), ("WebP", values(train, 1)))
+      }
+      assert(values(train, 2) == Seq(Set(200), Set(40), Set(60)), "16-bit PNG")
+      // A CMYK file decodes to one solid colour, the same for both copies.
+      assert(values(train, 3).forall(_.size == 1), values(train, 3))
+      assert(values(train, 3) == values(train, 4))
     }
   }
 }

@@ -29,7 +29,7 @@ object Fixtures {
       new SyntheticSettings(trainPerClass, validationPerClass, 7L, 20.0, 2), noDirectory)
 
   /** The directory settings of reference.conf: no path, no split. */
-  val noDirectory: DirectorySettings = new DirectorySettings("", 0.0, false, 10)
+  val noDirectory: DirectorySettings = new DirectorySettings("", 0.0, false, 10, 40000000)
 
   def searchSpace(
       depth: Seq[Int] = Seq(1),

@@ -1,0 +1,115 @@
+package io.gapsweep.dispatch;
+
+import io.gapsweep.data.ImageSet;
+import java.io.Serializable;
+import java.util.List;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
+import org.deeplearning4j.datasets.iterator.ExistingDataSetIterator;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
+import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
+import org.nd4j.evaluation.IEvaluation;
+import org.nd4j.evaluation.classification.Evaluation;
+import org.nd4j.linalg.dataset.DataSet;
+
+/**
+ * Accuracy, confusion matrix and clean mean loss of a trained network on an image set, computed by
+ * Spark executors with dl4j-spark's {@link SparkDl4jMultiLayer#doEvaluation}: each executor
+ * evaluates its share of the batches with a copy of the network (broadcast as configuration and
+ * parameters) and the partial results are merged on the driver. For a test set too large to score
+ * in one task; {@link #local} gives the same numbers, to the bit, in the calling thread.
+ *
+ * <p>The network is evaluated in inference mode (no dropout, batch norm on running statistics)
+ * and the loss carries no L2 penalty, as the sweep's curves. Executors rebuild the network from
+ * its JSON configuration: gapsweep's fast kernels ({@code Kernels.GAPSWEEP}) are not installed
+ * there, so pass a network whose layers are DL4J's own ({@code Kernels.makePortable}), as a saved
+ * model is.
+ */
+public final class DistributedEvaluation {
+
+  /**
+   * What a network scored on an image set.
+   *
+   * @param count images evaluated
+   * @param accuracy share of images whose highest output is their label
+   * @param meanLoss mean cross-entropy per image, inference mode, no L2 penalty
+   * @param confusion {@code confusion[actual][predicted]} image counts
+   */
+  public record Result(int count, double accuracy, double meanLoss, int[][] confusion)
+      implements Serializable {
+
+    /** Images of each true class. */
+    public int[] countPerClass() {
+      int[] counts = new int[confusion.length];
+      for (int actual = 0; actual < confusion.length; actual++) {
+        for (int n : confusion[actual]) {
+          counts[actual] += n;
+        }
+      }
+      return counts;
+    }
+
+    /** Correctly classified images of each true class. */
+    public int[] correctPerClass() {
+      int[] correct = new int[confusion.length];
+      for (int c = 0; c < confusion.length; c++) {
+        correct[c] = confusion[c][c];
+      }
+      return correct;
+    }
+  }
+
+  private DistributedEvaluation() {}
+
+  /**
+   * Evaluates {@code network} on {@code images} in Spark tasks, about two batches' worth of work
+   * per task at least and at most {@code defaultParallelism} tasks.
+   *
+   * @param classes number of classes (the network's outputs); labels index them
+   * @param batchSize images per forward pass
+   */
+  public static Result evaluate(SparkSession spark, MultiLayerNetwork network, ImageSet images,
+      int classes, int batchSize) {
+    requireImages(images);
+    List<DataSet> batches = ImageBatches.of(images, classes, batchSize);
+    JavaSparkContext context = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    int partitions = Math.max(1, Math.min(context.defaultParallelism(), batches.size()));
+    JavaRDD<DataSet> rdd = context.parallelize(batches, partitions);
+    // Evaluation uses no training master, but SparkDl4jMultiLayer requires one.
+    SparkDl4jMultiLayer spark4j = new SparkDl4jMultiLayer(context, network,
+        new ParameterAveragingTrainingMaster.Builder(batchSize).build());
+    IEvaluation<?>[] results =
+        spark4j.doEvaluation(rdd, batchSize, new Evaluation(classes), new CleanLoss());
+    return result((Evaluation) results[0], (CleanLoss) results[1], classes);
+  }
+
+  /** The same evaluation in the calling thread, batch by batch, for comparison and small sets. */
+  public static Result local(MultiLayerNetwork network, ImageSet images, int classes,
+      int batchSize) {
+    requireImages(images);
+    Evaluation evaluation = new Evaluation(classes);
+    CleanLoss loss = new CleanLoss();
+    network.doEvaluation(
+        new ExistingDataSetIterator(ImageBatches.of(images, classes, batchSize)), evaluation, loss);
+    return result(evaluation, loss, classes);
+  }
+
+  private static Result result(Evaluation evaluation, CleanLoss loss, int classes) {
+    int[][] confusion = new int[classes][classes];
+    for (int actual = 0; actual < classes; actual++) {
+      for (int predicted = 0; predicted < classes; predicted++) {
+        confusion[actual][predicted] =
+            evaluation.getConfusionMatrix().getCount(actual, predicted);
+      }
+    }
+    return new Result((int) loss.count(), evaluation.accuracy(), loss.mean(), confusion);
+  }
+
+  private static void requireImages(ImageSet images) {
+    if (images.count() == 0) {
+      throw new IllegalArgumentException("Cannot evaluate a network on an empty image set");
+    }
+  }
+}
