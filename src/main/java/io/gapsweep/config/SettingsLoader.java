@@ -151,6 +151,7 @@ public final class SettingsLoader {
     Long seed = r.longInteger(SYNTHETIC + "seed", "an integer");
     Double noise = r.number(SYNTHETIC + "noise", NUMBER_AT_LEAST_0, v -> v >= 0);
     Integer clutter = r.integer(SYNTHETIC + "clutter", INT_AT_LEAST_0, v -> v >= 0);
+    Integer testPerClass = r.integer(SYNTHETIC + "test-per-class", INT_AT_LEAST_0, v -> v >= 0);
     String imagePath = r.stringOrEmpty(DIRECTORY + "path", "a local path or Hadoop URI");
     Double validationSplit = r.number(DIRECTORY + "validation-split",
         "0 (no split) or a number in (0, 1)", v -> v >= 0 && v < 1);
@@ -192,7 +193,8 @@ public final class SettingsLoader {
         new TrainingSettings(optimizer, learningRate, momentum, batchSize, maxEpochs, patience,
             minDelta, baseFilters, denseUnits),
         new DataSettings(source, width, height, channels,
-            new SyntheticSettings(trainPerClass, validationPerClass, seed, noise, clutter),
+            new SyntheticSettings(
+                trainPerClass, validationPerClass, seed, noise, clutter, testPerClass),
             new DirectorySettings(imagePath.strip(), validationSplit, strict, minImagesPerClass,
                 maxPixels)),
         presets,

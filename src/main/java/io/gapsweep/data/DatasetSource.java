@@ -19,7 +19,7 @@ public final class DatasetSource {
    */
   public static LoadedDataset load(SparkSession spark, DataSettings settings) {
     return switch (settings.source()) {
-      case "synthetic" -> LoadedDataset.clean(SyntheticShapes.generate(settings), "synthetic");
+      case "synthetic" -> SyntheticShapes.load(settings);
       case "directory" -> ImageFolders.load(spark, settings);
       // The settings loader only lets known sources through.
       default -> throw new IllegalArgumentException("Unknown data source " + settings.source());

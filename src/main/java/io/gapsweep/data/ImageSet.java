@@ -30,9 +30,35 @@ public record ImageSet(int count, int channels, int height, int width, byte[] pi
     }
   }
 
-  /** No images, of the given shape: e.g. the test split of a dataset that has none. */
+  /** No images of this shape: a split that does not exist (a dataset without a test split). */
   public static ImageSet empty(int channels, int height, int width) {
     return new ImageSet(0, channels, height, width, new byte[0], new int[0]);
+  }
+
+  /** The images at these indices, in this order (an index may repeat). */
+  public ImageSet select(int[] indices) {
+    int size = imageSize();
+    byte[] out = new byte[indices.length * size];
+    int[] outLabels = new int[indices.length];
+    for (int i = 0; i < indices.length; i++) {
+      System.arraycopy(pixels, indices[i] * size, out, i * size, size);
+      outLabels[i] = labels[indices[i]];
+    }
+    return new ImageSet(indices.length, channels, height, width, out, outLabels);
+  }
+
+  /** This set's images followed by {@code other}'s, which must have the same shape. */
+  public ImageSet concat(ImageSet other) {
+    if (other.channels != channels || other.height != height || other.width != width) {
+      throw new IllegalArgumentException(
+          "Cannot concatenate image sets of " + channels + "x" + height + "x" + width + " and "
+              + other.channels + "x" + other.height + "x" + other.width);
+    }
+    byte[] out = java.util.Arrays.copyOf(pixels, pixels.length + other.pixels.length);
+    System.arraycopy(other.pixels, 0, out, pixels.length, other.pixels.length);
+    int[] outLabels = java.util.Arrays.copyOf(labels, count + other.count);
+    System.arraycopy(other.labels, 0, outLabels, count, other.count);
+    return new ImageSet(count + other.count, channels, height, width, out, outLabels);
   }
 
   public int imageSize() {

@@ -34,7 +34,7 @@ import java.util.Random;
  * <p>Determinism: every image has its own {@link Random} seeded from the settings' seed, the split,
  * the class and the image's index within the class. The same settings give the same bytes; the
  * training images do not depend on {@code validation-per-class} (nor validation images on {@code
- * train-per-class}), and raising a per-class count keeps every existing image (though the shuffle
+ * train-per-class}; the test images of {@link #load} are a third stream), and raising a per-class count keeps every existing image (though the shuffle
  * moves it). Within a split the images are shuffled with a permutation that depends only on the
  * seed and the split's size, so consecutive images are not grouped by class; the trainer still
  * reshuffles each epoch. Images are rendered by Java2D in software; run
@@ -63,6 +63,7 @@ public final class SyntheticShapes {
   private static final long TRAIN_STREAM = 1;
   private static final long VALIDATION_STREAM = 2;
   private static final long SHUFFLE_STREAM = 3;
+  private static final long TEST_STREAM = 4;
 
   private SyntheticShapes() {}
 
@@ -89,6 +90,22 @@ public final class SyntheticShapes {
     ImageSet train = split(data, synthetic.trainPerClass(), TRAIN_STREAM);
     ImageSet validation = split(data, synthetic.validationPerClass(), VALIDATION_STREAM);
     return new Dataset(CLASSES, train, validation);
+  }
+
+  /**
+   * The dataset of {@link #generate} with its test split of {@code test-per-class} images per
+   * class, drawn from a stream of their own: adding or resizing the test split changes no training
+   * or validation image.
+   */
+  public static LoadedDataset load(DataSettings data) {
+    Dataset dataset = generate(data);
+    if (data.synthetic().testPerClass() < 0) {
+      throw new IllegalArgumentException(
+          "Cannot generate synthetic shapes: negative test images per class ("
+              + data.synthetic().testPerClass() + ")");
+    }
+    return LoadedDataset.clean(
+        dataset, "synthetic", split(data, data.synthetic().testPerClass(), TEST_STREAM));
   }
 
   private static ImageSet split(DataSettings data, int perClass, long stream) {

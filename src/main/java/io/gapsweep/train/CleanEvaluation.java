@@ -33,6 +33,20 @@ final class CleanEvaluation {
   }
 
   Score evaluate(MultiLayerNetwork network) {
+    return measure(network, false).score();
+  }
+
+  /** The score and, per example, the prediction, loss and class probabilities it averages. */
+  Measured measureWithPredictions(MultiLayerNetwork network) {
+    return measure(network, true);
+  }
+
+  private Measured measure(MultiLayerNetwork network, boolean keep) {
+    int n = labels.length;
+    int[] predicted = keep ? new int[n] : null;
+    double[] losses = keep ? new double[n] : null;
+    float[] all = null;
+    int classCount = 0;
     double lossSum = 0;
     int correct = 0;
     int index = 0;
@@ -41,6 +55,13 @@ final class CleanEvaluation {
       int rows = (int) probabilities.rows();
       int classes = (int) probabilities.columns();
       float[] p = probabilities.dup('c').data().asFloat();
+      if (keep && all == null) {
+        classCount = classes;
+        all = new float[n * classes];
+      }
+      if (keep) {
+        System.arraycopy(p, 0, all, index * classes, rows * classes);
+      }
       for (int r = 0; r < rows; r++, index++) {
         int label = labels[index];
         int argmax = 0;
@@ -54,11 +75,23 @@ final class CleanEvaluation {
         }
         double truth = p[r * classes + label];
         // NaN must survive to the curve so that divergence is seen, not clipped away.
-        lossSum -= Double.isNaN(truth) ? Double.NaN : Math.log(Math.max(truth, CLIP));
+        double loss = Double.isNaN(truth) ? Double.NaN : -Math.log(Math.max(truth, CLIP));
+        lossSum += loss;
+        if (keep) {
+          predicted[index] = argmax;
+          losses[index] = loss;
+        }
       }
     }
-    return new Score(lossSum / index, (double) correct / index);
+    Score score = new Score(lossSum / index, (double) correct / index);
+    return new Measured(
+        score,
+        keep ? new Predictions(classCount, labels.clone(), predicted, losses,
+            all == null ? new float[0] : all) : null);
   }
 
   record Score(double loss, double accuracy) {}
+
+  /** A score and, when asked for, the predictions behind it. */
+  record Measured(Score score, Predictions predictions) {}
 }

@@ -25,6 +25,8 @@ final class CurveRecorder extends BaseTrainingListener
   private double fitLossSum;
   private int fitLossCount;
   private long epochStart;
+  private double bestValidationLoss = Double.POSITIVE_INFINITY;
+  private Predictions bestPredictions;
 
   CurveRecorder(ImageSet trainImages, ImageSet validationImages) {
     this.train = new CleanEvaluation(trainImages);
@@ -48,7 +50,14 @@ final class CurveRecorder extends BaseTrainingListener
   @Override
   public double calculateScore(MultiLayerNetwork network) {
     CleanEvaluation.Score onTrain = train.evaluate(network);
-    CleanEvaluation.Score onValidation = validation.evaluate(network);
+    CleanEvaluation.Measured measured = validation.measureWithPredictions(network);
+    CleanEvaluation.Score onValidation = measured.score();
+    // The same rule as TrialRunner.bestEpoch (strictly lower, NaN never): the epoch whose weights
+    // the early-stopping saver keeps.
+    if (onValidation.loss() < bestValidationLoss) {
+      bestValidationLoss = onValidation.loss();
+      bestPredictions = measured.predictions();
+    }
     curve.add(
         new EpochMetrics(
             curve.size() + 1,
@@ -70,6 +79,11 @@ final class CurveRecorder extends BaseTrainingListener
   /** Mean loss of the mini-batches seen since the epoch started; NaN before any. */
   double fitLoss() {
     return fitLossCount == 0 ? Double.NaN : fitLossSum / fitLossCount;
+  }
+
+  /** The validation predictions of the epoch of lowest validation loss; null before any. */
+  Predictions bestPredictions() {
+    return bestPredictions;
   }
 
   List<EpochMetrics> curve() {

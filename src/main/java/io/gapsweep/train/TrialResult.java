@@ -18,6 +18,8 @@ import java.util.List;
  * @param threads ND4J threads the trial ran with
  * @param executor where it ran: Spark executor id, host and process id
  * @param curve the learning curve, one point per epoch
+ * @param predictions the clean validation predictions at {@code bestEpoch}; null when no epoch
+ *     was measured (or the result predates them)
  */
 public record TrialResult(
     TrialSpec spec,
@@ -29,10 +31,27 @@ public record TrialResult(
     double seconds,
     int threads,
     ExecutorInfo executor,
-    List<EpochMetrics> curve)
+    List<EpochMetrics> curve,
+    Predictions predictions)
     implements Serializable {
 
   public TrialResult {
     curve = List.copyOf(curve);
+  }
+
+  /** A result without validation predictions. */
+  public TrialResult(
+      TrialSpec spec,
+      TrialStatus status,
+      String stopReason,
+      String error,
+      int bestEpoch,
+      int epochsRun,
+      double seconds,
+      int threads,
+      ExecutorInfo executor,
+      List<EpochMetrics> curve) {
+    this(spec, status, stopReason, error, bestEpoch, epochsRun, seconds, threads, executor, curve,
+        null);
   }
 }

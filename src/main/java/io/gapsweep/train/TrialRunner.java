@@ -113,7 +113,8 @@ public final class TrialRunner {
       return new Outcome(
           new TrialResult(
               spec, TrialStatus.FAILED, "error", describe(e), bestEpoch(curve), curve.size(),
-              seconds(start), threadsUsed, executor, curve),
+              seconds(start), threadsUsed, executor, curve,
+              recorder == null ? null : recorder.bestPredictions()),
           null);
     } finally {
       // Spark reuses task threads; ND4J workspaces belong to the thread and would outlive the trial.
@@ -137,13 +138,14 @@ public final class TrialRunner {
       ExecutorInfo executor) {
     List<EpochMetrics> curve = recorder.curve();
     int bestEpoch = bestEpoch(curve);
+    Predictions predictions = recorder.bestPredictions();
     String details = String.valueOf(outcome.getTerminationDetails());
     return switch (outcome.getTerminationReason()) {
       // No iteration condition is configured: one that fires before the first evaluation leaves
       // DL4J without a best model. Divergence is caught at the end of the epoch instead.
       case Error, IterationTerminationCondition -> new TrialResult(
           spec, TrialStatus.FAILED, "error", details, bestEpoch, curve.size(), seconds, threads,
-          executor, curve);
+          executor, curve, predictions);
       case EpochTerminationCondition -> {
         EpochMetrics last = recorder.last();
         if (last != null && !last.isFinite()) {
@@ -151,12 +153,12 @@ public final class TrialRunner {
               spec, TrialStatus.DIVERGED, "diverged",
               "loss became non-finite in epoch " + last.epoch() + " (train " + last.trainLoss()
                   + ", validation " + last.valLoss() + ", fit " + last.fitLoss() + ")",
-              bestEpoch, curve.size(), seconds, threads, executor, curve);
+              bestEpoch, curve.size(), seconds, threads, executor, curve, predictions);
         }
         String reason = details.startsWith("MaxEpochs") ? "max-epochs" : "patience";
         yield new TrialResult(
             spec, TrialStatus.COMPLETED, reason, "", bestEpoch, curve.size(), seconds, threads,
-            executor, curve);
+            executor, curve, predictions);
       }
     };
   }

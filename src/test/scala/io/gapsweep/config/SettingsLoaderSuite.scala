@@ -45,7 +45,7 @@ class SettingsLoaderSuite extends AnyFunSuite with TempDirs {
       name,
       searchSpace,
       training,
-      new DataSettings("synthetic", size, size, 3, new SyntheticSettings(40, 30, 7L, 12.0, 1),
+      new DataSettings("synthetic", size, size, 3, new SyntheticSettings(40, 30, 7L, 12.0, 1, 200),
         new DirectorySettings("", 0.0, false, 10, 40000000)),
       presets.asJava,
       new LeaderboardSettings(0.05),

@@ -57,6 +57,23 @@ class SyntheticShapesSuite extends AnyFunSuite with TempDirs {
     assert(again.validation.labels.sameElements(default.validation.labels))
   }
 
+  test("the test split has its own images, deterministic, and changes no training or validation image") {
+    def withTest(test: Int) = SyntheticShapes.load(new DataSettings("synthetic", 32, 32, 3,
+      new SyntheticSettings(30, 20, 7, 24.0, 3, test), Fixtures.noDirectory))
+    val loaded = withTest(25)
+    assert(loaded.source == "synthetic" && loaded.hasTest)
+    val test = loaded.test
+    assert(test.count == 150 && (test.channels, test.height, test.width) == ((3, 32, 32)))
+    assert(test.labels.groupBy(identity).map { case (l, ls) => l -> ls.length } == (0 until 6).map(_ -> 25).toMap)
+    assert(loaded.dataset.train.pixels.sameElements(default.train.pixels))
+    assert(loaded.dataset.validation.pixels.sameElements(default.validation.pixels))
+    assert(withTest(25).test.pixels.sameElements(test.pixels))
+    val seen = (images(default.train) ++ images(default.validation)).toSet
+    assert(images(test).forall(!seen.contains(_)))
+    val none = withTest(0)
+    assert(!none.hasTest && none.test.count == 0 && none.test.imageSize == 3 * 32 * 32)
+  }
+
   test("another seed gives different bytes") {
     val other = SyntheticShapes.generate(settings(seed = 8))
     assert(!other.train.pixels.sameElements(default.train.pixels))

@@ -1,7 +1,7 @@
 package io.gapsweep.store
 
 import io.gapsweep.testing.{SharedSparkSession, TempDirs, TrialFixtures}
-import io.gapsweep.train.{TrialOutput, TrialStatus}
+import io.gapsweep.train.{Predictions, TrialOutput, TrialResult, TrialStatus}
 import org.apache.hadoop.fs.{Path => HPath}
 import org.scalatest.funsuite.AnyFunSuite
 
@@ -34,6 +34,29 @@ class TrialJournalSuite extends AnyFunSuite with SharedSparkSession with TempDir
       assert(read(diverged.spec.trialId) == diverged)
       assert(j.model(completed.spec.trialId).get().toSeq == Seq[Byte](1, 2, 3))
       assert(!j.model(diverged.spec.trialId).isPresent)
+    }
+  }
+
+  private val predicted = {
+    val c = completed
+    new TrialResult(c.spec, c.status, c.stopReason, c.error, c.bestEpoch, c.epochsRun, c.seconds,
+      c.threads, c.executor, c.curve,
+      new Predictions(3, Array(0, 2), Array(0, 1), Array(0.25, Double.NaN),
+        Array(0.75f, 0.125f, 0.125f, 0.2f, 0.5f, 0.3f)))
+  }
+
+  test("validation predictions survive the journal, and a record without them reads back with none") {
+    withTempDir { dir =>
+      val j = journal(dir)
+      j.commit(new TrialOutput(predicted, null))
+      assert(j.read().asScala == Map(predicted.spec.trialId -> predicted))
+      j.commit(new TrialOutput(completed, null))
+      // A record written before predictions existed has no such field.
+      val record = dir.resolve("journal/" + completed.spec.trialId + ".json")
+      val json = Files.readString(record)
+      assert(json.contains(",\"predictions\":null"))
+      Files.writeString(record, json.replace(",\"predictions\":null", ""))
+      assert(j.read().asScala == Map(completed.spec.trialId -> completed))
     }
   }
 

@@ -65,6 +65,30 @@ class TrialRunnerSuite extends AnyFunSuite {
     assert(best.l2Penalty > 0)
   }
 
+  test("the validation predictions are the kept epoch's: per-example losses average to its validation loss") {
+    val outcome = train(spec = Fixtures.spec(dropout = 0.5, l2 = 0.01))
+    val result = outcome.result
+    assert(result.status == TrialStatus.COMPLETED, result.error)
+    val best = result.curve.get(result.bestEpoch - 1)
+    val p = result.predictions
+    val n = data.validation.count
+    assert(p.size == n && p.classes == data.classCount)
+    assert(p.labels.sameElements(data.validation.labels))
+    // Summed in the same order as the curve: equal, not merely close.
+    assert(p.meanLoss == best.valLoss)
+    assert(p.accuracy == best.valAcc)
+    // The same numbers as a direct inference-mode pass of the kept model.
+    val direct = outcome.bestModel.output(cleanSet(data.validation).getFeatures, false).dup('c').data().asFloat()
+    assert(direct.length == p.probabilities.length)
+    assert(direct.indices.forall(i => math.abs(direct(i) - p.probabilities()(i)) < 1e-6))
+    for (i <- 0 until n) {
+      val row = (0 until p.classes).map(c => p.probability(i, c))
+      assert(math.abs(row.sum - 1) < 1e-4)
+      assert(p.predicted()(i) == row.indexOf(row.max))
+      assert(p.losses()(i) == -math.log(math.max(row(p.labels()(i)).toDouble, 1e-10)))
+    }
+  }
+
   test("the same trial gives the same curve, run after run") {
     val spec = Fixtures.spec(dropout = 0.3, augmentation = "flips")
     def losses = {
@@ -95,5 +119,6 @@ class TrialRunnerSuite extends AnyFunSuite {
     assert(result.stopReason == "error")
     assert(result.error.startsWith("DL4JInvalidInputException: "), result.error)
     assert(result.curve.isEmpty && result.bestEpoch == 0 && result.epochsRun == 0)
+    assert(result.predictions == null)
   }
 }
