@@ -47,10 +47,9 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "run",
     mixinStandardHelpOptions = true,
-    description = {
-      "Run a sweep: train every trial on Spark, write trials and curves as Parquet under the",
-      "output folder, and print the leaderboard."
-    })
+    description =
+        "Run a sweep: train every trial on Spark, write trials and curves as Parquet under the"
+            + " output folder, and print the leaderboard.")
 final class RunCommand implements Callable<Integer> {
 
   private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
@@ -61,15 +60,15 @@ final class RunCommand implements Callable<Integer> {
   @Option(
       names = {"-o", "--output"},
       paramLabel = "DIR",
-      description = "Output folder or Hadoop URI (default: gapsweep.run.output of CONF).")
+      description = "Output folder or Hadoop URI; default: the value of gapsweep.run.output in CONF.")
   String output;
 
   @Option(
       names = "--overwrite",
-      description = {
-        "Delete the results in the output folder and start the sweep again. Without it, an",
-        "output that holds this sweep is resumed and one that holds another sweep is refused."
-      })
+      description =
+          "Delete the results in the output folder and start the sweep again. Without it, an"
+              + " output that holds this sweep is resumed and one that holds another sweep is"
+              + " refused.")
   boolean overwrite;
 
   @Option(
