@@ -64,7 +64,11 @@ final class SourceCheck {
       String name = include.group(3);
       Path named = Path.of(name);
       Path base = file.toAbsolutePath().getParent();
-      Path resolved = named.isAbsolute() || base == null ? named : base.resolve(named);
+      // file("x") is relative to the working folder, a bare "x" to the including file's folder.
+      Path resolved =
+          named.isAbsolute() || base == null
+              ? named
+              : "file".equals(kind) ? named.toAbsolutePath() : base.resolve(named);
       List<Path> candidates = candidates(resolved);
       Path found = candidates.stream().filter(Files::isRegularFile).findFirst().orElse(null);
       if (found != null) {

@@ -198,19 +198,20 @@ class BadInputSuite extends AnyFunSuite with SharedSparkSession with TempDirs {
   }
 
   test("include required of a missing .conf names it and the including file:line") {
-    refusedAsIs(dir => runConf(s"include required(\"${dir.resolve("nope.conf")}\")\n")(dir)) {
+    refusedAsIs(dir => runConf("include required(\"" + dir.resolve("nope.conf") + "\")\n")(dir)) {
       (dir, err) => assert(err == s"gapsweep: Cannot read configuration ${dir.resolve("sweep.conf")}:1:" +
-        s" include required(\"${dir.resolve("nope.conf")}\") finds no file: looked for ${dir.resolve("nope.conf")}\n")
+        " include required(\"" + dir.resolve("nope.conf") + "\") finds no file: looked for " +
+        dir.resolve("nope.conf") + "\n")
     }
   }
 
   test("a missing required include inside an included file names that file and line") {
     refusedAsIs { dir =>
-      Files.writeString(dir.resolve("part.conf"), "# part\ninclude required(file(\"gone.conf\"))\n")
+      Files.writeString(dir.resolve("part.conf"), "# part\ninclude required(\"gone.conf\")\n")
       runConf("include \"part.conf\"\n")(dir)
     } { (dir, err) =>
       assert(err == s"gapsweep: Cannot read configuration ${dir.resolve("part.conf")}:2:" +
-        s" include required(file(\"gone.conf\")) finds no file: looked for ${dir.resolve("gone.conf")}\n")
+        " include required(\"gone.conf\") finds no file: looked for " + dir.resolve("gone.conf") + "\n")
     }
   }
 
@@ -242,9 +243,9 @@ class BadInputSuite extends AnyFunSuite with SharedSparkSession with TempDirs {
       Seq("run", valid(dir))
     } { (dir, err) =>
       val lock = dir.resolve("out/run.lock")
-      assert(err == s"gapsweep: Cannot run in ${dir.resolve("out")}: its lock file:$lock is unreadable" +
+      assert(err == s"gapsweep: Cannot run in ${dir.resolve("out")}: its lock $lock is unreadable" +
         " (not a gapsweep lock: 10 bytes that are not its JSON), so it names no run that could release it." +
-        s" If no gapsweep run is using ${dir.resolve("out")}, delete file:$lock and run again.\n")
+        s" If no gapsweep run is using ${dir.resolve("out")}, delete $lock and run again.\n")
     }
   }
 }

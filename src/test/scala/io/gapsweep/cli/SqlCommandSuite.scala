@@ -170,7 +170,7 @@ class SqlCommandSuite extends AnyFunSuite with SharedSparkSession with TempDirs 
     notAQuery("CREATE FUNCTION f AS 'java.lang.Runtime' USING JAR '$X'", "CreateFunction")
     notAQuery("CREATE TEMPORARY FUNCTION f AS 'java.lang.Runtime'", "CreateFunctionCommand")
     notAQuery("CREATE DATABASE d LOCATION '$X'", "CreateNamespace")
-    notAQuery("DROP VIEW trial_summary", "DropTable")
+    notAQuery("DROP VIEW trial_summary", "DropView")
     notAQuery("DROP TABLE trials", "DropTable")
     notAQuery("ALTER TABLE trials RENAME TO t", "RenameTable")
     notAQuery("ALTER TABLE trials SET LOCATION '$X'", "SetTableLocation")
@@ -186,7 +186,7 @@ class SqlCommandSuite extends AnyFunSuite with SharedSparkSession with TempDirs 
     notAQuery("CACHE TABLE c AS SELECT * FROM trials", "CacheTableAsSelect")
     notAQuery("UNCACHE TABLE trials", "UncacheTable")
     notAQuery("CLEAR CACHE", "ClearCacheCommand")
-    notAQuery("REFRESH TABLE trials", "RefreshTableCommand")
+    notAQuery("REFRESH TABLE trials", "RefreshTable")
     notAQuery("REFRESH '$X'", "RefreshResource")
     notAQuery("SET spark.sql.runSQLOnFiles=true", "SetCommand")
     notAQuery("RESET", "ResetCommand")
@@ -271,5 +271,37 @@ class SqlCommandSuite extends AnyFunSuite with SharedSparkSession with TempDirs 
         "FROM t CROSS JOIN v ORDER BY w LIMIT 2", "--format", "csv")
     assert(result.code == 0, result)
     assert(result.out == "config_id,x,r,w\ncfg-a,1,2,1\ncfg-a,2,2,2\n")
+  }
+
+  // ---- Out of memory (issue 18, item 3): exit 52 and one line, in a JVM of its own
+
+  private val outOfMemoryAdvice = "; give the JVM more memory: -Xmx in GAPSWEEP_JAVA_OPTS, or" +
+    " spark.driver.memory and spark.executor.memory under spark-submit"
+
+  private def sqlInOwnJvm(query: String, env: Map[String, String]): io.gapsweep.testing.LocalScript.Result =
+    withTempDir { dir =>
+      val conf = SettingsLoader.read(Paths.get("conf/demo.conf")).resolvedHocon()
+      ResultStore.write(spark, dir.toString, results.asJava, conf)
+      ResultStore.writeText(spark, dir.toString, ResultStore.CLASSES, "a\nb\nc\nd\ne\nf\n")
+      io.gapsweep.testing.LocalScript.run(Seq(dir.toString, query),
+        Map("GAPSWEEP_COMMAND" -> "sql") ++ env)
+    }
+
+  test("out of memory on the driver's thread: exit 52 and one line naming the cause") {
+    val result = sqlInOwnJvm("SELECT 1", Map("GAPSWEEP_FAULT_OUT_OF_MEMORY" -> "sql"))
+    assert(result.code == 52, result.output)
+    assert(result.output == "gapsweep: Cannot go on: out of memory (Fault injection: out of memory at" +
+      " sql) in thread \"main\"" + outOfMemoryAdvice + "\n")
+  }
+
+  test("out of memory in a Spark task: exit 52 and one line, no stack traces") {
+    // One string longer than the heap: the task thread's allocation fails at once.
+    val result = sqlInOwnJvm("SELECT length(repeat(trial_id, 200000000)) FROM trials",
+      Map("GAPSWEEP_JAVA_OPTS" -> "-Xmx600m"))
+    assert(result.code == 52, result.output)
+    val lines = result.output.linesIterator.toSeq
+    assert(lines.size == 1, result.output)
+    assert(lines.head.startsWith("gapsweep: Cannot go on: out of memory ("), result.output)
+    assert(lines.head.endsWith(outOfMemoryAdvice), result.output)
   }
 }
