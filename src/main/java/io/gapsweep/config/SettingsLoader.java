@@ -84,6 +84,8 @@ public final class SettingsLoader {
     if (!Files.isReadable(file)) {
       throw new SettingsException(List.of("Cannot read configuration " + file + ": permission denied"));
     }
+    // Before the parser, which replaces bytes that are not UTF-8 and misnames missing includes.
+    SourceCheck.check(file);
     Config user;
     try {
       user = ConfigFactory.parseFile(file.toFile(), ConfigParseOptions.defaults().setAllowMissing(false));
