@@ -1,6 +1,6 @@
 package io.gapsweep.analysis
 
-import io.gapsweep.config.LeaderboardSettings
+import io.gapsweep.config.{Axes, LeaderboardSettings}
 import io.gapsweep.store.ResultStore
 import io.gapsweep.testing.{SharedSparkSession, TempDirs}
 import io.gapsweep.testing.TrialFixtures._
@@ -121,8 +121,9 @@ class LeaderboardSuite extends AnyFunSuite with SharedSparkSession with TempDirs
     withTempDir { dir =>
       ResultStore.write(spark, dir.toString, sweep.asJava, "{}")
       ResultStore.registerViews(spark, dir.toString)
-      assert(Leaderboard.compute(spark, settings).columns.toSeq == Seq(
-        "rank", "config_id", "depth", "dropout", "l2", "augmentation", "seeds", "trials",
+      // One column per axis of the registry, in its order: depth, dropout, l2, augmentation, ...
+      assert(Leaderboard.compute(spark, settings).columns.toSeq ==
+        Seq("rank", "config_id") ++ Axes.ALL.asScala.map(_.column) ++ Seq("seeds", "trials",
         "gap_mean", "gap_sd", "gap_ci_low", "gap_ci_high", "acc_gap_mean", "val_loss_mean",
         "val_acc_mean", "val_acc_sd", "val_acc_best_mean", "train_loss_mean", "train_acc_mean",
         "best_epoch_mean", "competitive"))
