@@ -30,8 +30,20 @@ public final class Axes {
       Axis.text("augmentation", "Augmentation preset name.", "a preset name")
           .baseline(AugmentationPreset.NONE);
 
+  public static final Axis<Double> LEARNING_RATE =
+      Axis.number("learning-rate", "Step size of the optimizer.", "a number > 0", v -> v > 0)
+          .optional()
+          .overriding("learning-rate", TrainingSettings::learningRate,
+              TrainingSettings::withLearningRate);
+
+  public static final Axis<Integer> BATCH_SIZE =
+      Axis.integer("batch-size", "Mini-batch size.", "an integer >= 1", v -> v >= 1)
+          .optional()
+          .overriding("batch-size", TrainingSettings::batchSize, TrainingSettings::withBatchSize);
+
   /** Every axis, in the order of columns and listings; the grid nests them by name instead. */
-  public static final List<Axis<?>> ALL = List.of(DEPTH, DROPOUT, L2, AUGMENTATION);
+  public static final List<Axis<?>> ALL =
+      List.of(DEPTH, DROPOUT, L2, AUGMENTATION, LEARNING_RATE, BATCH_SIZE);
 
   private Axes() {}
 
