@@ -45,8 +45,7 @@ class GridExpanderSuite extends AnyFunSuite {
       seeds = 2)
     assert(trials(Fixtures.settings(space)) == trials(Fixtures.settings(reordered)))
     val first = trials(Fixtures.settings(space)).head
-    // Pinned: a change here re-runs every trial of every saved sweep, so it must be deliberate.
-    assert(first.trialId == trials(Fixtures.settings(space)).head.trialId)
+    // Literal ids, which fail when a hashed field is renamed or reformatted: TrialIdsSuite.
     assert(first.trialId.matches("[0-9a-f]{16}"))
     assert(first.seed >= 0)
   }
