@@ -298,6 +298,8 @@ class BadInputSuite extends AnyFunSuite with SharedSparkSession with TempDirs {
           result.err)
         assert(contents(dir) == before)
       } finally other.destroyForcibly()
+    }
+  }
 
   // ---- Hostile input, round two (issue 18, items 4, 5, 6, 10): configuration and lock cases.
 

@@ -129,7 +129,7 @@ class SqlCommandSuite extends AnyFunSuite with SharedSparkSession with TempDirs 
     val text = query.replace("$X", target.toString)
     withTempDir { dir =>
       val conf = SettingsLoader.read(Paths.get("conf/demo.conf")).resolvedHocon()
-      ResultStore.write(spark, dir.toString, results.asJava, conf)
+      SavedResults.write(spark, dir.toString, results.asJava, conf)
       val before = snapshot(dir)
       val result = Cli.run("sql", dir.toString, text)
       assert(result.code == 2, s"$text: $result")
@@ -282,8 +282,8 @@ class SqlCommandSuite extends AnyFunSuite with SharedSparkSession with TempDirs 
   private def sqlInOwnJvm(query: String, env: Map[String, String]): io.gapsweep.testing.LocalScript.Result =
     withTempDir { dir =>
       val conf = SettingsLoader.read(Paths.get("conf/demo.conf")).resolvedHocon()
-      ResultStore.write(spark, dir.toString, results.asJava, conf)
-      ResultStore.writeText(spark, dir.toString, ResultStore.CLASSES, "a\nb\nc\nd\ne\nf\n")
+      SavedResults.write(spark, dir.toString, results.asJava, conf)
+      OutputFolder.of(spark, dir.toString).writeText(OutputFolder.CLASSES, "a\nb\nc\nd\ne\nf\n")
       io.gapsweep.testing.LocalScript.run(Seq(dir.toString, query),
         Map("GAPSWEEP_COMMAND" -> "sql") ++ env)
     }
