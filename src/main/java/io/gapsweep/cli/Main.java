@@ -24,11 +24,12 @@ import picocli.CommandLine.Command;
       CommandLine.HelpCommand.class
     },
     exitCodeListHeading = "%nExit codes:%n",
+    // Keys padded to the width of 52, so that the codes line up on the right.
     exitCodeList = {
-      "0:done; every trial completed or diverged",
-      "1:internal error (a bug or an environment problem; a stack trace is printed)",
-      "2:user error: bad arguments, configuration or paths; nothing was changed",
-      "3:the sweep finished and wrote its results, but some trials FAILED",
+      " 0:done; every trial completed or diverged",
+      " 1:internal error (a bug or an environment problem; a stack trace is printed)",
+      " 2:user error: bad arguments, configuration or paths; nothing was changed",
+      " 3:the sweep finished and wrote its results, but some trials FAILED",
       "52:out of memory, on the driver or in a Spark task (one line names the cause)"
     })
 public final class Main implements Callable<Integer> {
