@@ -2,7 +2,16 @@ package io.gapsweep.store;
 
 import com.fasterxml.jackson.annotation.JsonAutoDetect;
 import com.fasterxml.jackson.annotation.PropertyAccessor;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.ser.std.StdSerializer;
+import io.gapsweep.config.Params;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -55,9 +64,29 @@ public final class TrialJournal {
           .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
           .visibility(PropertyAccessor.IS_GETTER, JsonAutoDetect.Visibility.NONE)
           .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .addModule(paramsAsObject())
           .build();
 
   private static final Logger LOG = LoggerFactory.getLogger(TrialJournal.class);
+
+  /** A trial's axis values as a plain JSON object, {@code {"depth": 2, "dropout": 0.25, ...}}. */
+  private static SimpleModule paramsAsObject() {
+    SimpleModule module = new SimpleModule("gapsweep-params");
+    module.addSerializer(Params.class, new StdSerializer<>(Params.class) {
+      @Override
+      public void serialize(Params params, JsonGenerator out, SerializerProvider provider)
+          throws IOException {
+        provider.defaultSerializeValue(params.asMap(), out);
+      }
+    });
+    module.addDeserializer(Params.class, new StdDeserializer<>(Params.class) {
+      @Override
+      public Params deserialize(JsonParser in, DeserializationContext context) throws IOException {
+        return Params.of(in.readValueAs(new TypeReference<Map<String, Object>>() {}));
+      }
+    });
+    return module;
+  }
 
   /** What one record file holds: the result plus when it was committed. */
   record Entry(int format, String committedAt, TrialResult result) {}
