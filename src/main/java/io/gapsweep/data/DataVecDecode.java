@@ -58,20 +58,25 @@ final class DataVecDecode {
   }
 
   /** A file's bytes as the driver read them, or why it could not be read. */
-  record Encoded(String uri, byte[] bytes, String problem) implements java.io.Serializable {}
+  record Encoded(String path, byte[] bytes, String problem) implements java.io.Serializable {}
 
   /** Decodes {@code files} (bytes read on the driver); results in their order. */
   static List<ImageDecoder.Result> shipped(JavaSparkContext context, List<Encoded> files,
       int tasks, Decoder decoder) {
     return context.parallelize(files, tasks).map(file -> file.bytes() == null
         ? ImageDecoder.Result.failed(file.problem())
-        : decoder.call(new Tuple2<>(new Text(file.uri()), new BytesWritable(file.bytes()))))
+        : decoder.call(new Tuple2<>(new Text(file.path()), new BytesWritable(file.bytes()))))
         .collect();
   }
 
   /**
    * Decodes {@code paths} (qualified Hadoop paths) read by the executors; results in their order.
-   * A file the executors cannot find or read fails the job, as any unreadable input does in Spark.
+   * {@code binaryFiles} is given the class folders, not the files: Hadoop splits its input paths
+   * at commas with no escape, and a file name may hold one. Files it lists that the driver did not
+   * (a sub-folder) are dropped before decoding. A file the executors cannot read fails the job,
+   * as any unreadable input does in Spark.
+   *
+   * @throws io.gapsweep.UserError when a folder's name holds a comma
    */
   static List<ImageDecoder.Result> executorsRead(JavaSparkContext context, List<String> paths,
       int tasks, Decoder decoder) {
@@ -79,13 +84,23 @@ final class DataVecDecode {
     if (paths.isEmpty()) {
       return results;
     }
-    StringBuilder joined = new StringBuilder();
+    java.util.Set<String> folders = new java.util.LinkedHashSet<>();
+    java.util.HashSet<String> wanted = new java.util.HashSet<>();
     for (String path : paths) {
-      joined.append(joined.length() == 0 ? "" : ",").append(escape(path));
+      Path p = new Path(path);
+      String folder = p.getParent().toString();
+      if (folder.indexOf(',') >= 0) {
+        throw new io.gapsweep.UserError("Cannot read images from " + folder + " on the executors:"
+            + " Hadoop's input paths are comma-separated and the folder's name holds a comma;"
+            + " rename the folder");
+      }
+      folders.add(escapeGlob(folder));
+      wanted.add(p.toUri().getPath());
     }
     FilesAsBytesFunction asBytes = new FilesAsBytesFunction();
     List<Tuple2<String, ImageDecoder.Result>> decoded = context
-        .binaryFiles(joined.toString(), tasks)
+        .binaryFiles(String.join(",", folders), tasks)
+        .filter(file -> wanted.contains(new Path(file._1()).toUri().getPath()))
         .mapToPair(asBytes)
         .map(record -> new Tuple2<>(record._1().toString(), decoder.call(record)))
         .collect();
@@ -99,11 +114,11 @@ final class DataVecDecode {
     return results;
   }
 
-  /** Hadoop's input paths are comma-separated globs: a name's own glob characters are literal. */
-  private static String escape(String path) {
+  /** Hadoop's input paths are globs: a folder name's own glob characters are literal. */
+  private static String escapeGlob(String path) {
     StringBuilder out = new StringBuilder();
     for (char c : path.toCharArray()) {
-      if ("\\,{}[]*?".indexOf(c) >= 0) {
+      if ("\\{}[]*?".indexOf(c) >= 0) {
         out.append('\\');
       }
       out.append(c);
@@ -147,7 +162,9 @@ final class DataVecDecode {
       }
       OpenCvThreads.limit();
       try {
-        List<Writable> written = dataVec.call(new Tuple2<>(record._1(), new BytesWritable(file)));
+        // DataVec parses the key as a java.net.URI; Hadoop's Path encodes what a name may hold.
+        Text uri = new Text(new Path(record._1().toString()).toUri().toString());
+        List<Writable> written = dataVec.call(new Tuple2<>(uri, new BytesWritable(file)));
         return new ImageDecoder.Result(pixels(written, h.bits()), null);
       } catch (Exception | LinkageError e) {
         String message = e.getMessage();

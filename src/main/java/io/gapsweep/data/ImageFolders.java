@@ -194,7 +194,7 @@ public final class ImageFolders {
     List<DataVecDecode.Encoded> encoded = new ArrayList<>(files.size());
     for (ImageFile file : files) {
       Path path = new Path(file.path());
-      String uri = path.toUri().toString();
+      String uri = path.toString();
       if (file.problem() != null) {
         encoded.add(new DataVecDecode.Encoded(uri, null, file.problem()));
         continue;
