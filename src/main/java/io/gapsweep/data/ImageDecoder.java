@@ -18,7 +18,11 @@ import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
 
 /**
- * Decodes one image file into RGB or grayscale NCHW bytes of a fixed size: PNG (8 and 16 bits),
+ * Reads image headers for {@link DataVecDecode} (format, size against the pixel limit, depth), and
+ * decodes the files it hands back: GIF, which OpenCV cannot read. {@link #decode} is also the
+ * previous all-formats decoder, kept for those and for the bench.
+ *
+ * <p>{@link #decode}: one image file into RGB or grayscale NCHW bytes of a fixed size: PNG (8 and 16 bits),
  * JPEG, BMP, GIF and TIFF with {@code javax.imageio}; WebP and CMYK/YCCK JPEG, which it cannot
  * read, with OpenCV, the codec library DataVec's image loaders use.
  *

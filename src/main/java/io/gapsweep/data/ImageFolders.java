@@ -35,10 +35,11 @@ import org.slf4j.LoggerFactory;
  * {@code validation-split}. See {@code gapsweep.data.directory} in {@code reference.conf}.
  *
  * <p>The driver lists the folders (through Hadoop's {@link FileSystem}, so any Hadoop URI works) and
- * checks the layout, then reads the files; Spark tasks decode them, once per sweep, and the driver
- * collects the compact pixels into a {@link Dataset}, which the sweep broadcasts. Executors never
- * open the image folder. Problems the user can fix are {@link UserError}s that name
- * the path.
+ * checks the layout; a datavec-spark job ({@link DataVecDecode}) decodes the files, once per sweep,
+ * and the driver collects the compact pixels into a {@link Dataset}, which the sweep broadcasts. A
+ * local folder's bytes are read by the driver and shipped with the tasks (executors never open
+ * it); a folder under another URI scheme is read by the executors. Problems the user can fix are
+ * {@link UserError}s that name the path.
  */
 public final class ImageFolders {
 
