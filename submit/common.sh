@@ -1,6 +1,7 @@
-# Sourced by standalone.sh, yarn.sh and k8s.sh: the spark-submit command line they share.
+# Sourced by every submit/ script: the local JVM (gapsweep, local.sh) and the spark-submit command
+# line (standalone.sh, yarn.sh, k8s.sh).
 #
-# Environment (all optional except SPARK_HOME):
+# Environment of the spark-submit scripts (all optional except SPARK_HOME):
 #   SPARK_HOME                    a Spark 3.5.x (Scala 2.12) installation
 #   SPARK_SUBMIT                  the submit command, split on spaces (default $SPARK_HOME/bin/spark-submit)
 #   GAPSWEEP_JAR                  the application jar as the cluster reaches it (default
@@ -14,6 +15,44 @@ gapsweep_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 gapsweep_usage() {
   sed -n '2,/^set -euo/p' "$0" | sed -e '$d' -e 's/^# \{0,1\}//' >&2
   exit 2
+}
+
+# gapsweep_local_launch: sets the array gapsweep_launch to the java command line that runs
+# io.gapsweep.cli.Main in Spark local mode, from target/classes and the runtime classpath Maven
+# writes; builds the project first if it has not been built (its output goes to stderr, so a
+# command's standard output stays its own). JVM options come from GAPSWEEP_JAVA_OPTS (default -Xmx4g).
+gapsweep_local_launch() {
+  local classpath_file="$gapsweep_root/target/runtime-classpath.txt"
+  if [[ ! -f "$classpath_file" || ! -d "$gapsweep_root/target/classes" ]]; then
+    echo "Building gapsweep (first run only; downloads dependencies from Maven Central)..." >&2
+    mvn -B -q -f "$gapsweep_root/pom.xml" -DskipTests package >&2
+  fi
+  # The module opens Spark 3.5 needs on Java 17; spark-submit adds them itself, a plain JVM cannot.
+  local java_opens=(
+    -XX:+IgnoreUnrecognizedVMOptions
+    --add-opens=java.base/java.lang=ALL-UNNAMED
+    --add-opens=java.base/java.lang.invoke=ALL-UNNAMED
+    --add-opens=java.base/java.lang.reflect=ALL-UNNAMED
+    --add-opens=java.base/java.io=ALL-UNNAMED
+    --add-opens=java.base/java.net=ALL-UNNAMED
+    --add-opens=java.base/java.nio=ALL-UNNAMED
+    --add-opens=java.base/java.util=ALL-UNNAMED
+    --add-opens=java.base/java.util.concurrent=ALL-UNNAMED
+    --add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED
+    --add-opens=java.base/jdk.internal.ref=ALL-UNNAMED
+    --add-opens=java.base/sun.nio.ch=ALL-UNNAMED
+    --add-opens=java.base/sun.nio.cs=ALL-UNNAMED
+    --add-opens=java.base/sun.security.action=ALL-UNNAMED
+    --add-opens=java.base/sun.util.calendar=ALL-UNNAMED
+    --add-opens=java.security.jgss/sun.security.krb5=ALL-UNNAMED
+    -Djdk.reflect.useDirectMethodHandle=false
+  )
+  local java_opts
+  read -r -a java_opts <<< "${GAPSWEEP_JAVA_OPTS:--Xmx4g}"
+  gapsweep_launch=(
+    "${JAVA_HOME:+$JAVA_HOME/bin/}java" "${java_opens[@]}" "${java_opts[@]}" -Djava.awt.headless=true
+    -cp "$gapsweep_root/target/classes:$(cat "$classpath_file")" io.gapsweep.cli.Main
+  )
 }
 
 # gapsweep_require VAR WHAT: exits 2 (user error) unless the environment variable VAR is set.

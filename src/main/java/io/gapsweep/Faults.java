@@ -31,6 +31,8 @@ import org.slf4j.LoggerFactory;
  *       retries, e.g. {@code local[2,2]}).
  *   <li>{@code GAPSWEEP_FAULT_TRIAL_THROWS=<trial id>}: that trial's training throws, so the trial
  *       ends FAILED.
+ *   <li>{@code GAPSWEEP_FAULT_OUT_OF_MEMORY=<point>}: the driver throws {@link OutOfMemoryError}
+ *       when it reaches {@code point} ({@code sql}: before it runs the query).
  *   <li>{@code GAPSWEEP_FAULT_TRIAL_SLEEPS=<milliseconds>}: every trial waits that long before it
  *       trains, so that a test can act while trials are surely running, however fast they train.
  * </ul>
@@ -42,6 +44,7 @@ public final class Faults {
   static final String FAIL_FIRST_ATTEMPT = "GAPSWEEP_FAULT_FAIL_FIRST_ATTEMPT";
   static final String TRIAL_THROWS = "GAPSWEEP_FAULT_TRIAL_THROWS";
   static final String TRIAL_SLEEPS = "GAPSWEEP_FAULT_TRIAL_SLEEPS";
+  static final String OUT_OF_MEMORY = "GAPSWEEP_FAULT_OUT_OF_MEMORY";
 
   private static final Logger LOG = LoggerFactory.getLogger(Faults.class);
   private static final Map<String, AtomicInteger> REACHED = new ConcurrentHashMap<>();
@@ -60,6 +63,12 @@ public final class Faults {
     if (name.equals(point)
         && REACHED.computeIfAbsent(point, p -> new AtomicInteger()).incrementAndGet() == nth) {
       killSelf(point + ":" + nth);
+    }
+  }
+
+  public static void maybeOutOfMemory(String point) {
+    if (point.equals(System.getenv(OUT_OF_MEMORY))) {
+      throw new OutOfMemoryError("Fault injection: out of memory at " + point);
     }
   }
 

@@ -1,6 +1,9 @@
 package io.gapsweep.analysis;
 
+import io.gapsweep.config.Axes;
+import io.gapsweep.config.Axis;
 import io.gapsweep.config.LeaderboardSettings;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.apache.spark.sql.SparkSession;
@@ -90,7 +93,7 @@ public final class AnalysisViews {
         SELECT trial_id, max(val_acc) AS val_acc_best FROM curves GROUP BY trial_id
       ),
       joined AS (
-        SELECT t.trial_id, t.config_id, t.depth, t.dropout, t.l2, t.augmentation, t.seed_index,
+        SELECT t.trial_id, t.config_id, {t.axes}, t.seed_index,
                t.status, t.stop_reason, t.epochs_run, t.best_epoch,
                b.train_loss, b.val_loss, b.train_acc, b.val_acc,
                b.val_loss - b.train_loss AS gap,
@@ -111,7 +114,7 @@ public final class AnalysisViews {
         LEFT JOIN last l ON l.trial_id = t.trial_id
         LEFT JOIN peak p ON p.trial_id = t.trial_id
       )
-      SELECT trial_id, config_id, depth, dropout, l2, augmentation, seed_index, status,
+      SELECT trial_id, config_id, {axes}, seed_index, status,
              stop_reason, epochs_run, best_epoch, train_loss, val_loss, train_acc, val_acc,
              gap, acc_gap, val_acc_best, final_gap, final_acc_gap,
              CAST(overfit_onset AS INT) AS overfit_onset,
@@ -143,7 +146,7 @@ public final class AnalysisViews {
       """;
 
   /**
-   * One row per level of each axis (depth, dropout, l2, augmentation): how the level does averaged
+   * One row per level of each axis of {@link Axes#ALL}: how the level does averaged
    * over the rest of the grid.
    *
    * <ul>
@@ -155,38 +158,30 @@ public final class AnalysisViews {
    *       them ({@code *_ci_low}, {@code *_ci_high}, null below two points). The spread includes
    *       the effect of the other axes, so the intervals are wide; and when trials failed, the
    *       rest of the grid is no longer the same for every level.
-   *   <li>{@code baseline}: the axis's reference level: the smallest value for depth, dropout and
-   *       l2, {@code none} for augmentation (no baseline when no level is called none). {@code
+   *   <li>{@code baseline}: the axis's reference level: the smallest value, or the level the axis
+   *       names ({@code none} for augmentation; no baseline when no level is called so). {@code
    *       gap_change_vs_baseline = gap_mean - gap_mean of the baseline} (negative: this level cut
    *       the gap), {@code val_acc_change_vs_baseline} likewise.
    *   <li>{@code level} is the value as text, written plainly (0.0001, not 1.0E-4), {@code
-   *       level_value} the number (null for augmentation). Rows come by axis in the order above,
-   *       then by value (augmentation: baseline first, then by name).
+   *       level_value} the number (null for augmentation). Rows come by axis in registry order,
+   *       then by value (augmentation: baseline first, then by name). An optional axis (learning
+   *       rate, batch size) has rows only when the sweep gave it more than one level.
    * </ul>
    */
   public static final String AXIS_EFFECTS_SQL =
       """
       WITH points AS (
-        SELECT t.config_id, t.depth, t.dropout, t.l2, t.augmentation,
+        SELECT t.config_id, {t.axes},
                c.val_loss - c.train_loss AS gap, c.val_acc
         FROM trials t
         LEFT JOIN curves c
           ON c.trial_id = t.trial_id AND c.epoch = t.best_epoch AND t.status = 'COMPLETED'
       ),
       long AS (
-        SELECT 1 AS axis_order, 'depth' AS axis, CAST(depth AS DOUBLE) AS level_value,
-               CAST(depth AS STRING) AS level, config_id, gap, val_acc
-        FROM points
-        UNION ALL
-        SELECT 2, 'dropout', dropout, %1$s, config_id, gap, val_acc FROM points
-        UNION ALL
-        SELECT 3, 'l2', l2, %2$s, config_id, gap, val_acc FROM points
-        UNION ALL
-        SELECT 4, 'augmentation', CAST(NULL AS DOUBLE), augmentation, config_id, gap, val_acc
-        FROM points
+      {long}
       ),
       levels AS (
-        SELECT axis_order, axis, level_value, level,
+        SELECT axis_order, axis, optional, level_value, level,
                count(DISTINCT CASE WHEN gap IS NOT NULL THEN config_id END) AS configs,
                count(*) AS trials,
                count(gap) AS completed,
@@ -195,13 +190,13 @@ public final class AnalysisViews {
                avg(val_acc) AS val_acc_mean,
                stddev_samp(val_acc) AS val_acc_sd
         FROM long
-        GROUP BY axis_order, axis, level_value, level
+        GROUP BY axis_order, axis, optional, level_value, level
       ),
       flagged AS (
         SELECT l.*,
-               CASE WHEN axis = 'augmentation' THEN level = 'none'
-                    ELSE level_value = min(level_value) OVER (PARTITION BY axis)
-               END AS baseline
+               CASE {baselines}ELSE level_value = min(level_value) OVER (PARTITION BY axis)
+               END AS baseline,
+               count(*) OVER (PARTITION BY axis) AS axis_levels
         FROM levels l
       ),
       compared AS (
@@ -224,11 +219,53 @@ public final class AnalysisViews {
              val_acc_mean - base_acc AS val_acc_change_vs_baseline
       FROM compared c
       LEFT JOIN t_quantiles q ON q.df = c.completed - 1
+      WHERE NOT c.optional OR c.axis_levels > 1
       ORDER BY axis_order, CASE WHEN baseline THEN 0 ELSE 1 END, level_value, level
       """
-          .formatted(plainText("dropout"), plainText("l2"));
+          .replace("{t.axes}", axisColumns("t."))
+          .replace("{long}", axisLevels())
+          .replace("{baselines}", baselines());
 
   private AnalysisViews() {}
+
+  /** The axis columns of {@code trials}, in {@link Axes#ALL} order, e.g. {@code t.depth, t.l2}. */
+  public static String axisColumns(String prefix) {
+    return String.join(", ", Axes.ALL.stream().map(axis -> prefix + axis.column()).toList());
+  }
+
+  /** One SELECT per axis over {@code points}, joined by UNION ALL: the long form of the levels. */
+  private static String axisLevels() {
+    List<String> selects = new ArrayList<>();
+    for (int i = 0; i < Axes.ALL.size(); i++) {
+      Axis<?> axis = Axes.ALL.get(i);
+      String column = axis.column();
+      String value = switch (axis.kind()) {
+        case INTEGER, NUMBER -> "CAST(" + column + " AS DOUBLE)";
+        case TEXT -> "CAST(NULL AS DOUBLE)";
+      };
+      String level = switch (axis.kind()) {
+        case INTEGER -> "CAST(" + column + " AS STRING)";
+        case NUMBER -> plainText(column);
+        case TEXT -> column;
+      };
+      selects.add("  SELECT " + (i + 1) + " AS axis_order, '" + column + "' AS axis, "
+          + axis.isOptional() + " AS optional, " + value + " AS level_value, " + level
+          + " AS level, config_id, gap, val_acc FROM points");
+    }
+    return String.join("\n        UNION ALL\n      ", selects);
+  }
+
+  /** The CASE branches of axes whose reference level is named, not the smallest value. */
+  private static String baselines() {
+    StringBuilder cases = new StringBuilder();
+    for (Axis<?> axis : Axes.ALL) {
+      if (axis.baselineLevel() != null) {
+        cases.append("WHEN axis = '").append(axis.column()).append("' THEN level = '")
+            .append(axis.baselineLevel().replace("'", "''")).append("'\n                    ");
+      }
+    }
+    return cases.toString();
+  }
 
   /**
    * Registers {@link #VIEWS} over the registered {@code trials} and {@code curves}, replacing any
@@ -267,7 +304,9 @@ public final class AnalysisViews {
     double underfitBelow = (1.0 + 1.0 / classes) / 2.0;
     return String.format(
         Locale.ROOT,
-        TRIAL_SUMMARY_TEMPLATE,
+        TRIAL_SUMMARY_TEMPLATE
+            .replace("{t.axes}", axisColumns("t."))
+            .replace("{axes}", axisColumns("")),
         doubleLiteral(underfitBelow),
         doubleLiteral(OVERFIT_ACC_GAP));
   }

@@ -1,5 +1,7 @@
 package io.gapsweep.analysis;
 
+import io.gapsweep.config.Axes;
+import io.gapsweep.config.Axis;
 import io.gapsweep.config.LeaderboardSettings;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,7 +20,8 @@ import org.apache.spark.sql.SparkSession;
  *   <li>A trial's point is its {@code curves} row at {@code best_epoch} (not its last epoch). Only
  *       {@code COMPLETED} trials have one; {@code gap = val_loss - train_loss}, {@code acc_gap =
  *       train_acc - val_acc} at that point.
- *   <li>A configuration is (depth, dropout, l2, augmentation), identified by {@code config_id}.
+ *   <li>A configuration is a value of every axis of {@link Axes#ALL}, identified by {@code
+ *       config_id}.
  *       {@code seeds} counts its trials with a point, {@code trials} all its trials, failed and
  *       diverged included. The {@code *_mean} columns average over its points; {@code gap_sd} and
  *       {@code val_acc_sd} are sample standard deviations, null with fewer than two points.
@@ -43,7 +46,7 @@ import org.apache.spark.sql.SparkSession;
  * </ul>
  *
  * <p>The result is also registered as the temp view {@code leaderboard}; its columns are {@code
- * rank, config_id, depth, dropout, l2, augmentation, seeds, trials, gap_mean, gap_sd, gap_ci_low,
+ * rank, config_id}, one column per axis, {@code seeds, trials, gap_mean, gap_sd, gap_ci_low,
  * gap_ci_high, acc_gap_mean, val_loss_mean, val_acc_mean, val_acc_sd, val_acc_best_mean,
  * train_loss_mean, train_acc_mean, best_epoch_mean, competitive}. The query joins the lookup view
  * {@code t_quantiles}, which {@link #compute} registers first. A query over the view should order by its own columns, e.g.
@@ -76,7 +79,7 @@ public final class Leaderboard {
         WHERE t.status = 'COMPLETED'
       ),
       configs AS (
-        SELECT t.config_id, t.depth, t.dropout, t.l2, t.augmentation,
+        SELECT t.config_id, {t.axes},
                count(p.trial_id) AS seeds,
                count(*) AS trials,
                avg(p.gap) AS gap_mean,
@@ -91,7 +94,7 @@ public final class Leaderboard {
                avg(p.best_epoch) AS best_epoch_mean
         FROM trials t
         LEFT JOIN points p ON p.trial_id = t.trial_id
-        GROUP BY t.config_id, t.depth, t.dropout, t.l2, t.augmentation
+        GROUP BY t.config_id, {t.axes}
       ),
       flagged AS (
         SELECT c.*,
@@ -116,7 +119,7 @@ public final class Leaderboard {
         FROM ranked r
         LEFT JOIN t_quantiles q ON q.df = r.seeds - 1
       )
-      SELECT CAST(rank AS INT) AS rank, config_id, depth, dropout, l2, augmentation,
+      SELECT CAST(rank AS INT) AS rank, config_id, {axes},
              CAST(seeds AS INT) AS seeds, CAST(trials AS INT) AS trials,
              gap_mean, gap_sd, gap_ci_low, gap_ci_high, acc_gap_mean, val_loss_mean,
              val_acc_mean, val_acc_sd, val_acc_best_mean, train_loss_mean, train_acc_mean,
@@ -155,8 +158,11 @@ public final class Leaderboard {
               "Cannot compute the leaderboard: accuracy tolerance %s is not in [0, 1]",
               tolerance));
     }
+    String template = SQL_TEMPLATE
+        .replace("{t.axes}", AnalysisViews.axisColumns("t."))
+        .replace("{axes}", AnalysisViews.axisColumns(""));
     return String.format(
-        Locale.ROOT, SQL_TEMPLATE, doubleLiteral(tolerance), doubleLiteral(THRESHOLD_SLACK));
+        Locale.ROOT, template, doubleLiteral(tolerance), doubleLiteral(THRESHOLD_SLACK));
   }
 
   /**
@@ -174,11 +180,16 @@ public final class Leaderboard {
           "Cannot format the leaderboard: maxRows " + maxRows + " is negative");
     }
     List<Row> rows = leaderboard.collectAsList();
-    TextTable table =
-        new TextTable(
-            List.of("rank", "depth", "dropout", "l2", "augmentation", "seeds", "gap", "acc gap",
-                "val loss", "val acc", "best epoch"),
-            List.of(true, true, true, true, false, true, true, true, true, true, true));
+    List<Axis<?>> axes = shownAxes(rows);
+    List<String> headers = new ArrayList<>(List.of("rank"));
+    List<Boolean> right = new ArrayList<>(List.of(true));
+    for (Axis<?> axis : axes) {
+      headers.add(axis.name());
+      right.add(axis.kind() != Axis.Kind.TEXT);
+    }
+    headers.addAll(List.of("seeds", "gap", "acc gap", "val loss", "val acc", "best epoch"));
+    right.addAll(List.of(true, true, true, true, true, true));
+    TextTable table = new TextTable(headers, right);
     List<Row> shown = rows.subList(0, Math.min(maxRows, rows.size()));
     List<String> gaps = gapCells(shown);
     for (int i = 0; i < shown.size(); i++) {
@@ -186,10 +197,9 @@ public final class Leaderboard {
       List<String> cells = new ArrayList<>();
       Integer rank = row.getAs("rank");
       cells.add(rank == null ? "-" : rank.toString());
-      cells.add(String.valueOf(row.<Integer>getAs("depth")));
-      cells.add(TextTable.plain(row.<Double>getAs("dropout")));
-      cells.add(TextTable.plain(row.<Double>getAs("l2")));
-      cells.add(row.<String>getAs("augmentation"));
+      for (Axis<?> axis : axes) {
+        cells.add(level(row, axis));
+      }
       cells.add(row.<Integer>getAs("seeds") + "/" + row.<Integer>getAs("trials"));
       cells.add(gaps.get(i));
       cells.add(TextTable.fixed(row.getAs("acc_gap_mean"), 4));
@@ -204,6 +214,21 @@ public final class Leaderboard {
       text.append(String.format(Locale.ROOT, "(%d more configurations not shown)\n", hidden));
     }
     return text.toString();
+  }
+
+  /**
+   * The axes a table of {@code rows} shows: every axis that is not optional, and the optional ones
+   * with more than one value among the rows.
+   */
+  public static List<Axis<?>> shownAxes(List<Row> rows) {
+    return Axes.shown(
+        axis -> rows.stream().map(row -> row.getAs(axis.column())).distinct().count() > 1);
+  }
+
+  /** A leaderboard row's value on {@code axis}, printed as the axis prints it; "-" for null. */
+  public static String level(Row row, Axis<?> axis) {
+    Object value = row.getAs(axis.column());
+    return value == null ? "-" : axis.printAny(value);
   }
 
   /** "mean ± sd" cells padded so that means align with means and sds with sds, down the column. */

@@ -1,6 +1,7 @@
 package io.gapsweep.bench;
 
 import com.typesafe.config.ConfigFactory;
+import io.gapsweep.config.Axes;
 import io.gapsweep.config.SettingsLoader;
 import io.gapsweep.config.SweepSettings;
 import io.gapsweep.data.Dataset;
@@ -99,7 +100,7 @@ final class CurveEquivalence {
     ExecutorInfo here = new ExecutorInfo(
         "bench", "localhost", ProcessHandle.current().pid(), NativeBackend.running());
     TrialResult result = TrialRunner.train(spec, settings.training(),
-        settings.augmentationPresets().get(spec.augmentation()), data, 1, here, kernels)
+        settings.augmentationPresets().get(spec.value(Axes.AUGMENTATION)), data, 1, here, kernels)
         .result();
     if (result.status() != TrialStatus.COMPLETED) {
       throw new IllegalStateException("Cannot compare kernels: trial " + spec.trialId() + " "

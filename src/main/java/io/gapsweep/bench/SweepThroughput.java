@@ -1,5 +1,6 @@
 package io.gapsweep.bench;
 
+import io.gapsweep.config.Axes;
 import io.gapsweep.config.SweepSettings;
 import io.gapsweep.data.Dataset;
 import io.gapsweep.plan.SweepPlan;
@@ -104,7 +105,7 @@ final class SweepThroughput {
         new ExecutorInfo("bench", "localhost", ProcessHandle.current().pid(), NativeBackend.running());
     return TrialRunner.run(
         spec, grid.settings().training(),
-        grid.settings().augmentationPresets().get(spec.augmentation()), grid.data(), threads, here);
+        grid.settings().augmentationPresets().get(spec.value(Axes.AUGMENTATION)), grid.data(), threads, here);
   }
 
   /** The timing of a sweep begun at {@code start}, once every trial is known to have trained. */

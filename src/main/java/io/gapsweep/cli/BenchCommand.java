@@ -15,18 +15,19 @@ import picocli.CommandLine.Option;
 @Command(
     name = "bench",
     mixinStandardHelpOptions = true,
+    // One element per line: the first is the summary in gapsweep --help, the parts are a table
+    // whose rows must each fit in picocli's 80 columns, and picocli wraps the last paragraph.
     description = {
-      "Measure this machine and print a Markdown table of medians over repeated runs:",
-      "  training  per-trial training throughput of the reference network (samples/s);",
-      "  sweep     a fixed grid on Spark local[N] against plain Java loops without Spark",
-      "            (trials per hour, scaling ratio, Spark's overhead);",
-      "  pytorch   the reference network in PyTorch on the same data and threads, if a",
-      "            python3 with torch is found;",
-      "  resume    what durability costs a large sweep: commit, resume, compaction;",
-      "  curves    the same trials on gapsweep's kernels and on DL4J's stock ones: equal",
-      "            curves without dropout, equal best-loss distributions with it.",
-      "The reference network: 2 conv blocks (8, 16 filters) with batch norm and dropout, dense 16,",
-      "6 classes, 32x32x3 images, batch 32. Writes only a temporary folder, removed at the end."
+      "Measure training and sweep throughput on this machine.",
+      "Prints a Markdown table of medians over repeated runs of these parts:",
+      "  training  training throughput of the reference network (samples/s)",
+      "  sweep     a fixed grid on Spark local[N] against plain Java loops",
+      "  pytorch   the reference network in PyTorch, if python3 imports torch",
+      "  resume    what durability costs a large sweep: commit, resume, compaction",
+      "  curves    the same trials on gapsweep's kernels and on DL4J's stock ones",
+      "The reference network: 2 conv blocks (8, 16 filters) with batch norm and dropout, dense"
+          + " 16, 6 classes, 32x32x3 images, batch 32. Writes only a temporary folder, removed at"
+          + " the end."
     })
 final class BenchCommand implements Callable<Integer> {
 

@@ -12,5 +12,12 @@ public final class ExitCodes {
   /** The sweep finished and its results were written, but at least one trial FAILED. */
   public static final int FAILED_TRIALS = 3;
 
+  /**
+   * The JVM ran out of memory, on the driver or in a Spark task; one line names the cause. The
+   * code a Spark executor exits with on {@link OutOfMemoryError} ({@code SparkExitCode.OOM}), so
+   * that a local run and a cluster's executors say the same.
+   */
+  public static final int OUT_OF_MEMORY = 52;
+
   private ExitCodes() {}
 }

@@ -24,17 +24,28 @@ import picocli.CommandLine.Command;
       CommandLine.HelpCommand.class
     },
     exitCodeListHeading = "%nExit codes:%n",
+    // Keys padded to the width of 52, so that the codes line up on the right.
     exitCodeList = {
-      "0:done; every trial completed or diverged",
-      "1:internal error (a bug or an environment problem; a stack trace is printed)",
-      "2:user error: bad arguments, configuration or paths; nothing was changed",
-      "3:the sweep finished and wrote its results, but some trials FAILED"
+      " 0:done; every trial completed or diverged",
+      " 1:internal error (a bug or an environment problem; a stack trace is printed)",
+      " 2:user error: bad arguments, configuration or paths; nothing was changed",
+      " 3:the sweep finished and wrote its results, but some trials FAILED",
+      "52:out of memory, on the driver or in a Spark task (one line names the cause)"
     })
 public final class Main implements Callable<Integer> {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   public static void main(String[] args) {
+    // Threads outside Spark's tasks (ours, libraries') end the process the same way.
+    Thread.setDefaultUncaughtExceptionHandler(
+        (thread, e) -> {
+          if (OutOfMemory.causedBy(e)) {
+            System.exit(OutOfMemory.report(e, thread.getName()));
+          }
+          System.err.println("Exception in thread \"" + thread.getName() + "\"");
+          e.printStackTrace();
+        });
     System.exit(execute(args));
   }
 
@@ -54,7 +65,13 @@ public final class Main implements Callable<Integer> {
     for (CommandLine sub : commandLine.getSubcommands().values()) {
       sub.getCommandSpec().exitCodeOnInvalidInput(ExitCodes.USAGE);
     }
-    return commandLine.execute(args);
+    OutOfMemory.install(err);
+    try {
+      return commandLine.execute(args);
+    } catch (OutOfMemoryError e) {
+      // picocli passes Errors through: the driver's own thread ran out.
+      return OutOfMemory.report(e, Thread.currentThread().getName());
+    }
   }
 
   @Override
@@ -68,6 +85,9 @@ public final class Main implements Callable<Integer> {
   private static int handle(
       Exception e, CommandLine commandLine, CommandLine.ParseResult parseResult) {
     PrintWriter err = commandLine.getErr();
+    if (OutOfMemory.causedBy(e)) {
+      return OutOfMemory.report(e, null);
+    }
     UserError userError = userError(e);
     if (userError != null) {
       err.println("gapsweep: " + userError.getMessage().replace("\n", "\n  "));

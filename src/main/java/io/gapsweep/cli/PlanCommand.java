@@ -1,5 +1,7 @@
 package io.gapsweep.cli;
 
+import io.gapsweep.config.Axes;
+import io.gapsweep.config.Axis;
 import io.gapsweep.config.SearchSpace;
 import io.gapsweep.config.SettingsLoader;
 import io.gapsweep.config.SweepSettings;
@@ -8,6 +10,9 @@ import io.gapsweep.plan.SweepPlan;
 import io.gapsweep.plan.TrialSpec;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -31,18 +36,32 @@ final class PlanCommand implements Callable<Integer> {
     SweepPlan plan = GridExpander.expand(settings);
     PrintWriter out = spec.commandLine().getOut();
     SearchSpace space = settings.searchSpace();
-    out.printf(
-        "%s: %d trials (%d depth x %d dropout x %d l2 x %d augmentation x %d seeds)%n",
-        settings.name(), plan.trials().size(), space.depth().size(), space.dropout().size(),
-        space.l2().size(), space.augmentation().size(), space.seeds());
-    out.printf("%-16s  %-16s  %5s  %7s  %8s  %-14s  %4s%n",
-        "trial_id", "config_id", "depth", "dropout", "l2", "augmentation", "seed");
+    out.printf("%s: %d trials (%s)%n", settings.name(), plan.trials().size(), space.factors());
+    List<Axis<?>> axes = Axes.shown(axis -> space.values().get(axis.name()).size() > 1);
+    Map<Axis<?>, Integer> widths = new HashMap<>();
+    for (Axis<?> axis : axes) {
+      int width = axis.name().length();
+      for (TrialSpec trial : plan.trials()) {
+        width = Math.max(width, trial.params().print(axis).length());
+      }
+      widths.put(axis, width);
+    }
+    StringBuilder header = new StringBuilder(String.format("%-16s  %-16s", "trial_id", "config_id"));
+    axes.forEach(axis -> header.append("  ").append(pad(axis, widths.get(axis), axis.name())));
+    out.println(header.append(String.format("  %4s", "seed")));
     for (TrialSpec trial : plan.trials()) {
-      out.printf("%-16s  %-16s  %5d  %7s  %8s  %-14s  %4d%n",
-          trial.trialId(), trial.configId(), trial.depth(), trial.dropout(), trial.l2(),
-          trial.augmentation(), trial.seedIndex());
+      StringBuilder line =
+          new StringBuilder(String.format("%-16s  %-16s", trial.trialId(), trial.configId()));
+      axes.forEach(axis ->
+          line.append("  ").append(pad(axis, widths.get(axis), trial.params().print(axis))));
+      out.println(line.append(String.format("  %4d", trial.seedIndex())));
     }
     out.flush();
     return ExitCodes.OK;
+  }
+
+  /** Names left-aligned, numbers right-aligned. */
+  private static String pad(Axis<?> axis, int width, String text) {
+    return String.format(axis.kind() == Axis.Kind.TEXT ? "%-" + width + "s" : "%" + width + "s", text);
   }
 }

@@ -21,10 +21,9 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "run",
     mixinStandardHelpOptions = true,
-    description = {
-      "Run a sweep: train every trial on Spark, write trials and curves as Parquet under the",
-      "output folder, and print the leaderboard."
-    })
+    description =
+        "Run a sweep: train every trial on Spark, write trials and curves as Parquet under the"
+            + " output folder, and print the leaderboard.")
 final class RunCommand implements Callable<Integer> {
 
   @Parameters(index = "0", paramLabel = "CONF", description = "The sweep's HOCON file.")
@@ -33,16 +32,15 @@ final class RunCommand implements Callable<Integer> {
   @Option(
       names = {"-o", "--output"},
       paramLabel = "DIR",
-      description = "Output folder or Hadoop URI (default: gapsweep.run.output of CONF).")
+      description = "Output folder or Hadoop URI; default: the value of gapsweep.run.output in CONF.")
   String output;
 
   @Option(
       names = "--overwrite",
-      description = {
-        "Delete the results in the output folder and start the sweep again. Without it, an",
-        "output that holds this sweep is resumed; one that holds another sweep, or files",
-        "gapsweep did not write, is refused."
-      })
+      description =
+          "Delete the results in the output folder and start the sweep again. Without it, an"
+              + " output that holds this sweep is resumed; one that holds another sweep, or files"
+              + " gapsweep did not write, is refused.")
   boolean overwrite;
 
   @Option(

@@ -1,5 +1,6 @@
 package io.gapsweep.cli;
 
+import io.gapsweep.Faults;
 import io.gapsweep.UserError;
 import io.gapsweep.analysis.AnalysisViews;
 import io.gapsweep.analysis.QueryOutput;
@@ -8,9 +9,14 @@ import io.gapsweep.dispatch.SparkSessions;
 import io.gapsweep.store.ResultSchema;
 import java.io.PrintWriter;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
-import org.apache.spark.sql.AnalysisException;
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.core.config.Configurator;
+import org.apache.spark.SparkThrowable;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -64,8 +70,9 @@ final class SqlCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
-    try (SparkSessions.Handle session = SparkSessions.forQueries("gapsweep sql")) {
-      SparkSession spark = session.spark();
+    try (SparkSessions.Handle session = SparkSessions.forQueries("gapsweep sql");
+        QuietTasks quiet = QuietTasks.start()) {
+      SparkSession spark = SparkSessions.forUserQueries(session.spark());
       if (query != null) {
         // Refuse a statement before reading anything.
         QueryGuard.check(spark, query);
@@ -74,6 +81,7 @@ final class SqlCommand implements Callable<Integer> {
       if (query == null) {
         out.print(listing(spark));
       } else {
+        Faults.maybeOutOfMemory("sql");
         out.print(run(spark, query, format));
       }
       out.flush();
@@ -91,12 +99,67 @@ final class SqlCommand implements Callable<Integer> {
         case json -> QueryOutput.json(rows);
       };
     } catch (Exception e) {
-      // Scala exceptions are unchecked. A missing table or column, a type error: the user's
-      // query, not a bug.
-      if (e instanceof AnalysisException) {
-        throw new UserError("Cannot run the query: " + e.getMessage(), e);
+      // Scala exceptions are unchecked. A missing table or column, a type error, raise_error, a
+      // task that fails on a value: the user's query, not a bug. Out of memory is not the query's
+      // fault alone and has an exit code of its own.
+      if (OutOfMemory.causedBy(e)) {
+        throw e;
       }
-      throw e;
+      throw new UserError("Cannot run the query: " + sparkMessage(e), e);
+    }
+  }
+
+  /**
+   * The first line of Spark's own message for a failed query: that of the innermost cause Spark
+   * raised with an error class ({@code [DIVIDE_BY_ZERO] ...}), or else of the innermost cause
+   * (the task's own exception, {@code boom} of {@code raise_error('boom')}), not the job's "Job
+   * aborted due to stage failure" wrapper with the executor's stack trace in its text.
+   */
+  static String sparkMessage(Throwable e) {
+    Throwable classified = null;
+    Throwable innermost = e;
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SparkThrowable && ((SparkThrowable) t).getErrorClass() != null) {
+        classified = t;
+      }
+      innermost = t;
+    }
+    Throwable chosen = classified != null ? classified : innermost;
+    String message = chosen.getMessage() == null ? chosen.toString() : chosen.getMessage();
+    int newline = message.indexOf('\n');
+    return (newline < 0 ? message : message.substring(0, newline)).strip();
+  }
+
+  /**
+   * Silences, while a command runs a user's query, what Spark logs when one of its tasks fails:
+   * the executor's "Exception in task" and the scheduler's "Lost task" with their stack traces.
+   * The failure reaches the user once, as the command's one-line message.
+   */
+  static final class QuietTasks implements AutoCloseable {
+
+    static final List<String> LOGGERS =
+        List.of(
+            "org.apache.spark.executor.Executor",
+            "org.apache.spark.scheduler.TaskSetManager",
+            "org.apache.spark.scheduler.TaskSchedulerImpl",
+            "org.apache.spark.scheduler.DAGScheduler");
+
+    private final Map<String, Level> previous = new LinkedHashMap<>();
+
+    private QuietTasks() {
+      for (String name : LOGGERS) {
+        previous.put(name, LogManager.getLogger(name).getLevel());
+        Configurator.setLevel(name, Level.OFF);
+      }
+    }
+
+    static QuietTasks start() {
+      return new QuietTasks();
+    }
+
+    @Override
+    public void close() {
+      previous.forEach(Configurator::setLevel);
     }
   }
 
@@ -124,6 +187,10 @@ final class SqlCommand implements Callable<Integer> {
         "Cannot run this statement: gapsweep sql runs queries only (SELECT, WITH, VALUES, TABLE,"
             + " FROM ...); got ";
 
+    static final String TABLES_ONLY =
+        "Cannot run the query: gapsweep sql reads only the sweep's tables and views (run it"
+            + " without a query to list them), not files or other catalogs; got ";
+
     private QueryGuard() {}
 
     static void check(SparkSession spark, String query) {
@@ -145,6 +212,10 @@ final class SqlCommand implements Callable<Integer> {
       String writer = Statements.writer(plan);
       if (writer != null) {
         throw new UserError(QUERIES_ONLY + writer);
+      }
+      String relation = Statements.qualifiedRelation(plan);
+      if (relation != null) {
+        throw new UserError(TABLES_ONLY + relation);
       }
     }
   }

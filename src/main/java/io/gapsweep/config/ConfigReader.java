@@ -57,9 +57,13 @@ final class ConfigReader {
     return !problems.isEmpty();
   }
 
-  /** The problems, user files first, then by file and line, then in the order found. */
+  /**
+   * The problems, user files first, then by file and line, then in the order found; at most
+   * {@link #SHOWN_PROBLEMS}, then a line that counts the rest ({@code ... and 2,999,980 more}), so
+   * that a huge broken file does not flood the terminal.
+   */
   List<String> problems() {
-    return problems.stream()
+    List<String> sorted = problems.stream()
         .sorted(
             Comparator.comparing(Problem::fromResource)
                 .thenComparing(Problem::file)
@@ -67,6 +71,20 @@ final class ConfigReader {
                 .thenComparingInt(Problem::order))
         .map(Problem::text)
         .collect(Collectors.toList());
+    return capped(sorted);
+  }
+
+  /** Problems shown before the rest are only counted. */
+  static final int SHOWN_PROBLEMS = 20;
+
+  static List<String> capped(List<String> problems) {
+    if (problems.size() <= SHOWN_PROBLEMS + 1) {
+      return problems;
+    }
+    List<String> shown = new ArrayList<>(problems.subList(0, SHOWN_PROBLEMS));
+    shown.add(String.format(java.util.Locale.ROOT, "... and %,d more",
+        problems.size() - SHOWN_PROBLEMS));
+    return shown;
   }
 
   /** Records {@code <where>: <key>: <text>}. */

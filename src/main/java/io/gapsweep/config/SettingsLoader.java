@@ -12,6 +12,7 @@ import com.typesafe.config.ConfigValue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -84,6 +85,8 @@ public final class SettingsLoader {
     if (!Files.isReadable(file)) {
       throw new SettingsException(List.of("Cannot read configuration " + file + ": permission denied"));
     }
+    // Before the parser, which replaces bytes that are not UTF-8 and misnames missing includes.
+    SourceCheck.check(file);
     Config user;
     try {
       user = ConfigFactory.parseFile(file.toFile(), ConfigParseOptions.defaults().setAllowMissing(false));
@@ -120,13 +123,10 @@ public final class SettingsLoader {
   }
 
   /** The settings, or {@code null} when the reader found a problem. */
+  @SuppressWarnings("unchecked")
   private static SweepSettings settings(ConfigReader r) {
     String name = r.string("gapsweep.name");
 
-    List<Integer> depth = r.integers(SEARCH_SPACE + "depth", INT_AT_LEAST_1, v -> v >= 1);
-    List<Double> dropout = r.numbers(SEARCH_SPACE + "dropout", FRACTION, v -> v >= 0 && v < 1);
-    List<Double> l2 = r.numbers(SEARCH_SPACE + "l2", NUMBER_AT_LEAST_0, v -> v >= 0);
-    List<String> augmentation = r.strings(SEARCH_SPACE + "augmentation", "a preset name");
     Integer seeds = r.integer(SEARCH_SPACE + "seeds", INT_AT_LEAST_1, v -> v >= 1);
 
     Optimizer optimizer = r.choice(TRAINING + "optimizer", byName(Optimizer.values(), Optimizer::configName));
@@ -138,6 +138,19 @@ public final class SettingsLoader {
     Double minDelta = r.number(TRAINING + "min-delta", NUMBER_AT_LEAST_0, v -> v >= 0);
     Integer baseFilters = r.integer(TRAINING + "base-filters", INT_AT_LEAST_1, v -> v >= 1);
     Integer denseUnits = r.integer(TRAINING + "dense-units", INT_AT_LEAST_1, v -> v >= 1);
+
+    Map<String, List<?>> axes = new LinkedHashMap<>();
+    Map<String, Object> trainingValues = new HashMap<>();
+    trainingValues.put("learning-rate", learningRate);
+    trainingValues.put("batch-size", batchSize);
+    for (Axis<?> axis : Axes.ALL) {
+      List<?> values = values(r, axis, trainingValues);
+      if (values != null) {
+        axes.put(axis.name(), values);
+      }
+    }
+    List<String> augmentation = (List<String>) axes.get(Axes.AUGMENTATION.name());
+    List<Integer> depth = (List<Integer>) axes.get(Axes.DEPTH.name());
 
     Map<String, String> sources = new LinkedHashMap<>();
     sources.put("synthetic", "synthetic");
@@ -181,15 +194,15 @@ public final class SettingsLoader {
     if (depth != null && width != null && height != null) {
       checkDepthFits(r, depth, width, height);
     }
-    if (!Arrays.asList(depth, dropout, l2, augmentation, seeds, maxTrials).contains(null)) {
-      checkGridSize(r, depth, dropout, l2, augmentation, seeds, maxTrials);
+    if (axes.size() == Axes.ALL.size() && seeds != null && maxTrials != null) {
+      checkGridSize(r, new SearchSpace(axes, seeds), maxTrials);
     }
     if (r.hasProblems()) {
       return null;
     }
     return new SweepSettings(
         name,
-        new SearchSpace(depth, dropout, l2, augmentation, seeds),
+        new SearchSpace(axes, seeds),
         new TrainingSettings(optimizer, learningRate, momentum, batchSize, maxEpochs, patience,
             minDelta, baseFilters, denseUnits),
         new DataSettings(source, width, height, channels,
@@ -310,17 +323,43 @@ public final class SettingsLoader {
     }
   }
 
-  private static void checkGridSize(ConfigReader r, List<Integer> depth, List<Double> dropout,
-      List<Double> l2, List<String> augmentation, int seeds, int maxTrials) {
-    long size = (long) depth.size() * dropout.size() * l2.size() * augmentation.size() * seeds;
+  private static void checkGridSize(ConfigReader r, SearchSpace space, int maxTrials) {
+    long size = space.size();
     if (size > maxTrials) {
       String path = "gapsweep.search-space";
       ConfigOrigin origin = r.objectOrigin(path);
       r.report(origin, path,
-          "the grid has " + size + " trials (" + depth.size() + " depth x " + dropout.size()
-              + " dropout x " + l2.size() + " l2 x " + augmentation.size() + " augmentation x "
-              + seeds + " seeds); expected at most " + maxTrials + " (" + RUN + "max-trials)");
+          "the grid has " + size + " trials (" + space.factors() + "); expected at most "
+              + maxTrials + " (" + RUN + "max-trials)");
     }
+  }
+
+  /**
+   * The values of one axis, each checked as the axis declares; {@code null} after a problem. An
+   * axis that takes the place of a training setting and is left at its reference.conf default (the
+   * setting's value, by substitution) is that setting's value, already checked: it is not read
+   * again, so a bad setting is reported once, at its own key.
+   */
+  private static List<?> values(ConfigReader r, Axis<?> axis, Map<String, Object> training) {
+    String path = SEARCH_SPACE + axis.name();
+    ConfigValue written = r.value(path, axis.expected());
+    if (written == null) {
+      return null;
+    }
+    if (axis.trainingKey() != null && written.origin().resource() != null) {
+      Object value = training.get(axis.trainingKey());
+      return value == null ? null : List.of(value);
+    }
+    return switch (axis.kind()) {
+      case INTEGER -> r.integers(path, axis.expected(),
+          v -> v == (int) v && accepts(axis, (int) v));
+      case NUMBER -> r.numbers(path, axis.expected(), v -> accepts(axis, v));
+      case TEXT -> r.strings(path, axis.expected());
+    };
+  }
+
+  private static <T extends Comparable<T>> boolean accepts(Axis<T> axis, Object value) {
+    return axis.accepts(axis.type().cast(value));
   }
 
   private static <E> Map<String, E> byName(E[] values, Function<E, String> name) {

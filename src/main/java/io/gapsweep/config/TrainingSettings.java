@@ -26,4 +26,17 @@ public record TrainingSettings(
     double minDelta,
     int baseFilters,
     int denseUnits)
-    implements Serializable {}
+    implements Serializable {
+
+  /** These settings with another learning rate, e.g. a trial's value of the learning-rate axis. */
+  public TrainingSettings withLearningRate(double rate) {
+    return new TrainingSettings(optimizer, rate, momentum, batchSize, maxEpochs, patience,
+        minDelta, baseFilters, denseUnits);
+  }
+
+  /** These settings with another batch size, e.g. a trial's value of the batch-size axis. */
+  public TrainingSettings withBatchSize(int size) {
+    return new TrainingSettings(optimizer, learningRate, momentum, size, maxEpochs, patience,
+        minDelta, baseFilters, denseUnits);
+  }
+}

@@ -82,6 +82,19 @@ public final class SparkSessions {
     return open(base(appName, "local[*]"));
   }
 
+  /**
+   * A session of its own, sharing {@code spark}'s context, for queries a user typed: queries on
+   * files ({@code SELECT * FROM text.`/etc/passwd`}) are off, so a query reaches only the tables
+   * and views registered in it. The caller's session keeps its settings.
+   */
+  public static SparkSession forUserQueries(SparkSession spark) {
+    SparkSession session = spark.newSession();
+    session.conf().set(RUN_SQL_ON_FILES, "false");
+    return session;
+  }
+
+  static final String RUN_SQL_ON_FILES = "spark.sql.runSQLOnFiles";
+
   private static Handle open(SparkSession.Builder builder) {
     boolean existed = SparkSession.getDefaultSession().isDefined();
     return new Handle(builder.getOrCreate(), !existed);

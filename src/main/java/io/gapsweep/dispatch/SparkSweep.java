@@ -2,6 +2,7 @@ package io.gapsweep.dispatch;
 
 import io.gapsweep.Faults;
 import io.gapsweep.config.AugmentationPreset;
+import io.gapsweep.config.Axes;
 import io.gapsweep.config.TrainingSettings;
 import io.gapsweep.data.Dataset;
 import io.gapsweep.plan.SweepPlan;
@@ -55,7 +56,7 @@ public final class SparkSweep {
       Consumer<TrialOutput> onFinished) {
     List<TrialTask> tasks = new ArrayList<>(plan.trials().size());
     for (TrialSpec spec : plan.trials()) {
-      tasks.add(new TrialTask(spec, presets.get(spec.augmentation())));
+      tasks.add(new TrialTask(spec, presets.get(spec.value(Axes.AUGMENTATION))));
     }
     if (tasks.isEmpty()) {
       return;

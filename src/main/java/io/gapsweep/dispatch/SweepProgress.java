@@ -7,7 +7,8 @@ import io.gapsweep.train.TrialStatus;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.Locale;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
@@ -36,7 +37,7 @@ public final class SweepProgress implements Consumer<TrialOutput>, AutoCloseable
   private final PrintWriter plain;
   private final Duration interval;
   private final long start = System.nanoTime();
-  private final AtomicInteger running = new AtomicInteger();
+  private final RunningTrials running = new RunningTrials();
   private final SparkSession spark;
   private final SparkListener listener;
   private int done;
@@ -113,7 +114,7 @@ public final class SweepProgress implements Consumer<TrialOutput>, AutoCloseable
   private String status() {
     return String.format(
         Locale.ROOT, "running %d, failed %d, diverged %d, best gap %s",
-        Math.max(0, running.get()), failed, diverged,
+        running.count(slots(), total - done), failed, diverged,
         Double.isNaN(bestGap) ? "-" : String.format(Locale.ROOT, "%.4f", bestGap));
   }
 
@@ -128,6 +129,13 @@ public final class SweepProgress implements Consumer<TrialOutput>, AutoCloseable
         done, total, 100 * done / total, status(), elapsed, eta);
   }
 
+  /** Trials that can run at once: the cluster's cores (as Spark counts them) per task's cores. */
+  private int slots() {
+    int cores = spark.sparkContext().schedulerBackend().defaultParallelism();
+    int perTask = spark.sparkContext().getConf().getInt("spark.task.cpus", 1);
+    return Math.max(1, cores / Math.max(1, perTask));
+  }
+
   @Override
   public void close() {
     spark.sparkContext().removeSparkListener(listener);
@@ -136,22 +144,49 @@ public final class SweepProgress implements Consumer<TrialOutput>, AutoCloseable
     }
   }
 
-  /** Counts tasks between start and end; trials are the only tasks of a sweep's job. */
-  private static final class RunningTasks extends SparkListener {
-    private final AtomicInteger running;
+  /**
+   * Task attempts that have started and not ended, one per partition of a stage: a retried or
+   * resubmitted attempt replaces the one before it instead of counting as another trial.
+   */
+  static final class RunningTrials {
 
-    RunningTasks(AtomicInteger running) {
+    private final Map<String, Long> attempts = new ConcurrentHashMap<>();
+
+    void started(int stageId, int partition, long taskId) {
+      attempts.put(stageId + ":" + partition, taskId);
+    }
+
+    void ended(int stageId, int partition, long taskId) {
+      attempts.remove(stageId + ":" + partition, taskId);
+    }
+
+    /**
+     * Running trials, never more than the slots or the trials not done yet. Spark hands a result
+     * to the sweep before its listeners hear that the task ended, and a sweep's commits run tasks
+     * of their own, so the attempts alone can overcount for a moment.
+     */
+    int count(int slots, int remaining) {
+      return Math.max(0, Math.min(attempts.size(), Math.min(slots, remaining)));
+    }
+  }
+
+  /** Feeds {@link RunningTrials} from Spark's task events. */
+  private static final class RunningTasks extends SparkListener {
+    private final RunningTrials running;
+
+    RunningTasks(RunningTrials running) {
       this.running = running;
     }
 
     @Override
     public void onTaskStart(SparkListenerTaskStart taskStart) {
-      running.incrementAndGet();
+      running.started(
+          taskStart.stageId(), taskStart.taskInfo().index(), taskStart.taskInfo().taskId());
     }
 
     @Override
     public void onTaskEnd(SparkListenerTaskEnd taskEnd) {
-      running.decrementAndGet();
+      running.ended(taskEnd.stageId(), taskEnd.taskInfo().index(), taskEnd.taskInfo().taskId());
     }
   }
 }

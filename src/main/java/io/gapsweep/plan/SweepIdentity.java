@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -31,6 +32,8 @@ public final class SweepIdentity {
 
   private static final int MAX_LINES = 12;
 
+  private static final String ROOT = "gapsweep";
+
   private SweepIdentity() {}
 
   /**
@@ -42,6 +45,10 @@ public final class SweepIdentity {
     Set<String> savedIds = new HashSet<>();
     try {
       saved = ConfigFactory.parseString(savedHocon).resolve();
+      Optional<String> missing = missingKey(saved);
+      if (missing.isPresent()) {
+        return List.of(olderVersion(missing.get()));
+      }
       SweepSettings settings = SettingsLoader.fromConfig(saved);
       GridExpander.expand(settings).trials().forEach(t -> savedIds.add(t.trialId()));
     } catch (ConfigException | SettingsException e) {
@@ -58,6 +65,26 @@ public final class SweepIdentity {
       return List.of("the same settings give other trial ids (written by another gapsweep version)");
     }
     return lines;
+  }
+
+  /**
+   * The output's line when its {@code sweep.conf} lacks a key that this version's {@code
+   * reference.conf} defines. Every version saves the whole resolved {@code gapsweep} tree, so a
+   * missing key means an older gapsweep wrote it, one whose trial ids (before {@value
+   * TrialIds#VERSION}) this version does not compute.
+   */
+  static String olderVersion(String missingKey) {
+    return "it was written by an older gapsweep (no " + missingKey + "), whose trial ids this"
+        + " version (" + TrialIds.VERSION + ") does not reproduce, so it cannot be resumed";
+  }
+
+  private static Optional<String> missingKey(Config saved) {
+    Config reference = ConfigFactory.defaultReference().withOnlyPath(ROOT);
+    return reference.entrySet().stream()
+        .map(Map.Entry::getKey)
+        .filter(key -> !saved.hasPathOrNull(key))
+        .sorted()
+        .findFirst();
   }
 
   private static List<String> keyDifferences(Config saved, Config current) {

@@ -65,10 +65,11 @@ final class Charts {
   }
 
   static HeatMapChart heatmap(
-      String title, List<String> dropouts, List<String> l2s, List<Number[]> cells) {
+      String title, String xTitle, String yTitle, List<String> xs, List<String> ys,
+      List<Number[]> cells) {
     HeatMapChart chart =
-        new HeatMapChartBuilder().width(360).height(260).title(title).xAxisTitle("dropout")
-            .yAxisTitle("l2").build();
+        new HeatMapChartBuilder().width(360).height(260).title(title).xAxisTitle(xTitle)
+            .yAxisTitle(yTitle).build();
     chart.getStyler().setChartBackgroundColor(Color.WHITE);
     chart.getStyler().setShowValue(true);
     chart.getStyler().setRangeColors(
@@ -84,7 +85,7 @@ final class Charts {
     // the range when all values are equal: keep every value strictly inside a non-empty range.
     double pad = Math.max(1e-6, (high - low) * 0.01);
     chart.getStyler().setMin(low - pad).setMax(high + pad);
-    chart.addSeries("gap", dropouts, l2s, cells);
+    chart.addSeries("gap", xs, ys, cells);
     return chart;
   }
 

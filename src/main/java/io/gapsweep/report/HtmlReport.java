@@ -7,7 +7,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
 import io.gapsweep.analysis.AnalysisViews;
+import io.gapsweep.analysis.Leaderboard;
 import io.gapsweep.analysis.TextTable;
+import io.gapsweep.config.Axes;
+import io.gapsweep.config.Axis;
 import io.gapsweep.store.OutputFolder;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -23,6 +26,11 @@ public final class HtmlReport {
 
   /** How many configurations from each end of the leaderboard get their curves drawn. */
   private static final int CURVES_EACH_END = 3;
+
+  /** The two axes each heatmap spans; the other axes' values each get their own map. */
+  private static final Axis<Double> HEATMAP_X = Axes.DROPOUT;
+
+  private static final Axis<Double> HEATMAP_Y = Axes.L2;
 
   private HtmlReport() {}
 
@@ -64,8 +72,11 @@ public final class HtmlReport {
 
   private static void leaderboard(StringBuilder html, List<Row> board) {
     html.append("<h2>Leaderboard</h2>\n<table><thead><tr>");
-    for (String header : List.of("rank", "depth", "dropout", "l2", "augmentation", "seeds",
-        "gap", "acc gap", "val loss", "val acc", "best epoch")) {
+    List<Axis<?>> axes = Leaderboard.shownAxes(board);
+    List<String> headers = new ArrayList<>(List.of("rank"));
+    axes.forEach(axis -> headers.add(axis.name()));
+    headers.addAll(List.of("seeds", "gap", "acc gap", "val loss", "val acc", "best epoch"));
+    for (String header : headers) {
       html.append("<th>").append(header).append("</th>");
     }
     html.append("</tr></thead><tbody>\n");
@@ -73,10 +84,9 @@ public final class HtmlReport {
       boolean ranked = !row.isNullAt(row.fieldIndex("rank"));
       html.append(ranked ? "<tr>" : "<tr class=\"out\">");
       cell(html, ranked ? String.valueOf(row.<Integer>getAs("rank")) : "-");
-      cell(html, String.valueOf(row.<Integer>getAs("depth")));
-      cell(html, TextTable.plain(row.<Double>getAs("dropout")));
-      cell(html, TextTable.plain(row.<Double>getAs("l2")));
-      cell(html, row.<String>getAs("augmentation"));
+      for (Axis<?> axis : axes) {
+        cell(html, Leaderboard.level(row, axis));
+      }
       cell(html, row.<Integer>getAs("seeds") + "/" + row.<Integer>getAs("trials"));
       String gap = TextTable.fixed(row.getAs("gap_mean"), 4);
       if (!row.isNullAt(row.fieldIndex("gap_sd"))) {
@@ -160,40 +170,50 @@ public final class HtmlReport {
     html.append("</div>\n");
   }
 
-  /** Mean gap over dropout x l2, one map per depth and augmentation. */
+  /** Mean gap over {@link #HEATMAP_X} x {@link #HEATMAP_Y}, one map per value of the other axes. */
   private static void heatmaps(StringBuilder html, List<Row> board) {
-    TreeSet<Double> dropouts = new TreeSet<>();
-    TreeSet<Double> l2s = new TreeSet<>();
+    List<Axis<?>> panelAxes = new ArrayList<>(Leaderboard.shownAxes(board));
+    panelAxes.removeAll(List.of(HEATMAP_X, HEATMAP_Y));
+    TreeSet<Double> xValues = new TreeSet<>();
+    TreeSet<Double> yValues = new TreeSet<>();
     Map<String, Map<List<Double>, Double>> maps = new LinkedHashMap<>();
     List<Row> sorted = new ArrayList<>(board);
     sorted.sort((a, b) -> {
-      int byDepth = Integer.compare(a.<Integer>getAs("depth"), b.<Integer>getAs("depth"));
-      return byDepth != 0 ? byDepth
-          : a.<String>getAs("augmentation").compareTo(b.<String>getAs("augmentation"));
+      for (Axis<?> axis : panelAxes) {
+        int order = compare(a, b, axis);
+        if (order != 0) {
+          return order;
+        }
+      }
+      return 0;
     });
     for (Row row : sorted) {
-      double dropout = row.getAs("dropout");
-      double l2 = row.getAs("l2");
-      dropouts.add(dropout);
-      l2s.add(l2);
-      String key = "depth " + row.getAs("depth") + ", augmentation " + row.getAs("augmentation");
+      double x = row.getAs(HEATMAP_X.column());
+      double y = row.getAs(HEATMAP_Y.column());
+      xValues.add(x);
+      yValues.add(y);
+      List<String> parts = new ArrayList<>();
+      panelAxes.forEach(axis -> parts.add(axis.name() + " " + Leaderboard.level(row, axis)));
+      String key = String.join(", ", parts);
       Map<List<Double>, Double> cells = maps.computeIfAbsent(key, k -> new LinkedHashMap<>());
       if (!row.isNullAt(row.fieldIndex("gap_mean"))) {
-        cells.put(List.of(dropout, l2), row.getAs("gap_mean"));
+        cells.put(List.of(x, y), row.getAs("gap_mean"));
       }
     }
-    List<String> xs = dropouts.stream().map(TextTable::plain).toList();
-    List<String> ys = l2s.stream().map(TextTable::plain).toList();
-    html.append("<h2>Gap over dropout &times; L2</h2>\n<p class=\"note\">Mean generalization gap ")
+    List<String> xs = xValues.stream().map(HEATMAP_X::print).toList();
+    List<String> ys = yValues.stream().map(HEATMAP_Y::print).toList();
+    html.append("<h2>Gap over ").append(HEATMAP_X.name()).append(" &times; ")
+        .append(HEATMAP_Y.name().toUpperCase(Locale.ROOT))
+        .append("</h2>\n<p class=\"note\">Mean generalization gap ")
         .append("of every configuration, competitive or not; empty cells had no completed trial.")
         .append("</p>\n<div class=\"grid\">\n");
+    List<Double> xList = new ArrayList<>(xValues);
+    List<Double> yList = new ArrayList<>(yValues);
     for (Map.Entry<String, Map<List<Double>, Double>> entry : maps.entrySet()) {
       List<Number[]> cells = new ArrayList<>();
-      List<Double> dropoutList = new ArrayList<>(dropouts);
-      List<Double> l2List = new ArrayList<>(l2s);
-      for (int x = 0; x < dropoutList.size(); x++) {
-        for (int y = 0; y < l2List.size(); y++) {
-          Double gap = entry.getValue().get(List.of(dropoutList.get(x), l2List.get(y)));
+      for (int x = 0; x < xList.size(); x++) {
+        for (int y = 0; y < yList.size(); y++) {
+          Double gap = entry.getValue().get(List.of(xList.get(x), yList.get(y)));
           if (gap != null) {
             cells.add(new Number[] {x, y, Math.round(gap * 1000) / 1000.0});
           }
@@ -203,10 +223,16 @@ public final class HtmlReport {
         continue;
       }
       html.append("<figure>");
-      image(html, Charts.heatmap(entry.getKey(), xs, ys, cells), "gap heatmap, " + entry.getKey());
+      image(html, Charts.heatmap(entry.getKey(), HEATMAP_X.name(), HEATMAP_Y.name(), xs, ys, cells),
+          "gap heatmap, " + entry.getKey());
       html.append("</figure>\n");
     }
     html.append("</div>\n");
+  }
+
+  @SuppressWarnings("unchecked")
+  private static int compare(Row a, Row b, Axis<?> axis) {
+    return ((Comparable<Object>) a.getAs(axis.column())).compareTo(b.getAs(axis.column()));
   }
 
   /** Mean gap per level of each axis, over the rest of the grid, with 95% t-intervals. */
@@ -246,11 +272,12 @@ public final class HtmlReport {
   }
 
   private static String label(String group, Row row) {
-    return String.format(
-        Locale.ROOT, "%s: depth %d, dropout %s, l2 %s, augmentation %s (gap %s)", group,
-        row.<Integer>getAs("depth"), TextTable.plain(row.<Double>getAs("dropout")),
-        TextTable.plain(row.<Double>getAs("l2")), row.<String>getAs("augmentation"),
-        TextTable.fixed(row.getAs("gap_mean"), 4));
+    List<String> parts = new ArrayList<>();
+    for (Axis<?> axis : Axes.shown(axis -> false)) {
+      parts.add(axis.name() + " " + Leaderboard.level(row, axis));
+    }
+    return group + ": " + String.join(", ", parts)
+        + " (gap " + TextTable.fixed(row.getAs("gap_mean"), 4) + ")";
   }
 
   private static void image(StringBuilder html, org.knowm.xchart.internal.chartpart.Chart<?, ?> chart,

@@ -2,6 +2,9 @@ package io.gapsweep.store;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.gapsweep.config.Axes;
+import io.gapsweep.config.Axis;
+import io.gapsweep.plan.TrialSpec;
 import io.gapsweep.train.EpochMetrics;
 import io.gapsweep.train.TrialResult;
 import java.io.IOException;
@@ -78,6 +81,11 @@ public final class ModelStore {
     return written;
   }
 
+
+  private static <T extends Comparable<T>> T value(TrialSpec spec, Axis<T> axis) {
+    return spec.value(axis);
+  }
+
   private static EpochMetrics best(TrialResult result) {
     return result.curve().get(result.bestEpoch() - 1);
   }
@@ -90,10 +98,9 @@ public final class ModelStore {
     json.put("rank", rank);
     json.put("trial_id", result.spec().trialId());
     json.put("config_id", result.spec().configId());
-    json.put("depth", result.spec().depth());
-    json.put("dropout", result.spec().dropout());
-    json.put("l2", result.spec().l2());
-    json.put("augmentation", result.spec().augmentation());
+    for (Axis<?> axis : Axes.ALL) {
+      json.put(axis.column(), value(result.spec(), axis));
+    }
     json.put("seed_index", result.spec().seedIndex());
     json.put("seed", result.spec().seed());
     json.put("best_epoch", result.bestEpoch());

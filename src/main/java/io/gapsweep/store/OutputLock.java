@@ -105,7 +105,12 @@ public final class OutputLock implements AutoCloseable {
         HELD.add(path.toString());
         return new OutputLock(fs, path, self);
       }
-      Optional<Holder> holder = read(fs, path);
+      Optional<Holder> holder;
+      try {
+        holder = read(fs, path);
+      } catch (Unreadable e) {
+        throw unreadable(fs, path, output, e.getMessage());
+      }
       if (holder.isEmpty()) {
         continue; // released between our create and our read
       }
@@ -132,6 +137,31 @@ public final class OutputLock implements AutoCloseable {
         + " (other runs keep taking it)");
   }
 
+  /**
+   * A lock file whose content names no holder. Empty and younger than a heartbeat, it is another
+   * run's that is being written this very moment; otherwise no run can ever release it (a crash
+   * while it was written, or someone else's file), so waiting would be in vain: say so at once.
+   */
+  private static UserError unreadable(FileSystem fs, Path path, String output, String why)
+      throws IOException {
+    org.apache.hadoop.fs.FileStatus status = fs.getFileStatus(path);
+    long age = System.currentTimeMillis() - status.getModificationTime();
+    if (status.getLen() == 0 && age < HEARTBEAT.toMillis()) {
+      return new UserError("Cannot run in " + output + ": another gapsweep run is taking its lock "
+          + path + " right now. Wait for it to end, or use another --output.");
+    }
+    return new UserError("Cannot run in " + output + ": its lock " + path + " is unreadable ("
+        + why + "), so it names no run that could release it. If no gapsweep run is using "
+        + output + ", delete " + path + " and run again.");
+  }
+
+  /** The lock file exists but holds no gapsweep holder. */
+  private static final class Unreadable extends Exception {
+    Unreadable(String message) {
+      super(message, null, false, false);
+    }
+  }
+
   @Override
   public void close() {
     heartbeat.shutdownNow();
@@ -141,6 +171,8 @@ public final class OutputLock implements AutoCloseable {
       if (read(fs, path).map(h -> h.token().equals(self.token())).orElse(false)) {
         fs.delete(path, false);
       }
+    } catch (Unreadable e) {
+      LOG.warn("Not releasing the lock {}: it is no longer ours ({})", path, e.getMessage());
     } catch (IOException e) {
       LOG.warn("Could not release the lock {}: {}", path, e.getMessage());
     }
@@ -178,15 +210,27 @@ public final class OutputLock implements AutoCloseable {
     }
   }
 
-  private static Optional<Holder> read(FileSystem fs, Path path) throws IOException {
+  private static Optional<Holder> read(FileSystem fs, Path path) throws IOException, Unreadable {
+    byte[] bytes;
     try (InputStream in = fs.open(path)) {
-      return Optional.of(JSON.readValue(in.readAllBytes(), Holder.class));
+      bytes = in.readAllBytes();
     } catch (java.io.FileNotFoundException e) {
       return Optional.empty();
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      // Unreadable (a crash while creating it): held by nobody we can name.
-      return Optional.of(new Holder("unknown", -1, "", "unknown", ""));
     }
+    if (bytes.length == 0) {
+      throw new Unreadable("it is empty");
+    }
+    Holder holder;
+    try {
+      holder = JSON.readValue(bytes, Holder.class);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new Unreadable("not a gapsweep lock: " + bytes.length + " bytes that are not its JSON");
+    }
+    if (holder == null || holder.host() == null || holder.pid() <= 0 || holder.token() == null
+        || holder.since() == null || holder.processStart() == null) {
+      throw new Unreadable("not a gapsweep lock: it lacks the host, process or token of a run");
+    }
+    return Optional.of(holder);
   }
 
   private static Optional<String> startOf(ProcessHandle process) {

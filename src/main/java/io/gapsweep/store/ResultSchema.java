@@ -1,5 +1,7 @@
 package io.gapsweep.store;
 
+import io.gapsweep.config.Axes;
+import io.gapsweep.config.Axis;
 import io.gapsweep.plan.TrialSpec;
 import io.gapsweep.train.EpochMetrics;
 import io.gapsweep.train.ExecutorInfo;
@@ -40,18 +42,21 @@ public final class ResultSchema {
   public static final String CURVES = "curves";
 
   /** Schema of the {@code trials} table; see each field's comment. */
-  public static final StructType TRIALS_SCHEMA =
-      new StructType(
-          new StructField[] {
+  public static final StructType TRIALS_SCHEMA = trialsSchema();
+
+  /** The {@code trials} columns: ids, then one column per axis of {@link Axes#ALL}, then the rest. */
+  private static StructType trialsSchema() {
+    List<StructField> fields = new ArrayList<>(List.of(
             column("trial_id", DataTypes.StringType, false,
-                "Stable id of the trial: a hash of the sweep fingerprint and the sorted parameters."),
+                "Stable id of the trial: a hash of everything that changes what it computes"
+                    + " (see TrialIds)."),
             column("config_id", DataTypes.StringType, false,
                 "Id of the configuration: the same hash without the seed index; trials that differ"
-                    + " only by seed share it."),
-            column("depth", DataTypes.IntegerType, false, "Number of conv blocks."),
-            column("dropout", DataTypes.DoubleType, false, "Drop rate (Keras meaning)."),
-            column("l2", DataTypes.DoubleType, false, "L2 coefficient."),
-            column("augmentation", DataTypes.StringType, false, "Augmentation preset name."),
+                    + " only by seed share it.")));
+    for (Axis<?> axis : Axes.ALL) {
+      fields.add(column(axis.column(), sparkType(axis), false, axis.doc()));
+    }
+    fields.addAll(List.of(
             column("seed_index", DataTypes.IntegerType, false, "Repeat index, from 0."),
             column("seed", DataTypes.LongType, false,
                 "Seed every random choice of the trial derives from (weights, shuffling,"
@@ -74,8 +79,19 @@ public final class ResultSchema {
             column("pid", DataTypes.LongType, false, "Process id of the JVM the trial ran in."),
             column("backend", DataTypes.StringType, false,
                 "Build of libnd4j the trial ran on, e.g. linux-x86_64-onednn-avx2 (linux-x86_64 is the"
-                    + " generic one)."),
-          });
+                    + " generic one)."))
+    );
+    return new StructType(fields.toArray(new StructField[0]));
+  }
+
+  /** The Spark SQL (and Parquet) type of an axis's column. */
+  public static DataType sparkType(Axis<?> axis) {
+    return switch (axis.kind()) {
+      case INTEGER -> DataTypes.IntegerType;
+      case NUMBER -> DataTypes.DoubleType;
+      case TEXT -> DataTypes.StringType;
+    };
+  }
 
   /** Schema of the {@code curves} table; see each field's comment. */
   public static final StructType CURVES_SCHEMA =
@@ -140,13 +156,13 @@ public final class ResultSchema {
     ExecutorInfo executor = required(result.executor(), "executor", id);
     String error = result.error() == null || result.error().isEmpty() ? null : result.error();
     Integer bestEpoch = result.bestEpoch() == 0 ? null : result.bestEpoch();
-    return RowFactory.create(
-        required(id, "trial_id", id),
-        required(spec.configId(), "config_id", id),
-        spec.depth(),
-        spec.dropout(),
-        spec.l2(),
-        required(spec.augmentation(), "augmentation", id),
+    List<Object> values = new ArrayList<>();
+    values.add(required(id, "trial_id", id));
+    values.add(required(spec.configId(), "config_id", id));
+    for (Axis<?> axis : Axes.ALL) {
+      values.add(required(value(spec, axis), axis.column(), id));
+    }
+    values.addAll(java.util.Arrays.asList(
         spec.seedIndex(),
         spec.seed(),
         required(result.status(), "status", id).name(),
@@ -159,7 +175,12 @@ public final class ResultSchema {
         required(executor.executorId(), "executor_id", id),
         required(executor.host(), "host", id),
         executor.pid(),
-        required(executor.backend(), "backend", id));
+        required(executor.backend(), "backend", id)));
+    return RowFactory.create(values.toArray());
+  }
+
+  private static <T extends Comparable<T>> T value(TrialSpec spec, Axis<T> axis) {
+    return spec.params() == null ? null : spec.value(axis);
   }
 
   /**

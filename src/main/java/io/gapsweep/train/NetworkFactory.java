@@ -1,5 +1,6 @@
 package io.gapsweep.train;
 
+import io.gapsweep.config.Axes;
 import io.gapsweep.config.TrainingSettings;
 import io.gapsweep.plan.TrialSpec;
 import io.gapsweep.train.kernels.Kernels;
@@ -44,17 +45,19 @@ public final class NetworkFactory {
 
   /** As the other {@code configuration}, with a choice of kernels. */
   public static MultiLayerConfiguration configuration(
-      TrialSpec spec, TrainingSettings training, ImageShape shape, int classes, Kernels kernels) {
+      TrialSpec spec, TrainingSettings shared, ImageShape shape, int classes, Kernels kernels) {
+    TrainingSettings training = Axes.training(spec.params(), shared);
+    double dropout = spec.value(Axes.DROPOUT);
     NeuralNetConfiguration.ListBuilder layers =
         new NeuralNetConfiguration.Builder()
             .seed(spec.seed())
             .updater(updater(training))
             .weightInit(WeightInit.RELU)
-            .l2(spec.l2())
+            .l2(spec.value(Axes.L2))
             .convolutionMode(ConvolutionMode.Same)
             .list();
     int filters = training.baseFilters();
-    for (int block = 0; block < spec.depth(); block++) {
+    for (int block = 0; block < spec.value(Axes.DEPTH); block++) {
       layers.layer(
           new ConvolutionLayer.Builder(3, 3)
               .nOut(filters)
@@ -63,14 +66,14 @@ public final class NetworkFactory {
               .build());
       layers.layer(new BatchNormalization.Builder().build());
       layers.layer(new ActivationLayer.Builder().activation(kernels.relu()).build());
-      addDropout(layers, spec.dropout(), kernels);
+      addDropout(layers, dropout, kernels);
       layers.layer(
           new SubsamplingLayer.Builder(PoolingType.MAX).kernelSize(2, 2).stride(2, 2).build());
       filters *= 2;
     }
     layers.layer(
         new DenseLayer.Builder().nOut(training.denseUnits()).activation(kernels.relu()).build());
-    addDropout(layers, spec.dropout(), kernels);
+    addDropout(layers, dropout, kernels);
     layers.layer(
         new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
             .nOut(classes)

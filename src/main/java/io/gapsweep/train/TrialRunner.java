@@ -2,6 +2,7 @@ package io.gapsweep.train;
 
 import io.gapsweep.Faults;
 import io.gapsweep.config.AugmentationPreset;
+import io.gapsweep.config.Axes;
 import io.gapsweep.config.TrainingSettings;
 import io.gapsweep.data.Augmenter;
 import io.gapsweep.data.Dataset;
@@ -71,12 +72,14 @@ public final class TrialRunner {
   /** As the other {@code train}, with the given kernels (the bench compares them). */
   public static Outcome train(
       TrialSpec spec,
-      TrainingSettings training,
+      TrainingSettings shared,
       AugmentationPreset preset,
       Dataset data,
       int threads,
       ExecutorInfo executor,
       Kernels kernels) {
+    // The trial's own values of axes that take the place of a training setting (batch size...).
+    TrainingSettings training = Axes.training(spec.params(), shared);
     long start = System.nanoTime();
     int threadsUsed = ThreadPolicy.applyToCurrentThread(threads);
     CurveRecorder recorder = null;

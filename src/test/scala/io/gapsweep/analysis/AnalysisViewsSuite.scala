@@ -1,6 +1,6 @@
 package io.gapsweep.analysis
 
-import io.gapsweep.config.LeaderboardSettings
+import io.gapsweep.config.{Axes, LeaderboardSettings}
 import io.gapsweep.store.OutputFolder
 import io.gapsweep.testing.SavedResults
 import io.gapsweep.testing.{SharedSparkSession, TempDirs}
@@ -83,7 +83,8 @@ class AnalysisViewsSuite extends AnyFunSuite with SharedSparkSession with TempDi
       (spark.table("trial_summary").columns.toSeq, spark.table("axis_effects").columns.toSeq,
         spark.sql("SELECT config_id, rank FROM leaderboard").collect().toSeq)
     }
-    assert(summary == Seq("trial_id", "config_id", "depth", "dropout", "l2", "augmentation",
+    // One column per axis of the registry, in its order: depth, dropout, l2, augmentation, ...
+    assert(summary == Seq("trial_id", "config_id") ++ Axes.ALL.asScala.map(_.column) ++ Seq(
       "seed_index", "status", "stop_reason", "epochs_run", "best_epoch", "train_loss", "val_loss",
       "train_acc", "val_acc", "gap", "acc_gap", "val_acc_best", "final_gap", "final_acc_gap",
       "overfit_onset", "epochs_past_onset", "fit"))

@@ -300,4 +300,80 @@ class BadInputSuite extends AnyFunSuite with SharedSparkSession with TempDirs {
       } finally other.destroyForcibly()
     }
   }
+
+  // ---- Hostile input, round two (issue 18, items 4, 5, 6, 10): configuration and lock cases.
+
+  /** Runs the command `setup` makes in a fresh folder; exit 2, nothing printed on out, no file changed. */
+  private def refusedAsIs(setup: Path => Seq[String])(check: (Path, String) => Unit): Unit =
+    withTempDir { dir =>
+      Files.writeString(Files.createDirectories(dir.resolve("out")).resolve("keep.txt"), "earlier work")
+      val args = setup(dir)
+      val before = snapshot(dir)
+      val result = Cli.run(args: _*)
+      assert(result.code == 2, result)
+      assert(result.out.isEmpty, result)
+      assert(!result.err.contains("\tat ") && !result.err.contains("Exception"), result.err)
+      check(dir, result.err)
+      assert(snapshot(dir) == before)
+    }
+
+  test("include required of a file without an extension names the files it looked for and the line") {
+    refusedAsIs(runConf("gapsweep {\n  training { max-epochs = 1 }\n}\ninclude required(\"/etc/passwd\")\n")) {
+      (dir, err) => assert(err == s"gapsweep: Cannot read configuration ${dir.resolve("sweep.conf")}:4:" +
+        " include required(\"/etc/passwd\") finds no file: looked for /etc/passwd.conf, /etc/passwd.json," +
+        " /etc/passwd.properties (a name without .conf, .json or .properties gets each of them)\n")
+    }
+  }
+
+  test("include required of a missing .conf names it and the including file:line") {
+    refusedAsIs(dir => runConf("include required(\"" + dir.resolve("nope.conf") + "\")\n")(dir)) {
+      (dir, err) => assert(err == s"gapsweep: Cannot read configuration ${dir.resolve("sweep.conf")}:1:" +
+        " include required(\"" + dir.resolve("nope.conf") + "\") finds no file: looked for " +
+        dir.resolve("nope.conf") + "\n")
+    }
+  }
+
+  test("a missing required include inside an included file names that file and line") {
+    refusedAsIs { dir =>
+      Files.writeString(dir.resolve("part.conf"), "# part\ninclude required(\"gone.conf\")\n")
+      runConf("include \"part.conf\"\n")(dir)
+    } { (dir, err) =>
+      assert(err == s"gapsweep: Cannot read configuration ${dir.resolve("part.conf")}:2:" +
+        " include required(\"gone.conf\") finds no file: looked for " + dir.resolve("gone.conf") + "\n")
+    }
+  }
+
+  test("bytes that are not UTF-8 name the file, line and byte instead of being replaced") {
+    refusedAsIs { dir =>
+      val file = dir.resolve("sweep.conf")
+      Files.write(file, "gapsweep {\n  name = \"caf".getBytes("UTF-8") ++ Array(0xE9.toByte) ++
+        "\"\n}\n".getBytes("UTF-8"))
+      Seq("run", file.toString, "--output", dir.resolve("out").toString)
+    } { (dir, err) =>
+      assert(err == s"gapsweep: Cannot read configuration ${dir.resolve("sweep.conf")}:2: byte 0xE9 at" +
+        " byte 14 of the line is not UTF-8; save the file as UTF-8\n")
+    }
+  }
+
+  test("3,000 invalid list values print 20 problems and count the rest") {
+    refusedAsIs(runConf("gapsweep.search-space.l2 = [" + Seq.fill(3000)("\"x\"").mkString(", ") + "]\n")) {
+      (dir, err) =>
+        val lines = err.linesIterator.toSeq
+        assert(lines.size == 21, err.take(2000))
+        assert(lines.head.startsWith(s"gapsweep: ${dir.resolve("sweep.conf")}:1: gapsweep.search-space.l2"), lines.head)
+        assert(lines.last == "  ... and 2,980 more")
+    }
+  }
+
+  test("a run.lock overwritten with garbage is reported at once as unreadable, with how to release it") {
+    refusedAsIs { dir =>
+      Files.write(dir.resolve("out/run.lock"), Array[Byte](1, 2, 3, 'g', 'a', 'r', 'b', 'a', 'g', 'e'))
+      Seq("run", valid(dir))
+    } { (dir, err) =>
+      val lock = dir.resolve("out/run.lock")
+      assert(err == s"gapsweep: Cannot run in ${dir.resolve("out")}: its lock $lock is unreadable" +
+        " (not a gapsweep lock: 10 bytes that are not its JSON), so it names no run that could release it." +
+        s" If no gapsweep run is using ${dir.resolve("out")}, delete $lock and run again.\n")
+    }
+  }
 }

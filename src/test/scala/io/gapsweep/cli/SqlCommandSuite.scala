@@ -117,4 +117,192 @@ class SqlCommandSuite extends AnyFunSuite with SharedSparkSession with TempDirs 
     assert(result.err.startsWith("gapsweep: Cannot run the query: "), result.err)
     assert(result.err.contains("`nope`"), result.err)
   }
+
+  // ---- Hostile input (issue 18): every write path is refused, no file is read or written ----
+
+  /**
+   * Runs `query`, with `$X` replaced by a path in a fresh temporary folder, and checks that it is
+   * refused with exit 2 and `message`, and that neither that path nor the sweep's folder changed.
+   */
+  private def refusedWritingNothing(query: String, message: String): Unit = withTempDir { scratch =>
+    val target = scratch.resolve("x")
+    val text = query.replace("$X", target.toString)
+    withTempDir { dir =>
+      val conf = SettingsLoader.read(Paths.get("conf/demo.conf")).resolvedHocon()
+      SavedResults.write(spark, dir.toString, results.asJava, conf)
+      val before = snapshot(dir)
+      val result = Cli.run("sql", dir.toString, text)
+      assert(result.code == 2, s"$text: $result")
+      assert(result.out == "", text)
+      assert(result.err == s"gapsweep: $message\n", text)
+      assert(!java.nio.file.Files.exists(target), text)
+      assert(snapshot(dir) == before, text)
+      assert(snapshot(scratch).isEmpty, text)
+    }
+  }
+
+  private def notAQuery(query: String, kind: String): Unit =
+    refusedWritingNothing(query, "Cannot run this statement: gapsweep sql runs queries only" +
+      s" (SELECT, WITH, VALUES, TABLE, FROM ...); got $kind")
+
+  test("INSERT INTO and OVERWRITE of a table or a directory are refused, nothing written") {
+    notAQuery("INSERT OVERWRITE DIRECTORY '$X' USING parquet SELECT * FROM trials", "InsertIntoDir")
+    notAQuery("INSERT OVERWRITE LOCAL DIRECTORY '$X' USING csv SELECT 1", "InsertIntoDir")
+    notAQuery("INSERT OVERWRITE DIRECTORY USING json OPTIONS (path '$X') SELECT 1", "InsertIntoDir")
+    notAQuery("INSERT OVERWRITE LOCAL DIRECTORY '$X' ROW FORMAT DELIMITED FIELDS TERMINATED BY ','" +
+      " STORED AS TEXTFILE SELECT 1", "InsertIntoDir")
+    notAQuery("INSERT OVERWRITE DIRECTORY '$X' STORED AS PARQUET SELECT 1", "InsertIntoDir")
+    notAQuery("INSERT INTO trials SELECT * FROM trials", "InsertIntoStatement")
+    notAQuery("INSERT OVERWRITE TABLE trials SELECT * FROM trials", "InsertIntoStatement")
+    notAQuery("INSERT INTO parquet.`$X` SELECT 1", "InsertIntoStatement")
+    notAQuery("WITH t AS (SELECT 1) INSERT OVERWRITE DIRECTORY '$X' USING parquet SELECT * FROM t",
+      "InsertIntoDir")
+    notAQuery("FROM trials INSERT OVERWRITE DIRECTORY '$X' USING parquet SELECT *", "InsertIntoDir")
+  }
+
+  test("CREATE, CTAS, DROP, ALTER and TRUNCATE are refused, nothing written") {
+    notAQuery("CREATE TABLE t (a INT) USING parquet LOCATION '$X'", "CreateTable")
+    notAQuery("CREATE TABLE t USING parquet LOCATION '$X' AS SELECT * FROM trials",
+      "CreateTableAsSelect")
+    notAQuery("CREATE TABLE t STORED AS PARQUET LOCATION '$X' AS SELECT 1", "CreateTableAsSelect")
+    notAQuery("CREATE VIEW v AS SELECT 1", "CreateView")
+    notAQuery("CREATE OR REPLACE TEMPORARY VIEW trials AS SELECT 1", "CreateViewCommand")
+    notAQuery("CREATE TEMPORARY VIEW v USING parquet OPTIONS (path '$X')", "CreateTempViewUsing")
+    notAQuery("CREATE FUNCTION f AS 'java.lang.Runtime' USING JAR '$X'", "CreateFunction")
+    notAQuery("CREATE TEMPORARY FUNCTION f AS 'java.lang.Runtime'", "CreateFunctionCommand")
+    notAQuery("CREATE DATABASE d LOCATION '$X'", "CreateNamespace")
+    notAQuery("DROP VIEW trial_summary", "DropView")
+    notAQuery("DROP TABLE trials", "DropTable")
+    notAQuery("ALTER TABLE trials RENAME TO t", "RenameTable")
+    notAQuery("ALTER TABLE trials SET LOCATION '$X'", "SetTableLocation")
+    notAQuery("ALTER VIEW leaderboard AS SELECT 1", "AlterViewAs")
+    notAQuery("TRUNCATE TABLE trials", "TruncateTable")
+  }
+
+  test("ADD JAR/FILE/ARCHIVE, CACHE, UNCACHE, REFRESH, SET and RESET are refused") {
+    notAQuery("ADD JAR $X", "AddJarsCommand")
+    notAQuery("ADD FILE $X", "AddFilesCommand")
+    notAQuery("ADD ARCHIVE $X", "AddArchivesCommand")
+    notAQuery("CACHE TABLE trials", "CacheTable")
+    notAQuery("CACHE TABLE c AS SELECT * FROM trials", "CacheTableAsSelect")
+    notAQuery("UNCACHE TABLE trials", "UncacheTable")
+    notAQuery("CLEAR CACHE", "ClearCacheCommand")
+    notAQuery("REFRESH TABLE trials", "RefreshTable")
+    notAQuery("REFRESH '$X'", "RefreshResource")
+    notAQuery("SET spark.sql.runSQLOnFiles=true", "SetCommand")
+    notAQuery("RESET", "ResetCommand")
+  }
+
+  test("MERGE, UPDATE, DELETE, LOAD DATA, MSCK and ANALYZE are refused") {
+    notAQuery("MERGE INTO trials t USING curves c ON t.trial_id = c.trial_id" +
+      " WHEN MATCHED THEN DELETE", "MergeIntoTable")
+    notAQuery("UPDATE trials SET seed = 0", "UpdateTable")
+    notAQuery("DELETE FROM trials WHERE seed = 0", "DeleteFromTable")
+    notAQuery("LOAD DATA LOCAL INPATH '$X' OVERWRITE INTO TABLE trials", "LoadData")
+    notAQuery("MSCK REPAIR TABLE trials", "RepairTable")
+    notAQuery("ANALYZE TABLE trials COMPUTE STATISTICS", "AnalyzeTable")
+    notAQuery("ANALYZE TABLES COMPUTE STATISTICS", "AnalyzeTables")
+  }
+
+  test("code: reflect, java_method, TRANSFORM USING a script are refused, also when nested") {
+    notAQuery("SELECT reflect('java.nio.file.Files', 'createDirectory', '$X')", "function reflect")
+    notAQuery("SELECT java_method('java.lang.System', 'exit', 0)", "function java_method")
+    notAQuery("SELECT * FROM trials WHERE seed IN (SELECT java_method('java.lang.Math', 'abs', 1))",
+      "function java_method")
+    notAQuery("WITH t AS (SELECT reflect('java.lang.System', 'exit', 0) AS r) SELECT * FROM t",
+      "function reflect")
+    notAQuery("SELECT TRANSFORM(trial_id) USING 'touch $X' AS (x) FROM trials",
+      "ScriptTransformation")
+    notAQuery("FROM trials SELECT TRANSFORM(trial_id) USING 'touch $X'", "ScriptTransformation")
+  }
+
+  test("SHOW, DESCRIBE and EXPLAIN are refused like every statement that is not a query") {
+    notAQuery("SHOW TABLES", "ShowTables")
+    notAQuery("DESCRIBE TABLE trials", "DescribeRelation")
+    notAQuery("EXPLAIN SELECT 1", "ExplainCommand")
+  }
+
+  private def onFile(query: String, name: String): Unit =
+    refusedWritingNothing(query, "Cannot run the query: gapsweep sql reads only the sweep's" +
+      " tables and views (run it without a query to list them), not files or other catalogs;" +
+      s" got $name")
+
+  private def onFile(query: String): Unit = onFile(query, query.substring(query.indexOf("FROM ") + 5))
+
+  test("queries on files are refused: text, csv, json, parquet, orc, binaryFile") {
+    onFile("SELECT * FROM text.`/etc/passwd`")
+    onFile("SELECT * FROM csv.`/etc/passwd`")
+    onFile("SELECT * FROM json.`/etc/passwd`")
+    onFile("SELECT * FROM parquet.`/etc`")
+    onFile("SELECT * FROM orc.`/etc`")
+    onFile("SELECT * FROM binaryFile.`/etc/hostname`")
+    onFile("SELECT * FROM trials t WHERE EXISTS (SELECT 1 FROM text.`/etc/passwd`)",
+      "text.`/etc/passwd`")
+    onFile("SELECT * FROM global_temp.trials")
+  }
+
+  test("the sql command's session has queries on files turned off; the caller's is untouched") {
+    val session = io.gapsweep.dispatch.SparkSessions.forUserQueries(spark)
+    assert(session.conf.get("spark.sql.runSQLOnFiles") == "false")
+    assert(spark.conf.get("spark.sql.runSQLOnFiles") == "true")
+    val error = intercept[org.apache.spark.sql.AnalysisException] {
+      session.sql("SELECT * FROM text.`/etc/passwd`").collect()
+    }
+    assert(error.getMessage.contains("TABLE_OR_VIEW_NOT_FOUND"), error.getMessage)
+  }
+
+  test("a failing query is a user error: exit 2, Spark's message on one line, no task logs") {
+    val logged = new java.io.ByteArrayOutputStream()
+    val stderr = System.err
+    System.setErr(new java.io.PrintStream(logged, true))
+    val result =
+      try sql("SELECT raise_error('boom') FROM trials")
+      finally System.setErr(stderr)
+    assert(result.code == 2, result)
+    assert(result.out == "")
+    assert(result.err == "gapsweep: Cannot run the query: boom\n")
+    assert(!logged.toString.contains("boom"), logged.toString)
+  }
+
+  test("a query that reads: CTEs, VALUES, range, subqueries and windows still run") {
+    val result = sql(
+      "WITH t AS (SELECT config_id, seed FROM trials), v(x) AS (VALUES (1), (2)) " +
+        "SELECT t.config_id, v.x, (SELECT max(id) FROM range(3)) AS r, " +
+        "rank() OVER (ORDER BY t.config_id, t.seed, v.x) AS w " +
+        "FROM t CROSS JOIN v ORDER BY w LIMIT 2", "--format", "csv")
+    assert(result.code == 0, result)
+    assert(result.out == "config_id,x,r,w\ncfg-a,1,2,1\ncfg-a,2,2,2\n")
+  }
+
+  // ---- Out of memory (issue 18, item 3): exit 52 and one line, in a JVM of its own
+
+  private val outOfMemoryAdvice = "; give the JVM more memory: -Xmx in GAPSWEEP_JAVA_OPTS, or" +
+    " spark.driver.memory and spark.executor.memory under spark-submit"
+
+  private def sqlInOwnJvm(query: String, env: Map[String, String]): io.gapsweep.testing.LocalScript.Result =
+    withTempDir { dir =>
+      val conf = SettingsLoader.read(Paths.get("conf/demo.conf")).resolvedHocon()
+      SavedResults.write(spark, dir.toString, results.asJava, conf)
+      OutputFolder.of(spark, dir.toString).writeText(OutputFolder.CLASSES, "a\nb\nc\nd\ne\nf\n")
+      io.gapsweep.testing.LocalScript.run(Seq(dir.toString, query),
+        Map("GAPSWEEP_COMMAND" -> "sql") ++ env)
+    }
+
+  test("out of memory on the driver's thread: exit 52 and one line naming the cause") {
+    val result = sqlInOwnJvm("SELECT 1", Map("GAPSWEEP_FAULT_OUT_OF_MEMORY" -> "sql"))
+    assert(result.code == 52, result.output)
+    assert(result.output == "gapsweep: Cannot go on: out of memory (Fault injection: out of memory at" +
+      " sql) in thread \"main\"" + outOfMemoryAdvice + "\n")
+  }
+
+  test("out of memory in a Spark task: exit 52 and one line, no stack traces") {
+    // One string longer than the heap: the task thread's allocation fails at once.
+    val result = sqlInOwnJvm("SELECT length(repeat(trial_id, 200000000)) FROM trials",
+      Map("GAPSWEEP_JAVA_OPTS" -> "-Xmx600m"))
+    assert(result.code == 52, result.output)
+    val lines = result.output.linesIterator.toSeq
+    assert(lines.size == 1, result.output)
+    assert(lines.head.startsWith("gapsweep: Cannot go on: out of memory ("), result.output)
+    assert(lines.head.endsWith(outOfMemoryAdvice), result.output)
+  }
 }

@@ -33,17 +33,28 @@ class SettingsLoaderSuite extends AnyFunSuite with TempDirs {
   private def doubles(values: Double*): java.util.List[java.lang.Double] =
     values.map(java.lang.Double.valueOf).asJava
 
+  /** A search space; axes that take the place of a training setting get that setting's value. */
+  private def space(
+      depth: java.util.List[Integer], dropout: java.util.List[java.lang.Double],
+      l2: java.util.List[java.lang.Double], augmentation: java.util.List[String], seeds: Int,
+      training: TrainingSettings = defaultTraining): SearchSpace =
+    io.gapsweep.testing.Fixtures.Space(Map(
+      Axes.DEPTH.name -> depth.asScala.toSeq, Axes.DROPOUT.name -> dropout.asScala.toSeq,
+      Axes.L2.name -> l2.asScala.toSeq, Axes.AUGMENTATION.name -> augmentation.asScala.toSeq),
+      seeds).toSearchSpace(training)
+
   private def settings(
       name: String = "sweep",
-      searchSpace: SearchSpace =
-        new SearchSpace(ints(1, 2), doubles(0.0, 0.5), doubles(0.0, 0.001), List("none").asJava, 1),
+      searchSpace: SearchSpace = null,
       training: TrainingSettings = defaultTraining,
       presets: Map[String, AugmentationPreset] = defaultPresets,
       output: String = "results/sweep",
       size: Int = 32): SweepSettings =
     new SweepSettings(
       name,
-      searchSpace,
+      // By default reference.conf's grid, whose optional axes take the training settings' values.
+      Option(searchSpace).getOrElse(
+        space(ints(1, 2), doubles(0.0, 0.5), doubles(0.0, 0.001), List("none").asJava, 1, training)),
       training,
       new DataSettings("synthetic", size, size, 3, new SyntheticSettings(40, 30, 7L, 12.0, 1, 200),
         new DirectorySettings("", 0.0, false, 10, 40000000)),
@@ -83,8 +94,9 @@ class SettingsLoaderSuite extends AnyFunSuite with TempDirs {
     val demo = SettingsLoader.load(Paths.get("conf/demo.conf"))
     val expected = settings(
       name = "demo",
-      searchSpace = new SearchSpace(ints(1, 2), doubles(0.0, 0.5), doubles(0.0, 0.001),
-        List("none", "light").asJava, 1),
+      searchSpace = space(ints(1, 2), doubles(0.0, 0.5), doubles(0.0, 0.001),
+        List("none", "light").asJava, 1,
+        new TrainingSettings(Optimizer.ADAM, 0.003, 0.9, 32, 20, 6, 0.0, 8, 32)),
       training = new TrainingSettings(Optimizer.ADAM, 0.003, 0.9, 32, 20, 6, 0.0, 8, 32),
       output = "results/demo",
       size = 24)

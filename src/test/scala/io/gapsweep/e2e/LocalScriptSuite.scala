@@ -3,9 +3,15 @@ package io.gapsweep.e2e
 import io.gapsweep.testing.{LocalScript, TempDirs}
 import org.scalatest.funsuite.AnyFunSuite
 
-import java.nio.file.Files
+import java.nio.file.{Files, Path}
+import java.nio.file.attribute.PosixFilePermissions
+import scala.jdk.CollectionConverters._
 
-/** submit/local.sh, the README's demo command, run as a user runs it: a separate process. */
+/**
+ * submit/local.sh (the README's demo command) and submit/gapsweep, run as a user runs them: a
+ * separate process. The tests with a stand-in `java` check what the scripts pass on, in
+ * milliseconds; the others start the real JVM.
+ */
 class LocalScriptSuite extends AnyFunSuite with TempDirs {
 
   private def script(args: String*): (Int, String) = {
@@ -13,21 +19,38 @@ class LocalScriptSuite extends AnyFunSuite with TempDirs {
     (result.code, result.output)
   }
 
-  test("local.sh runs a sweep end to end and exits 0") {
+  private def writeConf(dir: Path): Path =
+    Files.writeString(dir.resolve("script.conf"),
+      """gapsweep {
+        |  search-space { depth = [1], dropout = [0.0], l2 = [0.0, 0.01] }
+        |  training { max-epochs = 2, base-filters = 2, dense-units = 8 }
+        |  data { width = 8, height = 8, synthetic { train-per-class = 3, validation-per-class = 3 } }
+        |}
+        |""".stripMargin)
+
+  test("local.sh runs a sweep end to end and exits 0; gapsweep queries and reports it") {
     withTempDir { dir =>
-      val conf = dir.resolve("script.conf")
-      Files.writeString(conf,
-        """gapsweep {
-          |  search-space { depth = [1], dropout = [0.0], l2 = [0.0, 0.01] }
-          |  training { max-epochs = 2, base-filters = 2, dense-units = 8 }
-          |  data { width = 8, height = 8, synthetic { train-per-class = 3, validation-per-class = 3 } }
-          |}
-          |""".stripMargin)
+      val conf = writeConf(dir)
       val out = dir.resolve("out")
       val (code, output) = script(conf.toString, "--output", out.toString)
       assert(code == 0, output)
       assert(output.contains("2 trials: 2 completed, 0 diverged, 0 failed."), output)
       assert(Files.isDirectory(out.resolve("trials")))
+
+      val sql = LocalScript.streams("gapsweep",
+        Seq("sql", out.toString, "SELECT count(*) AS trials FROM trials", "--format", "csv"))
+      assert(sql.code == 0, sql.err)
+      assert(sql.out == "trials\n2\n", sql.err)
+
+      val board = LocalScript.streams("gapsweep", Seq("leaderboard", out.toString, "--rows", "1"))
+      assert(board.code == 0, board.err)
+      assert(board.out.linesIterator.exists(_.contains("dropout")), board.out)
+
+      Files.delete(out.resolve("report.html"))
+      val report = LocalScript.streams("gapsweep", Seq("report", out.toString))
+      assert(report.code == 0, report.err)
+      assert(report.out == s"Report: ${out.resolve("report.html")}\n")
+      assert(Files.isRegularFile(out.resolve("report.html")))
     }
   }
 
@@ -38,6 +61,109 @@ class LocalScriptSuite extends AnyFunSuite with TempDirs {
       assert(code == 2, output)
       assert(output.trim ==
         s"gapsweep: $conf:1: gapsweep.training.batch-size: 0 is out of range; expected an integer >= 1")
+    }
+  }
+
+  test("gapsweep --help and local.sh --help print the commands, exit codes and launcher, exit 0") {
+    val help = LocalScript.streams("gapsweep", Seq("--help"))
+    assert(help.code == 0, help.err)
+    assert(help.err.isEmpty, help.err)
+    assert(help.out.startsWith("Usage: gapsweep [-hV] [COMMAND]\n"), help.out)
+    assert(help.out.contains("\nExit codes:\n"), help.out)
+    assert(help.out.contains("\nThis launcher (submit/gapsweep):\n"), help.out)
+    assert(help.out.contains("    GAPSWEEP_JAVA_OPTS  JVM options"), help.out)
+    assert(!help.out.linesIterator.exists(_.matches(" +threads .*")), help.out)
+    assert(help.out.linesIterator.forall(_.length <= 80), help.out)
+    val local = LocalScript.streams("local.sh", Seq("--help"))
+    assert(local.code == 0, local.err)
+    assert(local.out == help.out)
+    // run is the one command the launcher looks into; asked for help, it must not read a CONF.
+    val run = LocalScript.streams("gapsweep", Seq("run", "--help"))
+    assert(run.code == 0, run.err)
+    assert(run.out.startsWith("Usage: gapsweep run "), run.out)
+  }
+
+  test("usage errors through the launcher exit 2 with picocli's message") {
+    val cases = Seq(
+      Seq() -> "Missing command",
+      Seq("train") -> "Unmatched argument at index 0: 'train'",
+      Seq("run") -> "Missing required parameter: 'CONF'",
+      Seq("bench", "--repeats", "0") -> "gapsweep: Cannot run the bench: --repeats 0; expected an integer >= 1")
+    for ((args, message) <- cases) {
+      val result = LocalScript.streams("gapsweep", args)
+      assert(result.code == 2, s"${args.mkString(" ")}: ${result.err}")
+      assert(result.err.linesIterator.next() == message, result.err)
+    }
+  }
+
+  test("plan through the launcher, and the old GAPSWEEP_COMMAND form of local.sh") {
+    val plan = LocalScript.streams("gapsweep", Seq("plan", "conf/demo.conf"))
+    assert(plan.code == 0, plan.err)
+    assert(plan.out.linesIterator.next() ==
+      "demo: 16 trials (2 depth x 2 dropout x 2 l2 x 2 augmentation x 1 seeds)")
+    val old = LocalScript.streams("local.sh", Seq("conf/demo.conf"), Map("GAPSWEEP_COMMAND" -> "plan"))
+    assert(old.code == 0, old.err)
+    assert(old.out == plan.out)
+  }
+
+  /**
+   * A stand-in `java` (through JAVA_HOME) that logs each call, OMP_NUM_THREADS and the arguments
+   * after the main class, and answers the internal threads command with 3.
+   */
+  private def withFakeJava(body: (Map[String, String], () => Seq[String]) => Unit): Unit =
+    withTempDir { home =>
+      val java = Files.createDirectories(home.resolve("bin")).resolve("java")
+      Files.writeString(java,
+        s"""#!/usr/bin/env bash
+           |main=""; args=(); heap=""
+           |for a in "$$@"; do
+           |  if [[ -n "$$main" ]]; then args+=("$$a"); fi
+           |  [[ "$$a" == io.gapsweep.cli.Main ]] && main=1
+           |  [[ "$$a" == -Xmx* ]] && heap="$$a"
+           |done
+           |echo "OMP=$${OMP_NUM_THREADS:-unset} $$heap $${args[*]}" >> "${home.resolve("calls")}"
+           |[[ "$${args[0]:-}" == threads ]] && echo 3
+           |exit 0
+           |""".stripMargin)
+      Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"))
+      val env = Map("JAVA_HOME" -> home.toString, "OMP_NUM_THREADS" -> "inherited",
+        "GAPSWEEP_JAVA_OPTS" -> "-Xmx7m -Dx=y")
+      body(env, () => {
+        val calls = home.resolve("calls")
+        val lines = if (Files.exists(calls)) Files.readAllLines(calls).asScala.toSeq else Seq()
+        Files.deleteIfExists(calls)
+        lines
+      })
+    }
+
+  test("run exports the configuration's threads per trial before the JVM starts; nothing else does") {
+    withFakeJava { (env, calls) =>
+      val cases = Seq(
+        ("gapsweep", Seq("run", "a.conf")) ->
+          Seq("OMP=inherited -Xmx7m threads a.conf", "OMP=3 -Xmx7m run a.conf"),
+        ("gapsweep", Seq("run", "-o", "out", "--overwrite", "a.conf", "--retry-failed")) ->
+          Seq("OMP=inherited -Xmx7m threads a.conf", "OMP=3 -Xmx7m run -o out --overwrite a.conf --retry-failed"),
+        ("gapsweep", Seq("run", "--output", "out", "a.conf")) ->
+          Seq("OMP=inherited -Xmx7m threads a.conf", "OMP=3 -Xmx7m run --output out a.conf"),
+        ("local.sh", Seq("a.conf", "--output", "out")) ->
+          Seq("OMP=inherited -Xmx7m threads a.conf", "OMP=3 -Xmx7m run a.conf --output out"),
+        ("gapsweep", Seq("run", "a.conf", "--help")) -> Seq("OMP=inherited -Xmx7m run a.conf --help"),
+        ("gapsweep", Seq("run")) -> Seq("OMP=inherited -Xmx7m run"),
+        ("gapsweep", Seq("plan", "a.conf")) -> Seq("OMP=inherited -Xmx7m plan a.conf"),
+        ("gapsweep", Seq("sql", "out", "SELECT 1 AS one")) -> Seq("OMP=inherited -Xmx7m sql out SELECT 1 AS one"),
+        ("gapsweep", Seq("bench", "--threads", "2")) -> Seq("OMP=inherited -Xmx7m bench --threads 2"),
+        ("gapsweep", Seq("--help")) -> Seq("OMP=inherited -Xmx7m --help"),
+        ("local.sh", Seq("--help")) -> Seq("OMP=inherited -Xmx7m --help"),
+        ("local.sh", Seq("-h")) -> Seq("OMP=inherited -Xmx7m --help"),
+        ("local.sh", Seq()) -> Seq("OMP=inherited -Xmx7m run"))
+      for (((name, args), expected) <- cases) {
+        val result = LocalScript.streams(name, args, env)
+        assert(result.code == 0, s"$name ${args.mkString(" ")}: ${result.err}")
+        assert(calls() == expected, s"$name ${args.mkString(" ")}")
+      }
+      val old = LocalScript.streams("local.sh", Seq("DIR", "SELECT 1"), env + ("GAPSWEEP_COMMAND" -> "sql"))
+      assert(old.code == 0, old.err)
+      assert(calls() == Seq("OMP=inherited -Xmx7m sql DIR SELECT 1"))
     }
   }
 }

@@ -38,7 +38,7 @@ class HtmlReportSuite extends AnyFunSuite with SharedSparkSession with TempDirs 
       val cells = new java.util.ArrayList[Array[Number]]()
       values.zipWithIndex.foreach { case (v, i) => cells.add(Array[Number](i, 0, v)) }
       val columns = values.indices.map(_.toString).asJava
-      val chart = Charts.heatmap("values " + values, columns, Seq("0").asJava, cells)
+      val chart = Charts.heatmap("values " + values, "x", "y", columns, Seq("0").asJava, cells)
       assert(Charts.dataUri(chart).startsWith("data:image/png;base64,"), values)
     }
   }

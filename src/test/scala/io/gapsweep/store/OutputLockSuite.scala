@@ -93,4 +93,42 @@ class OutputLockSuite extends AnyFunSuite with SharedSparkSession with TempDirs 
       }
     }
   }
+
+  // ---- Hostile input (issue 18) ----
+
+  private def unreadableMessage(dir: Path, why: String): String = {
+    val lock = new HPath(dir.toString, OutputLock.NAME)
+    s"Cannot run in $dir: its lock $lock is unreadable ($why), so it names no run that could" +
+      s" release it. If no gapsweep run is using $dir, delete $lock and run again."
+  }
+
+  test("a lock overwritten with garbage is reported at once as unreadable, with how to release it") {
+    withTempDir { dir =>
+      val lock = Files.write(dir.resolve(OutputLock.NAME), Array[Byte](0x13, 0x37, 'x', '{', 0))
+      val error = intercept[UserError](acquire(dir))
+      assert(error.getMessage == unreadableMessage(dir, "not a gapsweep lock: 5 bytes that are not its JSON"))
+      assert(Files.readAllBytes(lock).sameElements(Array[Byte](0x13, 0x37, 'x', '{', 0)))
+    }
+  }
+
+  test("a lock of valid JSON that names no run, or an old empty one, is unreadable too") {
+    withTempDir { dir =>
+      Files.writeString(dir.resolve(OutputLock.NAME), """{"pid":-1}""")
+      assert(intercept[UserError](acquire(dir)).getMessage ==
+        unreadableMessage(dir, "not a gapsweep lock: it lacks the host, process or token of a run"))
+      val empty = Files.write(dir.resolve(OutputLock.NAME), Array.emptyByteArray)
+      Files.setLastModifiedTime(empty,
+        java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 60000))
+      assert(intercept[UserError](acquire(dir)).getMessage == unreadableMessage(dir, "it is empty"))
+    }
+  }
+
+  test("an empty lock written this moment is another run taking it") {
+    withTempDir { dir =>
+      Files.write(dir.resolve(OutputLock.NAME), Array.emptyByteArray)
+      assert(intercept[UserError](acquire(dir)).getMessage ==
+        s"Cannot run in $dir: another gapsweep run is taking its lock " +
+          s"${new HPath(dir.toString, OutputLock.NAME)} right now. Wait for it to end, or use another --output.")
+    }
+  }
 }

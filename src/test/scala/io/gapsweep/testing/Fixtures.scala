@@ -36,13 +36,49 @@ object Fixtures {
       dropout: Seq[Double] = Seq(0.0),
       l2: Seq[Double] = Seq(0.0),
       augmentation: Seq[String] = Seq("none"),
-      seeds: Int = 1): SearchSpace =
-    new SearchSpace(
-      depth.map(Int.box).asJava,
-      dropout.map(Double.box).asJava,
-      l2.map(Double.box).asJava,
-      augmentation.asJava,
-      seeds)
+      seeds: Int = 1,
+      others: Map[Axis[_], Seq[Any]] = Map.empty): Space =
+    Space(Map(
+      Axes.DEPTH.name -> depth, Axes.DROPOUT.name -> dropout, Axes.L2.name -> l2,
+      Axes.AUGMENTATION.name -> augmentation) ++ others.map { case (a, v) => a.name -> v }, seeds)
+
+  /**
+   * A search space before the training settings are known: {@link #settings} fills in each axis it
+   * leaves out that takes the place of a training setting, as reference.conf does.
+   */
+  case class Space(values: Map[String, Seq[Any]], seeds: Int) {
+    def toSearchSpace(training: TrainingSettings): SearchSpace =
+    {
+      val byName = new java.util.LinkedHashMap[String, java.util.List[_]]()
+      withTrainingAxes(values, training).foreach { case (k, v) =>
+        byName.put(k, v.map(_.asInstanceOf[AnyRef]).asJava) }
+      new SearchSpace(byName, seeds)
+    }
+  }
+
+  /**
+   * {@code given} with a single value, taken from {@code training}, for each axis it leaves out
+   * that takes the place of a training setting, as reference.conf's defaults do.
+   */
+  def withTrainingAxes(given: Map[String, Seq[Any]], training: TrainingSettings): Map[String, Seq[Any]] =
+    Axes.ALL.asScala.foldLeft(given) { (values, axis) =>
+      if (values.contains(axis.name) || axis.trainingKey == null) values
+      else values + (axis.name -> Seq[Any](axis.trainingValue(training)))
+    }
+
+  /** A point of the search space: the given values, the others from {@code training}. */
+  def params(
+      depth: Int = 1,
+      dropout: Double = 0.0,
+      l2: Double = 0.0,
+      augmentation: String = "none",
+      others: Map[Axis[_], Any] = Map.empty,
+      trainingSettings: TrainingSettings = training()): Params = {
+    val given: Map[String, Seq[Any]] = Map(
+      Axes.DEPTH.name -> Seq(depth), Axes.DROPOUT.name -> Seq(dropout), Axes.L2.name -> Seq(l2),
+      Axes.AUGMENTATION.name -> Seq(augmentation)) ++ others.map { case (a, v) => a.name -> Seq(v) }
+    Params.of(withTrainingAxes(given, trainingSettings).map { case (k, v) => k -> v.head.asInstanceOf[AnyRef] }.asJava)
+  }
 
   /** A preset with every knob named; what is left out changes nothing. */
   def preset(
@@ -64,13 +100,13 @@ object Fixtures {
   val flips: AugmentationPreset = preset("flips", horizontalFlip = true, verticalFlip = true)
 
   def settings(
-      space: SearchSpace = searchSpace(),
+      space: Space = searchSpace(),
       trainingSettings: TrainingSettings = training(),
       dataSettings: DataSettings = data(),
       output: String = "unused"): SweepSettings =
     new SweepSettings(
       "test",
-      space,
+      space.toSearchSpace(trainingSettings),
       trainingSettings,
       dataSettings,
       Map("none" -> AugmentationPreset.none(), "flips" -> flips).asJava,
@@ -83,5 +119,5 @@ object Fixtures {
       l2: Double = 0.0,
       augmentation: String = "none",
       seed: Long = 42L): TrialSpec =
-    new TrialSpec("t-" + seed, "c-" + seed, depth, dropout, l2, augmentation, 0, seed)
+    new TrialSpec("t-" + seed, "c-" + seed, params(depth, dropout, l2, augmentation), 0, 0, seed)
 }

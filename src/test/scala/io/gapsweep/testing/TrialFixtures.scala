@@ -37,7 +37,8 @@ object TrialFixtures {
       stopReason: String = "patience",
       error: String = ""): TrialResult =
     new TrialResult(
-      new TrialSpec(s"$config-s$seedIndex", config, depth, dropout, l2, augmentation, seedIndex, 1000L + seedIndex),
+      new TrialSpec(s"$config-s$seedIndex", config,
+        Fixtures.params(depth, dropout, l2, augmentation), seedIndex, 0, 1000L + seedIndex),
       status,
       stopReason,
       error,

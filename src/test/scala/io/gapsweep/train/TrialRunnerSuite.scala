@@ -102,7 +102,11 @@ class TrialRunnerSuite extends AnyFunSuite {
   }
 
   test("a trial whose loss explodes is DIVERGED with its epoch, not an exception") {
-    val result = train(training = Fixtures.training(optimizer = Optimizer.SGD, learningRate = 1e12)).result
+    val exploding = Fixtures.training(optimizer = Optimizer.SGD, learningRate = 1e12)
+    // The learning rate a trial trains with is its value on the learning-rate axis.
+    val spec = new io.gapsweep.plan.TrialSpec("t-42", "c-42",
+      Fixtures.params(trainingSettings = exploding), 0, 0, 42L)
+    val result = train(spec = spec, training = exploding).result
     assert(result.status == TrialStatus.DIVERGED, result.error)
     assert(result.stopReason == "diverged")
     assert(result.error.startsWith("loss became non-finite in epoch 1 "), result.error)
