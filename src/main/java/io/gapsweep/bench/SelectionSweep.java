@@ -1,6 +1,7 @@
 package io.gapsweep.bench;
 
 import io.gapsweep.config.AugmentationPreset;
+import io.gapsweep.config.Axes;
 import io.gapsweep.config.SweepSettings;
 import io.gapsweep.data.Dataset;
 import io.gapsweep.data.Folds;
@@ -177,8 +178,8 @@ public final class SelectionSweep {
 
   /** A configuration's parameters, for the tables. */
   static String label(TrialSpec spec) {
-    return "depth " + spec.depth() + ", dropout " + spec.dropout() + ", l2 " + spec.l2() + ", "
-        + spec.augmentation();
+    return "depth " + spec.value(Axes.DEPTH) + ", dropout " + spec.value(Axes.DROPOUT) + ", l2 "
+        + spec.value(Axes.L2) + ", " + spec.value(Axes.AUGMENTATION);
   }
 
   // ---- running ----
@@ -226,7 +227,7 @@ public final class SelectionSweep {
   private static TrialEvidence runOne(
       SweepSettings settings, Task task, ImageSet test, ExecutorInfo executor) {
     TrialSpec spec = task.spec();
-    AugmentationPreset preset = settings.augmentationPresets().get(spec.augmentation());
+    AugmentationPreset preset = settings.augmentationPresets().get(spec.value(Axes.AUGMENTATION));
     TrialRunner.Outcome outcome =
         TrialRunner.train(spec, settings.training(), preset, task.data(), 1, executor);
     TrialResult r = outcome.result();
