@@ -5,6 +5,8 @@ import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigValue;
+import io.gapsweep.config.Axes;
+import io.gapsweep.config.Axis;
 import io.gapsweep.config.SettingsException;
 import io.gapsweep.config.SettingsLoader;
 import io.gapsweep.config.SweepSettings;
@@ -116,6 +118,14 @@ public final class SweepIdentity {
     Map<String, String> values = new java.util.HashMap<>();
     for (Map.Entry<String, ConfigValue> entry : identity.entrySet()) {
       values.put(entry.getKey(), entry.getValue().render(ConfigRenderOptions.concise()));
+    }
+    // An axis left at its default repeats its training setting ([0.01] for 0.01): listing both
+    // would name one change twice.
+    for (Axis<?> axis : Axes.ALL) {
+      if (axis.trainingKey() != null) {
+        String training = values.get("gapsweep.training." + axis.trainingKey());
+        values.remove("gapsweep.search-space." + axis.name(), "[" + training + "]");
+      }
     }
     return values;
   }
