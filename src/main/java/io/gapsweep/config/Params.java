@@ -1,5 +1,7 @@
 package io.gapsweep.config;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.io.Serializable;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -36,6 +38,32 @@ public final class Params implements Serializable {
           + values.keySet() + "; expected " + Axes.ALL);
     }
     return new Params(Collections.unmodifiableMap(ordered));
+  }
+
+  /**
+   * Params read back from the journal's JSON, where a number's Java type is JSON's (an integer or
+   * a double), not necessarily the axis's.
+   */
+  @JsonCreator
+  static Params fromJson(Map<String, Object> json) {
+    Map<String, Object> typed = new LinkedHashMap<>();
+    json.forEach((name, value) -> {
+      Class<?> type = Axes.named(name).type();
+      Object converted = value;
+      if (value instanceof Number number && type == Integer.class) {
+        converted = number.intValue();
+      } else if (value instanceof Number number && type == Double.class) {
+        converted = number.doubleValue();
+      }
+      typed.put(name, converted);
+    });
+    return of(typed);
+  }
+
+  /** The values by axis name, as the journal stores them. */
+  @JsonValue
+  Map<String, Object> asMap() {
+    return values;
   }
 
   public <T extends Comparable<T>> T value(Axis<T> axis) {
