@@ -37,7 +37,12 @@ final class PlanCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     SearchSpace space = settings.searchSpace();
     out.printf("%s: %d trials (%s)%n", settings.name(), plan.trials().size(), space.factors());
-    List<Axis<?>> axes = Axes.shown(axis -> space.values().get(axis.name()).size() > 1);
+    List<Axis<?>> axes = Axes.shown(space::varies);
+    if (space.search().isRandom()) {
+      // The draws depend on the distributions: list them above the configurations drawn.
+      axes.forEach(axis ->
+          out.printf("  %s: %s%n", axis.name(), space.distribution(axis).describe(axis)));
+    }
     Map<Axis<?>, Integer> widths = new HashMap<>();
     for (Axis<?> axis : axes) {
       int width = axis.name().length();

@@ -139,18 +139,20 @@ public final class SettingsLoader {
     Integer baseFilters = r.integer(TRAINING + "base-filters", INT_AT_LEAST_1, v -> v >= 1);
     Integer denseUnits = r.integer(TRAINING + "dense-units", INT_AT_LEAST_1, v -> v >= 1);
 
-    Map<String, List<?>> axes = new LinkedHashMap<>();
+    SearchSettings search = SearchSettings.read(r);
+
+    Map<String, Distribution> axes = new LinkedHashMap<>();
     Map<String, Object> trainingValues = new HashMap<>();
     trainingValues.put("learning-rate", learningRate);
     trainingValues.put("batch-size", batchSize);
     for (Axis<?> axis : Axes.ALL) {
-      List<?> values = values(r, axis, trainingValues);
-      if (values != null) {
-        axes.put(axis.name(), values);
+      Distribution distribution = AxisReader.distribution(r, axis, trainingValues, search);
+      if (distribution != null) {
+        axes.put(axis.name(), distribution);
       }
     }
-    List<String> augmentation = (List<String>) axes.get(Axes.AUGMENTATION.name());
-    List<Integer> depth = (List<Integer>) axes.get(Axes.DEPTH.name());
+    Distribution augmentation = axes.get(Axes.AUGMENTATION.name());
+    Distribution depth = axes.get(Axes.DEPTH.name());
 
     Map<String, String> sources = new LinkedHashMap<>();
     sources.put("synthetic", "synthetic");
@@ -194,15 +196,17 @@ public final class SettingsLoader {
     if (depth != null && width != null && height != null) {
       checkDepthFits(r, depth, width, height);
     }
-    if (axes.size() == Axes.ALL.size() && seeds != null && maxTrials != null) {
-      checkGridSize(r, new SearchSpace(axes, seeds), maxTrials);
+    if (axes.size() == Axes.ALL.size() && seeds != null && maxTrials != null && search != null) {
+      SearchSpace space = new SearchSpace(axes, seeds, search);
+      checkGridSize(r, space, maxTrials);
+      AxisReader.checkEnoughConfigurations(r, space);
     }
     if (r.hasProblems()) {
       return null;
     }
     return new SweepSettings(
         name,
-        new SearchSpace(axes, seeds),
+        new SearchSpace(axes, seeds, search),
         new TrainingSettings(optimizer, learningRate, momentum, batchSize, maxEpochs, patience,
             minDelta, baseFilters, denseUnits),
         new DataSettings(source, width, height, channels,
@@ -292,14 +296,15 @@ public final class SettingsLoader {
   }
 
   /** Checks names only, so that a preset with a bad value still counts as defined. */
-  private static void checkPresetsExist(ConfigReader r, List<String> augmentation) {
+  private static void checkPresetsExist(ConfigReader r, Distribution distribution) {
+    List<String> augmentation = Axes.AUGMENTATION.cast(distribution.values());
     ConfigObject defined = r.object("gapsweep." + KeyCheck.PRESETS);
     if (defined == null) {
       return; // reported by KeyCheck
     }
     Set<String> names = new TreeSet<>(defined.keySet());
     names.add(AugmentationPreset.NONE);
-    String path = SEARCH_SPACE + "augmentation";
+    String path = AxisReader.listPath(r, Axes.AUGMENTATION, distribution);
     for (int i = 0; i < augmentation.size(); i++) {
       if (!names.contains(augmentation.get(i))) {
         ConfigValue element = r.element(path, i);
@@ -310,8 +315,11 @@ public final class SettingsLoader {
   }
 
   /** Each conv block halves the image; the last block must still have a pixel to pool. */
-  private static void checkDepthFits(ConfigReader r, List<Integer> depth, int width, int height) {
-    String path = SEARCH_SPACE + "depth";
+  private static void checkDepthFits(
+      ConfigReader r, Distribution distribution, int width, int height) {
+    // Choices or [low, high]: either way each listed value must fit.
+    List<Integer> depth = Axes.DEPTH.cast(distribution.values());
+    String path = AxisReader.listPath(r, Axes.DEPTH, distribution);
     int side = Math.min(width, height);
     int maxDepth = 31 - Integer.numberOfLeadingZeros(side);
     for (int i = 0; i < depth.size(); i++) {
@@ -329,37 +337,10 @@ public final class SettingsLoader {
       String path = "gapsweep.search-space";
       ConfigOrigin origin = r.objectOrigin(path);
       r.report(origin, path,
-          "the grid has " + size + " trials (" + space.factors() + "); expected at most "
+          (space.search().isRandom() ? "the random search has " : "the grid has ") + size
+              + " trials (" + space.factors() + "); expected at most "
               + maxTrials + " (" + RUN + "max-trials)");
     }
-  }
-
-  /**
-   * The values of one axis, each checked as the axis declares; {@code null} after a problem. An
-   * axis that takes the place of a training setting and is left at its reference.conf default (the
-   * setting's value, by substitution) is that setting's value, already checked: it is not read
-   * again, so a bad setting is reported once, at its own key.
-   */
-  private static List<?> values(ConfigReader r, Axis<?> axis, Map<String, Object> training) {
-    String path = SEARCH_SPACE + axis.name();
-    ConfigValue written = r.value(path, axis.expected());
-    if (written == null) {
-      return null;
-    }
-    if (axis.trainingKey() != null && written.origin().resource() != null) {
-      Object value = training.get(axis.trainingKey());
-      return value == null ? null : List.of(value);
-    }
-    return switch (axis.kind()) {
-      case INTEGER -> r.integers(path, axis.expected(),
-          v -> v == (int) v && accepts(axis, (int) v));
-      case NUMBER -> r.numbers(path, axis.expected(), v -> accepts(axis, v));
-      case TEXT -> r.strings(path, axis.expected());
-    };
-  }
-
-  private static <T extends Comparable<T>> boolean accepts(Axis<T> axis, Object value) {
-    return axis.accepts(axis.type().cast(value));
   }
 
   private static <E> Map<String, E> byName(E[] values, Function<E, String> name) {

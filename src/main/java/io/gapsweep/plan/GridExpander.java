@@ -6,6 +6,7 @@ import io.gapsweep.config.Params;
 import io.gapsweep.config.SweepSettings;
 import io.gapsweep.search.GridSampler;
 import io.gapsweep.search.Sampler;
+import io.gapsweep.search.Samplers;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -19,9 +20,12 @@ public final class GridExpander {
 
   private GridExpander() {}
 
-  /** The full grid of {@code settings}; see {@link GridSampler}. */
+  /**
+   * The trials of {@code settings}: the full grid ({@link GridSampler}) or the drawn
+   * configurations ({@code RandomSampler}), as {@code gapsweep.search.strategy} says.
+   */
   public static SweepPlan expand(SweepSettings settings) {
-    return expand(settings, new GridSampler());
+    return expand(settings, Samplers.of(settings.searchSpace().search()));
   }
 
   /** The trials of the configurations {@code sampler} proposes for {@code settings}. */

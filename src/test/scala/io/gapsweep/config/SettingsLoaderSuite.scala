@@ -658,4 +658,150 @@ class SettingsLoaderSuite extends AnyFunSuite with TempDirs {
     assert(e.getMessage ==
       "String:1: gapsweep.training.patience: 0 is out of range; expected an integer >= 1")
   }
+
+  // ---- Random search (gapsweep.search)
+
+  test("random search reads distributions; a list still means choices") {
+    val loaded = loads(
+      """gapsweep {
+        |  search { strategy = random, trials = 5, seed = 11, significant-digits = 4 }
+        |  search-space {
+        |    depth = { uniform = [1, 3] }
+        |    dropout = [0.0, 0.25]
+        |    l2 = { log-uniform = [1e-5, 1e-2] }
+        |    augmentation = { choices = [none, light] }
+        |  }
+        |}
+        |""")
+    val space = loaded.searchSpace()
+    assert(space.search() == new SearchSettings(SearchSettings.Strategy.RANDOM, 5, 11L, 4))
+    assert(space.distribution(Axes.DEPTH) == new Distribution(Distribution.Shape.UNIFORM, ints(1, 3)))
+    assert(space.distribution(Axes.DROPOUT) == Distribution.choices(doubles(0.0, 0.25)))
+    assert(space.distribution(Axes.L2) ==
+      new Distribution(Distribution.Shape.LOG_UNIFORM, doubles(1e-5, 1e-2)))
+    assert(space.distribution(Axes.AUGMENTATION) ==
+      Distribution.choices(List("none", "light").asJava))
+    assert(space.size() == 5)
+    assert(space.factors() == "5 random configurations (seed 11) x 1 seeds")
+  }
+
+  test("under the grid, the random search's settings change nothing, and choices are a list") {
+    val loaded = loads(
+      """gapsweep {
+        |  search { trials = 3, seed = 5 }
+        |  search-space.augmentation = { choices = [none] }
+        |}
+        |""")
+    assert(loaded == settings())
+  }
+
+  test("search settings out of range") {
+    assert(problems(
+      """gapsweep.search {
+        |  strategy = bayes
+        |  trials = 0
+        |  seed = 1.5
+        |  significant-digits = 16
+        |}
+        |""") == Seq(
+      "sweep.conf:2: gapsweep.search.strategy: \"bayes\" is unknown; expected one of grid, random",
+      "sweep.conf:3: gapsweep.search.trials: 0 is out of range; expected an integer >= 1",
+      "sweep.conf:4: gapsweep.search.seed: 1.5 is not an integer; expected an integer",
+      "sweep.conf:5: gapsweep.search.significant-digits: 16 is out of range;" +
+        " expected an integer in [1, 15]"))
+  }
+
+  test("a range under the grid") {
+    assert(problems(
+      """gapsweep.search-space {
+        |  l2 = { log-uniform = [1e-5, 1e-2] }
+        |}
+        |""") == Seq(
+      "sweep.conf:2: gapsweep.search-space.l2.log-uniform: a log-uniform range needs" +
+        " gapsweep.search.strategy = random (it is grid); expected a list of values"))
+  }
+
+  test("bad bounds, a non-positive log-uniform bound, and a shape that does not fit the axis") {
+    assert(problems(
+      """gapsweep {
+        |  search.strategy = random
+        |  search-space {
+        |    depth = { uniform = [3, 1] }
+        |    dropout = { uniform = [0, 1] }
+        |    l2 = { log-uniform = [0, 1e-2] }
+        |    augmentation = { uniform = [0, 1] }
+        |    learning-rate = { log-uniform = [1e-3] }
+        |    batch-size = { uniform = [8, 8] }
+        |  }
+        |}
+        |""") == Seq(
+      "sweep.conf:4: gapsweep.search-space.depth.uniform: [3, 1] is out of range;" +
+        " expected [low, high] with low < high",
+      "sweep.conf:5: gapsweep.search-space.dropout.uniform[1]: 1 is out of range;" +
+        " expected a number in [0, 1)",
+      "sweep.conf:6: gapsweep.search-space.l2.log-uniform: [0, 1e-2] is out of range;" +
+        " expected [low, high] with 0 < low < high; to include 0, list choices instead",
+      "sweep.conf:7: gapsweep.search-space.augmentation.uniform: uniform does not fit" +
+        " augmentation, whose values are each a preset name; expected choices",
+      "sweep.conf:8: gapsweep.search-space.learning-rate.log-uniform: [1e-3] has 1 element;" +
+        " expected [low, high] with 0 < low < high",
+      "sweep.conf:9: gapsweep.search-space.batch-size.uniform[1]: 8 is a duplicate;" +
+        " expected distinct values"))
+  }
+
+  test("a list of distributions, an unknown distribution, and two keys in one") {
+    assert(problems(
+      """gapsweep {
+        |  search.strategy = random
+        |  search-space {
+        |    l2 = [0, { log-uniform = [1e-5, 1e-2] }]
+        |    dropout = { normal = [0.2, 0.1] }
+        |    depth = { uniform = [1, 2], choices = [1] }
+        |  }
+        |}
+        |""") == Seq(
+      "sweep.conf:4: gapsweep.search-space.l2: [0, {\"log-uniform\":[1.0E-5,0.01]}] is a list of" +
+        " distributions; expected a list of values or one distribution, an object with one key" +
+        " of choices, uniform, log-uniform",
+      "sweep.conf:5: gapsweep.search-space.dropout.normal: unknown distribution;" +
+        " expected one of choices, uniform, log-uniform",
+      "sweep.conf:6: gapsweep.search-space.depth: {\"choices\":[1],\"uniform\":[1,2]} has 2 keys;" +
+        " expected an object with one key of choices, uniform, log-uniform"))
+  }
+
+  test("more random trials than the space has configurations, and a depth range too deep") {
+    assert(problems(
+      """gapsweep {
+        |  data { width = 16, height = 16 }
+        |  search { strategy = random, trials = 7 }
+        |  search-space {
+        |    depth = { uniform = [1, 5] }
+        |    augmentation = [none]
+        |  }
+        |}
+        |""") == Seq(
+      "sweep.conf:5: gapsweep.search-space.depth.uniform[1]: 5 is too deep for 16x16 images;" +
+        " expected at most 4, since 2^depth must not exceed the smaller image side"))
+    assert(problems(
+      """gapsweep {
+        |  search { strategy = random, trials = 13 }
+        |  search-space.depth = { uniform = [1, 3] }
+        |}
+        |""") == Seq(
+      "sweep.conf:2: gapsweep.search.trials: 13 is out of range; expected at most 12," +
+        " the distinct configurations of gapsweep.search-space"))
+  }
+
+  test("a random search larger than run.max-trials") {
+    assert(problems(
+      """gapsweep {
+        |  run.max-trials = 100
+        |  search { strategy = random, trials = 60 }
+        |  search-space { dropout = { uniform = [0, 0.5] }, seeds = 2 }
+        |}
+        |""") == Seq(
+      "sweep.conf:4: gapsweep.search-space: the random search has 120 trials" +
+        " (60 random configurations (seed 0) x 2 seeds);" +
+        " expected at most 100 (gapsweep.run.max-trials)"))
+  }
 }

@@ -1,0 +1,79 @@
+package io.gapsweep.config;
+
+import java.io.Serializable;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * How the configurations of a sweep are chosen from the search space ({@code gapsweep.search}).
+ * Read once on the driver; see {@code reference.conf} for each key.
+ *
+ * @param strategy grid or random
+ * @param trials configurations to draw (random only); each trains once per seed index
+ * @param seed the seed every draw derives from (random only)
+ * @param significantDigits significant digits a drawn real number is rounded to (random only)
+ */
+public record SearchSettings(Strategy strategy, int trials, long seed, int significantDigits)
+    implements Serializable {
+
+  /**
+   * The strategies, by their HOCON name. Each has its sampler in {@code search.Samplers}, whose
+   * switch over this enum the compiler checks for completeness: a new strategy is a constant here
+   * and a case there.
+   */
+  public enum Strategy {
+    /** Every combination of the axes' choices. */
+    GRID("grid", false),
+    /** {@code trials} configurations drawn from each axis's distribution. */
+    RANDOM("random", true);
+
+    private final String configName;
+    private final boolean takesRanges;
+
+    Strategy(String configName, boolean takesRanges) {
+      this.configName = configName;
+      this.takesRanges = takesRanges;
+    }
+
+    public String configName() {
+      return configName;
+    }
+
+    /** Whether an axis may be a range under this strategy, rather than choices only. */
+    public boolean takesRanges() {
+      return takesRanges;
+    }
+  }
+
+  private static final String SEARCH = "gapsweep.search.";
+
+  /**
+   * The grid: its other settings change nothing, so a grid's settings are this one value whatever
+   * they say (also for search spaces built in code).
+   */
+  public static SearchSettings grid() {
+    return new SearchSettings(Strategy.GRID, 0, 0L, 0);
+  }
+
+  /** Whether configurations are drawn rather than enumerated. */
+  public boolean isRandom() {
+    return strategy == Strategy.RANDOM;
+  }
+
+  /** Reads and checks {@code gapsweep.search}; {@code null} after a problem (reported). */
+  static SearchSettings read(ConfigReader r) {
+    Map<String, Strategy> byName = new LinkedHashMap<>();
+    for (Strategy strategy : Strategy.values()) {
+      byName.put(strategy.configName(), strategy);
+    }
+    Strategy strategy = r.choice(SEARCH + "strategy", byName);
+    Integer trials = r.integer(SEARCH + "trials", "an integer >= 1", v -> v >= 1);
+    Long seed = r.longInteger(SEARCH + "seed", "an integer");
+    Integer digits = r.integer(SEARCH + "significant-digits", "an integer in [1, 15]",
+        v -> v >= 1 && v <= 15);
+    if (strategy == null || trials == null || seed == null || digits == null) {
+      return null;
+    }
+    return strategy == Strategy.GRID ? grid() : new SearchSettings(strategy, trials, seed, digits);
+  }
+}
