@@ -1,14 +1,13 @@
 package io.gapsweep.report;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
 import io.gapsweep.analysis.AnalysisViews;
 import io.gapsweep.analysis.Leaderboard;
-import io.gapsweep.analysis.TextTable;
 import io.gapsweep.config.Axes;
 import io.gapsweep.config.Axis;
 import io.gapsweep.store.OutputFolder;
@@ -16,16 +15,18 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * Writes {@code <output>/report.html}: one self-contained page (charts embedded as PNG data URIs,
- * no external scripts, styles or fonts) that opens offline from disk.
+ * Writes {@code <output>/report.html}: one self-contained, interactive page. Apache ECharts, the
+ * report's script, its styles and images are inlined, so it opens offline from disk and makes no
+ * request. The data travels as one JSON object ({@link Json}) that the script draws from.
  *
- * <p>It reads the session's {@code trials}, {@code curves} and {@code leaderboard} views. Every
- * string that comes from data or configuration is HTML-escaped.
+ * <p>It reads the session's {@code trials}, {@code curves}, {@code leaderboard} and {@code
+ * axis_effects} views, and, when they exist, {@code competitive_band}, {@code test_results},
+ * {@code audit} and {@code predictions}. Every string from data or configuration is HTML-escaped
+ * in the markup and Unicode-escaped in the JSON.
+ *
+ * <p>Each section is one method that appends its markup and, if it draws, its part of the data.
  */
 public final class HtmlReport {
-
-  /** How many configurations from each end of the leaderboard get their curves drawn. */
-  private static final int CURVES_EACH_END = 3;
 
   /** The two axes each heatmap spans; the other axes' values each get their own map. */
   private static final Axis<Double> HEATMAP_X = Axes.DROPOUT;
@@ -41,43 +42,139 @@ public final class HtmlReport {
    */
   public static String write(
       SparkSession spark, String output, String title, String dataSummary, String settingsHocon) {
-    String html = render(spark, title, dataSummary, settingsHocon);
+    return write(spark, output, title, dataSummary, settingsHocon, null);
+  }
+
+  /** As {@link #write(SparkSession, String, String, String, String)}, with example images. */
+  public static String write(SparkSession spark, String output, String title, String dataSummary,
+      String settingsHocon, ExampleImages examples) {
     OutputFolder folder = OutputFolder.of(spark, output);
+    List<String> classes = folder.readText(OutputFolder.CLASSES)
+        .map(text -> Arrays.stream(text.split("\n")).filter(s -> !s.isEmpty()).toList())
+        .orElse(List.of());
+    String html = render(spark, title, dataSummary, settingsHocon, classes, examples);
     folder.writeText(OutputFolder.REPORT, html);
     return folder.path(OutputFolder.REPORT).toString();
   }
 
   static String render(SparkSession spark, String title, String dataSummary, String settings) {
-    List<Row> board =
-        spark.sql("SELECT * FROM leaderboard").collectAsList();
-    StringBuilder html = new StringBuilder(1 << 16);
-    html.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
-        .append("<title>gapsweep: ").append(escape(title)).append("</title>")
-        .append("<style>").append(STYLE).append("</style></head><body>\n")
-        .append("<h1>gapsweep: ").append(escape(title)).append("</h1>\n")
-        .append("<p>Generalization gap = validation loss &minus; training loss at the best epoch, ")
-        .append("both measured in inference mode, without the L2 penalty, on un-augmented images. ")
-        .append("Only configurations whose validation accuracy is within the tolerance of the best ")
-        .append("are ranked.</p>\n");
-    leaderboard(html, board);
-    curves(html, spark, board);
-    heatmaps(html, board);
-    effects(html, spark);
-    html.append("<h2>Data</h2>\n<pre>")
-        .append(escape(dataSummary == null ? "(not recorded)" : dataSummary))
-        .append("</pre>\n<h2>Settings</h2>\n<pre>").append(escape(settings)).append("</pre>\n")
-        .append("</body></html>\n");
-    return html.toString();
+    return render(spark, title, dataSummary, settings, List.of(), null);
   }
 
-  private static void leaderboard(StringBuilder html, List<Row> board) {
-    html.append("<h2>Leaderboard</h2>\n<table><thead><tr>");
+  static String render(SparkSession spark, String title, String dataSummary, String settings,
+      List<String> classes, ExampleImages examples) {
+    List<Row> board = spark.sql("SELECT * FROM " + Leaderboard.VIEW).collectAsList();
+    Page page = new Page();
+    page.html.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
+        .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
+        .append("<title>gapsweep: ").append(escape(title)).append("</title>")
+        .append("<style>").append(STYLE).append("</style></head><body>\n")
+        .append("<h1>gapsweep: ").append(escape(title)).append("</h1>\n");
+    answer(page, spark, board);
+    testResult(page, spark, board);
+    audit(page, spark);
+    leaderboard(page, spark, board);
+    curves(page, spark, board);
+    gapAgainstLoss(page, board);
+    parallel(page, board);
+    effects(page, spark);
+    heatmaps(page, board);
+    predictions(page, spark, board, classes);
+    examples(page, examples);
+    page.html.append("<h2>Data</h2>\n<pre>")
+        .append(escape(dataSummary == null ? "(not recorded)" : dataSummary))
+        .append("</pre>\n<h2>Settings</h2>\n<pre>").append(escape(settings)).append("</pre>\n")
+        .append("<p class=\"note\">Charts drawn with Apache ECharts ").append(Charts.ECHARTS_VERSION)
+        .append(", Apache License 2.0; its license text is kept in a comment in this page.</p>\n")
+        .append("<!--\n").append(Charts.license()).append("\n-->\n")
+        .append("<script id=\"report-data\" type=\"application/json\">")
+        .append(Json.write(page.data)).append("</script>\n<script>").append(Charts.echarts())
+        .append("</script>\n<script>").append(Charts.script()).append("</script>\n")
+        .append("</body></html>\n");
+    return page.html.toString();
+  }
+
+  /** The markup being written and the data its charts draw from. */
+  private static final class Page {
+    final StringBuilder html = new StringBuilder(1 << 20);
+    final Map<String, Object> data = new LinkedHashMap<>();
+  }
+
+  /** The recommendation (leaderboard rank 1) and why. */
+  private static void answer(Page page, SparkSession spark, List<Row> board) {
+    StringBuilder html = page.html;
+    html.append("<section class=\"answer\"><h2>Recommendation</h2>\n");
+    Row best = recommendation(board);
+    if (best == null) {
+      html.append("<p>No configuration is ranked: no trial completed with a validation accuracy ")
+          .append("within the tolerance of the best.</p></section>\n");
+      return;
+    }
+    html.append("<p class=\"big\">").append(escape(describe(best))).append("</p>\n<p>")
+        .append("Generalization gap <b>").append(number(best, "gap_mean")).append("</b>");
+    if (has(best, "gap_sd") && !best.isNullAt(best.fieldIndex("gap_sd"))) {
+      html.append(" &plusmn; ").append(number(best, "gap_sd"));
+    }
+    html.append(", validation loss <b>").append(number(best, "val_loss_mean"))
+        .append("</b>, validation accuracy <b>").append(number(best, "val_acc_mean"))
+        .append("</b>, over ").append(best.<Integer>getAs("seeds")).append(" seed(s). ")
+        .append("It has the smallest gap among the configurations whose validation loss is ")
+        .append("competitive with the best.");
+    long competitive = board.stream().filter(HtmlReport::competitive).count();
+    html.append(" Competitive: ").append(competitive).append(" of ").append(board.size())
+        .append(" configurations.</p>\n");
+    if (exists(spark, "competitive_band")) {
+      List<Row> band = spark.sql("SELECT * FROM competitive_band WHERE config_id = '"
+          + quote(best.getAs("config_id")) + "'").collectAsList();
+      if (!band.isEmpty()) {
+        html.append("<h3>Its place in the competitive band</h3>\n");
+        keyValues(html, band.get(0));
+      }
+    }
+    html.append("</section>\n");
+  }
+
+  /** The recommendation's held-out test result, when the sweep measured one. */
+  private static void testResult(Page page, SparkSession spark, List<Row> board) {
+    if (!exists(spark, "test_results")) {
+      return;
+    }
+    List<Row> rows = spark.sql("SELECT * FROM test_results").collectAsList();
+    if (rows.isEmpty()) {
+      return;
+    }
+    page.html.append("<section><h2>Held-out test</h2>\n<p class=\"note\">Measured once, on ")
+        .append("examples no trial saw, after the recommendation was chosen.</p>\n");
+    for (Row row : rows) {
+      keyValues(page.html, row);
+    }
+    page.html.append("</section>\n");
+  }
+
+  /** The audit of the choice (regret), when present. */
+  private static void audit(Page page, SparkSession spark) {
+    if (!exists(spark, "audit")) {
+      return;
+    }
+    List<Row> rows = spark.sql("SELECT * FROM audit").collectAsList();
+    if (rows.isEmpty()) {
+      return;
+    }
+    page.html.append("<section><h2>Audit</h2>\n");
+    table(page.html, rows);
+    page.html.append("</section>\n");
+  }
+
+  private static void leaderboard(Page page, SparkSession spark, List<Row> board) {
+    StringBuilder html = page.html;
+    Map<String, Long> pruned = pruned(spark);
+    html.append("<h2>Leaderboard</h2>\n<div class=\"scroll\"><table><thead><tr>");
     List<Axis<?>> axes = Leaderboard.shownAxes(board);
     List<String> headers = new ArrayList<>(List.of("rank"));
     axes.forEach(axis -> headers.add(axis.name()));
     headers.addAll(List.of("seeds", "gap", "acc gap", "val loss", "val acc", "best epoch"));
     for (String header : headers) {
-      html.append("<th>").append(header).append("</th>");
+      html.append("<th>").append(escape(header)).append("</th>");
     }
     html.append("</tr></thead><tbody>\n");
     for (Row row : board) {
@@ -87,96 +184,160 @@ public final class HtmlReport {
       for (Axis<?> axis : axes) {
         cell(html, Leaderboard.level(row, axis));
       }
-      cell(html, row.<Integer>getAs("seeds") + "/" + row.<Integer>getAs("trials"));
-      String gap = TextTable.fixed(row.getAs("gap_mean"), 4);
+      String seeds = row.<Integer>getAs("seeds") + "/" + row.<Integer>getAs("trials");
+      Long prunedHere = pruned.get(row.<String>getAs("config_id"));
+      cell(html, prunedHere == null ? seeds : seeds + ", " + prunedHere + " pruned");
+      String gap = number(row, "gap_mean");
       if (!row.isNullAt(row.fieldIndex("gap_sd"))) {
-        gap += " ± " + TextTable.fixed(row.getAs("gap_sd"), 4);
+        gap += " ± " + number(row, "gap_sd");
       }
       cell(html, gap);
-      cell(html, TextTable.fixed(row.getAs("acc_gap_mean"), 4));
-      cell(html, TextTable.fixed(row.getAs("val_loss_mean"), 4));
-      cell(html, TextTable.fixed(row.getAs("val_acc_mean"), 4));
-      cell(html, TextTable.fixed(row.getAs("best_epoch_mean"), 1));
+      cell(html, number(row, "acc_gap_mean"));
+      cell(html, number(row, "val_loss_mean"));
+      cell(html, number(row, "val_acc_mean"));
+      cell(html, row.isNullAt(row.fieldIndex("best_epoch_mean"))
+          ? "" : String.valueOf(Math.round(row.<Double>getAs("best_epoch_mean"))));
       html.append("</tr>\n");
     }
-    html.append("</tbody></table>\n<p class=\"note\">Grey rows are not competitive: their ")
-        .append("validation accuracy is too far below the best for their gap to mean anything.</p>\n");
+    html.append("</tbody></table></div>\n<p class=\"note\">Grey rows are not competitive. ")
+        .append("Generalization gap = validation loss &minus; training loss at the best epoch, ")
+        .append("both measured in inference mode, without the L2 penalty, on un-augmented ")
+        .append("images.</p>\n");
+    List<Map<String, Object>> configs = new ArrayList<>();
+    for (Row row : board) {
+      Map<String, Object> config = new LinkedHashMap<>();
+      config.put("id", row.getAs("config_id"));
+      config.put("rank", row.isNullAt(row.fieldIndex("rank")) ? null : row.getAs("rank"));
+      config.put("label", describe(row));
+      Map<String, Object> levels = new LinkedHashMap<>();
+      axes.forEach(axis -> levels.put(axis.name(), Leaderboard.level(row, axis)));
+      config.put("levels", levels);
+      config.put("gap", nullable(row, "gap_mean"));
+      config.put("valLoss", nullable(row, "val_loss_mean"));
+      config.put("valAcc", nullable(row, "val_acc_mean"));
+      config.put("competitive", competitive(row));
+      config.put("pruned", pruned.getOrDefault(row.<String>getAs("config_id"), 0L).intValue());
+      configs.add(config);
+    }
+    page.data.put("axes", axes.stream().map(Axis::name).toList());
+    page.data.put("axisLevels", axisLevels(board, axes));
+    page.data.put("configs", configs);
   }
 
-  /** Curves of the best-ranked and of the worst-overfitting configurations. */
-  private static void curves(StringBuilder html, SparkSession spark, List<Row> board) {
-    List<Row> measured = new ArrayList<>();
-    for (Row row : board) {
-      if (row.<Integer>getAs("seeds") > 0) {
-        measured.add(row);
+  /** For every measured configuration, the curves of its best seed; the script picks which. */
+  private static void curves(Page page, SparkSession spark, List<Row> board) {
+    List<Row> points =
+        spark.sql(
+                "SELECT b.config_id, c.epoch, c.train_loss, c.val_loss, c.fit_loss, c.train_acc, "
+                    + "c.val_acc, t.best_epoch, s.overfit_onset FROM trials t "
+                    + "JOIN curves c ON c.trial_id = t.trial_id "
+                    + "JOIN trial_summary s ON s.trial_id = t.trial_id "
+                    + "JOIN (" + AnalysisViews.BEST_SEEDS_SQL + ") b ON b.trial_id = t.trial_id "
+                    + "ORDER BY b.config_id, c.epoch")
+            .collectAsList();
+    Map<String, Map<String, Object>> curves = new LinkedHashMap<>();
+    for (Row p : points) {
+      @SuppressWarnings("unchecked")
+      Map<String, Object> curve = curves.computeIfAbsent(p.getString(0), id -> {
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("best", p.isNullAt(7) ? null : p.getInt(7));
+        c.put("onset", p.isNullAt(8) ? null : p.getInt(8));
+        for (String key : List.of("epoch", "train", "val", "fit", "trainAcc", "valAcc")) {
+          c.put(key, new ArrayList<>());
+        }
+        return c;
+      });
+      int i = 1;
+      for (String key : List.of("epoch", "train", "val", "fit", "trainAcc", "valAcc")) {
+        @SuppressWarnings("unchecked")
+        List<Object> values = (List<Object>) curve.get(key);
+        values.add(p.isNullAt(i) ? null : p.get(i));
+        i++;
       }
     }
-    Map<String, String> chosen = new LinkedHashMap<>();
-    for (int i = 0; i < Math.min(CURVES_EACH_END, measured.size()); i++) {
-      Row row = measured.get(i);
-      chosen.put(row.getAs("config_id"), label("top", row));
+    page.data.put("curves", curves);
+    if (curves.isEmpty()) {
+      return;
     }
-    measured.sort((a, b) -> Double.compare(b.<Double>getAs("gap_mean"), a.<Double>getAs("gap_mean")));
-    for (int i = 0, added = 0; i < measured.size() && added < CURVES_EACH_END; i++) {
-      Row row = measured.get(i);
-      if (!chosen.containsKey(row.<String>getAs("config_id"))) {
-        chosen.put(row.getAs("config_id"), label("largest gap", row));
-        added++;
-      }
+    page.html.append("<h2>Learning curves</h2>\n<p class=\"note\">The seed with the lowest ")
+        .append("validation loss of the chosen configuration; pick a second one to compare ")
+        .append("(dashed). The faint grey line is the loss as trained (dropout, augmentation and ")
+        .append("L2 included), which is what Keras prints as <code>loss</code> and why comparing ")
+        .append("it with validation loss misleads. Green marks the best epoch, orange the ")
+        .append("overfitting onset.</p>\n<div class=\"controls\"><label>Configuration ")
+        .append("<select id=\"curve-a\"></select></label> <label>compare with ")
+        .append("<select id=\"curve-b\"></select></label></div>\n<div class=\"grid\">")
+        .append("<div class=\"chart\" id=\"chart-loss\"></div>")
+        .append("<div class=\"chart\" id=\"chart-acc\"></div></div>\n");
+  }
+
+  private static void gapAgainstLoss(Page page, List<Row> board) {
+    if (board.stream().noneMatch(row -> nullable(row, "gap_mean") != null)) {
+      return;
     }
-    html.append("<h2>Learning curves</h2>\n<p class=\"note\">For each configuration, the seed with ")
-        .append("the lowest validation loss. Solid lines are measured cleanly; the faint grey line ")
-        .append("is the loss as trained (dropout, augmentation and L2 included), which is what ")
-        .append("Keras prints as <code>loss</code> and why comparing it with validation loss ")
-        .append("misleads. The green dashed line marks the best epoch, the orange one the overfitting ")
-        .append("onset (see the README for its definition).</p>\n<div class=\"grid\">\n");
-    for (Map.Entry<String, String> entry : chosen.entrySet()) {
-      List<Row> points =
-          spark.sql(
-                  "SELECT c.epoch, c.train_loss, c.val_loss, c.fit_loss, c.train_acc, c.val_acc, "
-                      + "t.best_epoch, s.overfit_onset FROM trials t "
-                      + "JOIN curves c ON c.trial_id = t.trial_id "
-                      + "JOIN trial_summary s ON s.trial_id = t.trial_id "
-                      + "JOIN (" + AnalysisViews.BEST_SEEDS_SQL + ") b ON b.trial_id = t.trial_id "
-                      + "WHERE b.config_id = '" + entry.getKey().replace("'", "''") + "' "
-                      + "ORDER BY c.epoch")
-              .collectAsList();
-      if (points.isEmpty()) {
+    page.html.append("<h2>Why this ranking</h2>\n<p class=\"note\">Each point is a configuration. ")
+        .append("Only configurations competitive on validation loss (coloured) are ranked; among ")
+        .append("them, the smallest gap wins (star). Hover a point for its configuration.</p>\n")
+        .append("<div class=\"chart wide\" id=\"chart-scatter\"></div>\n");
+  }
+
+  private static void parallel(Page page, List<Row> board) {
+    if (board.size() < 2) {
+      return;
+    }
+    page.html.append("<h2>Every configuration across the axes</h2>\n<p class=\"note\">One line ")
+        .append("per configuration through its level on each axis, its gap and its validation ")
+        .append("loss; competitive ones coloured. Drag along an axis to filter.</p>\n")
+        .append("<div class=\"chart wide\" id=\"chart-parallel\"></div>\n");
+  }
+
+  /** Mean gap per level of each axis, over the rest of the grid, with 95% t-intervals. */
+  private static void effects(Page page, SparkSession spark) {
+    List<Row> rows =
+        spark.sql("SELECT axis, level, gap_mean, gap_ci_low, gap_ci_high FROM axis_effects")
+            .collectAsList();
+    Map<String, List<Map<String, Object>>> byAxis = new LinkedHashMap<>();
+    for (Row row : rows) {
+      if (row.isNullAt(2)) {
         continue;
       }
-      List<Integer> epochs = new ArrayList<>();
-      List<Double> trainLoss = new ArrayList<>();
-      List<Double> valLoss = new ArrayList<>();
-      List<Double> fitLoss = new ArrayList<>();
-      List<Double> trainAcc = new ArrayList<>();
-      List<Double> valAcc = new ArrayList<>();
-      for (Row p : points) {
-        epochs.add(p.getInt(0));
-        trainLoss.add(p.getDouble(1));
-        valLoss.add(p.getDouble(2));
-        fitLoss.add(p.getDouble(3));
-        trainAcc.add(p.getDouble(4));
-        valAcc.add(p.getDouble(5));
-      }
-      int best = points.get(0).isNullAt(6) ? 0 : points.get(0).getInt(6);
-      Integer onset = points.get(0).isNullAt(7) ? null : points.get(0).getInt(7);
-      html.append("<figure>");
-      image(html, Charts.curve("loss", "cross-entropy", epochs, trainLoss, valLoss, fitLoss, best,
-          onset), "loss curves of " + entry.getValue());
-      image(html, Charts.curve("accuracy", "accuracy", epochs, trainAcc, valAcc, null, best, onset),
-          "accuracy curves of " + entry.getValue());
-      html.append("<figcaption>").append(escape(entry.getValue())).append("</figcaption></figure>\n");
+      Map<String, Object> level = new LinkedHashMap<>();
+      level.put("level", row.getString(1));
+      level.put("mean", row.getDouble(2));
+      level.put("low", row.isNullAt(3) ? null : row.getDouble(3));
+      level.put("high", row.isNullAt(4) ? null : row.getDouble(4));
+      byAxis.computeIfAbsent(row.getString(0), k -> new ArrayList<>()).add(level);
     }
-    html.append("</div>\n");
+    if (byAxis.isEmpty()) {
+      return;
+    }
+    List<Map<String, Object>> effects = new ArrayList<>();
+    page.html.append("<h2>Effect of each axis</h2>\n<p class=\"note\">Mean generalization gap at ")
+        .append("each level of an axis, averaged over the rest of the grid; bars are 95% ")
+        .append("t-intervals over the completed trials.</p>\n<div class=\"grid\">\n");
+    int i = 0;
+    for (Map.Entry<String, List<Map<String, Object>>> axis : byAxis.entrySet()) {
+      page.html.append("<figure><figcaption>").append(escape(axis.getKey()))
+          .append("</figcaption><div class=\"chart small\" id=\"chart-effect-").append(i++)
+          .append("\"></div></figure>\n");
+      effects.add(Map.of("axis", axis.getKey(), "levels", axis.getValue()));
+    }
+    page.html.append("</div>\n");
+    page.data.put("effects", effects);
   }
 
   /** Mean gap over {@link #HEATMAP_X} x {@link #HEATMAP_Y}, one map per value of the other axes. */
-  private static void heatmaps(StringBuilder html, List<Row> board) {
+  private static void heatmaps(Page page, List<Row> board) {
     List<Axis<?>> panelAxes = new ArrayList<>(Leaderboard.shownAxes(board));
     panelAxes.removeAll(List.of(HEATMAP_X, HEATMAP_Y));
     TreeSet<Double> xValues = new TreeSet<>();
     TreeSet<Double> yValues = new TreeSet<>();
-    Map<String, Map<List<Double>, Double>> maps = new LinkedHashMap<>();
+    for (Row row : board) {
+      xValues.add(row.getAs(HEATMAP_X.column()));
+      yValues.add(row.getAs(HEATMAP_Y.column()));
+    }
+    List<Double> xList = new ArrayList<>(xValues);
+    List<Double> yList = new ArrayList<>(yValues);
     List<Row> sorted = new ArrayList<>(board);
     sorted.sort((a, b) -> {
       for (Axis<?> axis : panelAxes) {
@@ -187,47 +348,225 @@ public final class HtmlReport {
       }
       return 0;
     });
+    Map<String, List<Object>> panels = new LinkedHashMap<>();
     for (Row row : sorted) {
-      double x = row.getAs(HEATMAP_X.column());
-      double y = row.getAs(HEATMAP_Y.column());
-      xValues.add(x);
-      yValues.add(y);
       List<String> parts = new ArrayList<>();
       panelAxes.forEach(axis -> parts.add(axis.name() + " " + Leaderboard.level(row, axis)));
-      String key = String.join(", ", parts);
-      Map<List<Double>, Double> cells = maps.computeIfAbsent(key, k -> new LinkedHashMap<>());
-      if (!row.isNullAt(row.fieldIndex("gap_mean"))) {
-        cells.put(List.of(x, y), row.getAs("gap_mean"));
+      List<Object> cells = panels.computeIfAbsent(String.join(", ", parts), k -> new ArrayList<>());
+      Double gap = nullable(row, "gap_mean");
+      if (gap != null) {
+        cells.add(List.of(xList.indexOf(row.<Double>getAs(HEATMAP_X.column())),
+            yList.indexOf(row.<Double>getAs(HEATMAP_Y.column())), gap));
       }
     }
-    List<String> xs = xValues.stream().map(HEATMAP_X::print).toList();
-    List<String> ys = yValues.stream().map(HEATMAP_Y::print).toList();
-    html.append("<h2>Gap over ").append(HEATMAP_X.name()).append(" &times; ")
-        .append(HEATMAP_Y.name().toUpperCase(Locale.ROOT))
-        .append("</h2>\n<p class=\"note\">Mean generalization gap ")
-        .append("of every configuration, competitive or not; empty cells had no completed trial.")
-        .append("</p>\n<div class=\"grid\">\n");
-    List<Double> xList = new ArrayList<>(xValues);
-    List<Double> yList = new ArrayList<>(yValues);
-    for (Map.Entry<String, Map<List<Double>, Double>> entry : maps.entrySet()) {
-      List<Number[]> cells = new ArrayList<>();
-      for (int x = 0; x < xList.size(); x++) {
-        for (int y = 0; y < yList.size(); y++) {
-          Double gap = entry.getValue().get(List.of(xList.get(x), yList.get(y)));
-          if (gap != null) {
-            cells.add(new Number[] {x, y, Math.round(gap * 1000) / 1000.0});
-          }
+    panels.values().removeIf(List::isEmpty);
+    if (panels.isEmpty()) {
+      return;
+    }
+    page.html.append("<h2>Gap over ").append(escape(HEATMAP_X.name())).append(" &times; ")
+        .append(escape(HEATMAP_Y.name())).append("</h2>\n<p class=\"note\">Mean generalization gap ")
+        .append("of every configuration, competitive or not; empty cells had no completed trial. ")
+        .append("Green is a small gap, red a large one; one colour scale for all maps.</p>\n")
+        .append("<div class=\"grid\">\n");
+    List<Map<String, Object>> maps = new ArrayList<>();
+    int i = 0;
+    for (Map.Entry<String, List<Object>> panel : panels.entrySet()) {
+      page.html.append("<figure><figcaption>").append(escape(panel.getKey()))
+          .append("</figcaption><div class=\"chart heat\" id=\"chart-heat-").append(i++)
+          .append("\"></div></figure>\n");
+      maps.add(Map.of("title", panel.getKey(), "cells", panel.getValue()));
+    }
+    page.html.append("</div>\n");
+    Map<String, Object> heat = new LinkedHashMap<>();
+    heat.put("x", HEATMAP_X.name());
+    heat.put("y", HEATMAP_Y.name());
+    heat.put("xs", xList.stream().map(HEATMAP_X::print).toList());
+    heat.put("ys", yList.stream().map(HEATMAP_Y::print).toList());
+    heat.put("panels", maps);
+    page.data.put("heatmaps", heat);
+  }
+
+  /** Per-class accuracy and confusion matrix of the recommendation, over its seeds and folds. */
+  private static void predictions(Page page, SparkSession spark, List<Row> board,
+      List<String> classNames) {
+    Row best = recommendation(board);
+    if (best == null || !exists(spark, "predictions")) {
+      return;
+    }
+    List<Row> counts = spark.sql("SELECT label, predicted, count(*) AS n FROM predictions "
+        + "WHERE config_id = '" + quote(best.getAs("config_id")) + "' "
+        + "GROUP BY label, predicted ORDER BY label, predicted").collectAsList();
+    if (counts.isEmpty()) {
+      return;
+    }
+    int classes = classNames.size();
+    for (Row row : counts) {
+      classes = Math.max(classes, Math.max(row.getInt(0), row.getInt(1)) + 1);
+    }
+    List<String> names = new ArrayList<>();
+    for (int c = 0; c < classes; c++) {
+      names.add(c < classNames.size() ? classNames.get(c) : "class " + c);
+    }
+    long[][] matrix = new long[classes][classes];
+    for (Row row : counts) {
+      matrix[row.getInt(0)][row.getInt(1)] += row.getLong(2);
+    }
+    List<Object> cells = new ArrayList<>();
+    List<Object> accuracy = new ArrayList<>();
+    for (int label = 0; label < classes; label++) {
+      long total = 0;
+      for (int predicted = 0; predicted < classes; predicted++) {
+        total += matrix[label][predicted];
+        if (matrix[label][predicted] > 0) {
+          cells.add(List.of(predicted, label, (int) matrix[label][predicted]));
         }
       }
-      if (cells.isEmpty()) {
-        continue;
-      }
-      html.append("<figure>");
-      image(html, Charts.heatmap(entry.getKey(), HEATMAP_X.name(), HEATMAP_Y.name(), xs, ys, cells),
-          "gap heatmap, " + entry.getKey());
-      html.append("</figure>\n");
+      accuracy.add(total == 0 ? null : (double) matrix[label][label] / total);
     }
-    html.append("</div>\n");
+    Map<String, Object> data = new LinkedHashMap<>();
+    data.put("classes", names);
+    data.put("cells", cells);
+    data.put("accuracy", accuracy);
+    page.data.put("predictions", data);
+    page.html.append("<h2>The recommendation, class by class</h2>\n<p class=\"note\">Validation ")
+        .append("predictions at the kept epoch, summed over its seeds and folds.</p>\n")
+        .append("<div class=\"grid\"><figure><figcaption>accuracy per class</figcaption>")
+        .append("<div class=\"chart\" id=\"chart-class-acc\"></div></figure>")
+        .append("<figure><figcaption>confusion matrix (rows: true class)</figcaption>")
+        .append("<div class=\"chart\" id=\"chart-confusion\"></div></figure></div>\n");
+  }
+
+  private static void examples(Page page, ExampleImages examples) {
+    if (examples == null || examples.sheets().isEmpty()) {
+      return;
+    }
+    page.html.append("<h2>Training images under each augmentation</h2>\n<p class=\"note\">")
+        .append("The same images in every panel, one row per class (")
+        .append(escape(String.join(", ", examples.classes())))
+        .append("), as the network saw them in one epoch.</p>\n<div class=\"grid\">\n");
+    for (ExampleImages.Sheet sheet : examples.sheets()) {
+      page.html.append("<figure><figcaption>").append(escape(sheet.preset()))
+          .append("</figcaption><img class=\"pixels\" alt=\"training images with augmentation ")
+          .append(escape(sheet.preset())).append("\" src=\"").append(escape(sheet.pngDataUri()))
+          .append("\"></figure>\n");
+    }
+    page.html.append("</div>\n");
+  }
+
+  private static Row recommendation(List<Row> board) {
+    for (Row row : board) {
+      if (!row.isNullAt(row.fieldIndex("rank")) && row.<Integer>getAs("rank") == 1) {
+        return row;
+      }
+    }
+    return null;
+  }
+
+  /** Competitive per the band when the leaderboard has one, else ranked. */
+  private static boolean competitive(Row row) {
+    if (has(row, "competitive") && !row.isNullAt(row.fieldIndex("competitive"))) {
+      return row.<Boolean>getAs("competitive");
+    }
+    return !row.isNullAt(row.fieldIndex("rank"));
+  }
+
+  private static Map<String, Long> pruned(SparkSession spark) {
+    Map<String, Long> pruned = new LinkedHashMap<>();
+    for (Row row : spark.sql("SELECT config_id, count(*) FROM trials WHERE status = 'PRUNED' "
+        + "GROUP BY config_id").collectAsList()) {
+      pruned.put(row.getString(0), row.getLong(1));
+    }
+    return pruned;
+  }
+
+  private static Map<String, List<String>> axisLevels(List<Row> board, List<Axis<?>> axes) {
+    Map<String, List<String>> levels = new LinkedHashMap<>();
+    for (Axis<?> axis : axes) {
+      List<Row> sorted = new ArrayList<>(board);
+      sorted.sort((a, b) -> compare(a, b, axis));
+      levels.put(axis.name(),
+          sorted.stream().map(row -> Leaderboard.level(row, axis)).distinct().toList());
+    }
+    return levels;
+  }
+
+  private static String describe(Row row) {
+    List<String> parts = new ArrayList<>();
+    for (Axis<?> axis : Axes.shown(axis -> false)) {
+      parts.add(axis.name() + " " + Leaderboard.level(row, axis));
+    }
+    return String.join(", ", parts);
+  }
+
+  /** A row of a view whose schema this class does not own, as a two-column table. */
+  private static void keyValues(StringBuilder html, Row row) {
+    html.append("<table class=\"kv\"><tbody>\n");
+    for (String field : row.schema().fieldNames()) {
+      html.append("<tr><th>").append(escape(field.replace('_', ' '))).append("</th>");
+      cell(html, text(row, field));
+      html.append("</tr>\n");
+    }
+    html.append("</tbody></table>\n");
+  }
+
+  private static void table(StringBuilder html, List<Row> rows) {
+    html.append("<div class=\"scroll\"><table><thead><tr>");
+    for (String field : rows.get(0).schema().fieldNames()) {
+      html.append("<th>").append(escape(field.replace('_', ' '))).append("</th>");
+    }
+    html.append("</tr></thead><tbody>\n");
+    for (Row row : rows) {
+      html.append("<tr>");
+      for (String field : row.schema().fieldNames()) {
+        cell(html, text(row, field));
+      }
+      html.append("</tr>\n");
+    }
+    html.append("</tbody></table></div>\n");
+  }
+
+  /** Any value as shown text; fractional numbers with at most four significant digits. */
+  static String text(Row row, String field) {
+    int i = row.fieldIndex(field);
+    if (row.isNullAt(i)) {
+      return "";
+    }
+    Object value = row.get(i);
+    if (value instanceof Double || value instanceof Float || value instanceof java.math.BigDecimal) {
+      return significant(((Number) value).doubleValue());
+    }
+    return String.valueOf(value);
+  }
+
+  /** Four significant digits at most, written plainly (0.0001234, not 1.234E-4). */
+  static String significant(double value) {
+    if (!Double.isFinite(value)) {
+      return String.valueOf(value);
+    }
+    return new java.math.BigDecimal(Json.round(value)).round(new java.math.MathContext(4))
+        .stripTrailingZeros().toPlainString();
+  }
+
+  private static String number(Row row, String field) {
+    Double value = nullable(row, field);
+    return value == null ? "" : significant(value);
+  }
+
+  private static Double nullable(Row row, String field) {
+    int i = row.fieldIndex(field);
+    return row.isNullAt(i) ? null : ((Number) row.get(i)).doubleValue();
+  }
+
+  private static boolean has(Row row, String field) {
+    return Arrays.asList(row.schema().fieldNames()).contains(field);
+  }
+
+  private static boolean exists(SparkSession spark, String view) {
+    return spark.catalog().tableExists(view);
+  }
+
+  private static String quote(String text) {
+    return text.replace("'", "''");
   }
 
   @SuppressWarnings("unchecked")
@@ -235,62 +574,9 @@ public final class HtmlReport {
     return ((Comparable<Object>) a.getAs(axis.column())).compareTo(b.getAs(axis.column()));
   }
 
-  /** Mean gap per level of each axis, over the rest of the grid, with 95% t-intervals. */
-  private static void effects(StringBuilder html, SparkSession spark) {
-    List<Row> rows =
-        spark.sql("SELECT axis, level, gap_mean, gap_ci_low, gap_ci_high, val_acc_mean, "
-                + "gap_change_vs_baseline FROM axis_effects")
-            .collectAsList();
-    Map<String, List<Row>> byAxis = new LinkedHashMap<>();
-    for (Row row : rows) {
-      byAxis.computeIfAbsent(row.getString(0), k -> new ArrayList<>()).add(row);
-    }
-    html.append("<h2>Effect of each axis</h2>\n<p class=\"note\">Mean generalization gap at each ")
-        .append("level of an axis, averaged over the rest of the grid; error bars are 95% ")
-        .append("t-intervals over the completed trials.</p>\n<div class=\"grid\">\n");
-    for (Map.Entry<String, List<Row>> axis : byAxis.entrySet()) {
-      List<String> levels = new ArrayList<>();
-      List<Double> means = new ArrayList<>();
-      List<Double> errors = new ArrayList<>();
-      for (Row row : axis.getValue()) {
-        if (row.isNullAt(2)) {
-          continue;
-        }
-        levels.add(row.getString(1));
-        means.add(row.getDouble(2));
-        errors.add(row.isNullAt(3) ? 0.0 : (row.getDouble(4) - row.getDouble(3)) / 2);
-      }
-      if (levels.isEmpty()) {
-        continue;
-      }
-      html.append("<figure>");
-      image(html, Charts.effect(axis.getKey(), levels, means, errors),
-          "mean gap per level of " + axis.getKey());
-      html.append("</figure>\n");
-    }
-    html.append("</div>\n");
-  }
-
-  private static String label(String group, Row row) {
-    List<String> parts = new ArrayList<>();
-    for (Axis<?> axis : Axes.shown(axis -> false)) {
-      parts.add(axis.name() + " " + Leaderboard.level(row, axis));
-    }
-    return group + ": " + String.join(", ", parts)
-        + " (gap " + TextTable.fixed(row.getAs("gap_mean"), 4) + ")";
-  }
-
-  private static void image(StringBuilder html, org.knowm.xchart.internal.chartpart.Chart<?, ?> chart,
-      String alt) {
-    html.append("<img alt=\"").append(escape(alt)).append("\" src=\"")
-        .append(Charts.dataUri(chart)).append("\">");
-  }
-
   private static void cell(StringBuilder html, String text) {
     html.append("<td>").append(escape(text)).append("</td>");
   }
-
-
 
   /** Escapes text for HTML element content and double-quoted attribute values. */
   static String escape(String text) {
@@ -309,13 +595,22 @@ public final class HtmlReport {
   }
 
   private static final String STYLE =
-      "body{font-family:sans-serif;margin:2em;color:#222;max-width:80em}"
+      "body{font-family:system-ui,sans-serif;margin:1.5em;color:#222;max-width:84em}"
+          + "h2{margin-top:1.6em}"
+          + ".answer{background:#f3f8f3;border-left:4px solid #2ca02c;padding:.6em 1em}"
+          + ".big{font-size:125%;font-weight:600}"
+          + ".scroll{overflow-x:auto}"
           + "table{border-collapse:collapse;font-size:90%}"
           + "th,td{border-bottom:1px solid #ddd;padding:.25em .6em;text-align:right}"
-          + "th:nth-child(5),td:nth-child(5){text-align:left}"
+          + "table.kv th{text-align:left;font-weight:normal;color:#555}"
           + "tr.out td{color:#999}"
           + ".grid{display:flex;flex-wrap:wrap;gap:1em}"
-          + "figure{margin:0}figcaption{font-size:85%;max-width:720px}"
+          + ".grid>*{flex:1 1 360px;min-width:0}"
+          + "figure{margin:0}figcaption{font-size:90%;color:#333;margin-bottom:.2em}"
+          + ".chart{height:320px;min-width:0}.chart.wide{height:420px}.chart.small{height:240px}"
+          + ".chart.heat{height:300px}"
+          + ".controls{margin:.5em 0}select{max-width:100%}"
+          + "img.pixels{image-rendering:pixelated;max-width:100%}"
           + ".note{font-size:90%;color:#555}"
           + "pre{background:#f6f6f6;padding:1em;overflow:auto}";
 }

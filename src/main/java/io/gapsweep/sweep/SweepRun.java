@@ -4,6 +4,7 @@ import io.gapsweep.Faults;
 import io.gapsweep.analysis.AnalysisViews;
 import io.gapsweep.analysis.Leaderboard;
 import io.gapsweep.analysis.Winners;
+import io.gapsweep.config.Axes;
 import io.gapsweep.config.LoadedSettings;
 import io.gapsweep.config.SettingsLoader;
 import io.gapsweep.config.SweepSettings;
@@ -17,6 +18,7 @@ import io.gapsweep.dispatch.SweepProgress;
 import io.gapsweep.plan.GridExpander;
 import io.gapsweep.plan.SweepPlan;
 import io.gapsweep.plan.TrialSpec;
+import io.gapsweep.report.ExampleImages;
 import io.gapsweep.report.HtmlReport;
 import io.gapsweep.store.ModelStore;
 import io.gapsweep.store.OutputFolder;
@@ -115,8 +117,11 @@ public final class SweepRun {
 
         List<String> saved = saveModels(spark, output, settings, data, results);
         clock.lap(Phase.MODELS);
-        String report =
-            HtmlReport.write(spark, target, settings.name(), summary, loaded.resolvedHocon());
+        ExampleImages examples = ExampleImages.of(data.train(), data.classes(),
+            plan.trials().stream().map(spec -> spec.value(Axes.AUGMENTATION)).distinct()
+                .map(settings.augmentationPresets()::get).toList());
+        String report = HtmlReport.write(
+            spark, target, settings.name(), summary, loaded.resolvedHocon(), examples);
         clock.lap(Phase.REPORT);
         return new SweepOutcome(
             settings.name(), target, results, leaderboard, saved, report, clock.times());

@@ -1,10 +1,11 @@
 package io.gapsweep.report
 
 import io.gapsweep.analysis.AnalysisViews
-import io.gapsweep.config.LeaderboardSettings
+import io.gapsweep.config.{AugmentationPreset, LeaderboardSettings}
+import io.gapsweep.data.SyntheticShapes
 import io.gapsweep.store.OutputFolder
 import io.gapsweep.testing.SavedResults
-import io.gapsweep.testing.{Cli, SharedSparkSession, TempDirs, TrialFixtures}
+import io.gapsweep.testing.{Cli, Fixtures, SharedSparkSession, TempDirs, TrialFixtures}
 import io.gapsweep.testing.TrialFixtures.curve
 import org.scalatest.funsuite.AnyFunSuite
 
@@ -14,11 +15,13 @@ import scala.jdk.CollectionConverters._
 
 /**
  * The report as a person sees it: rendered by headless Chromium (Debian's chromium package;
- * .ci/run installs it). Without Chromium the browser test is cancelled, except under CI.
+ * .ci/run installs it). Without Chromium the browser tests are cancelled, except under CI.
  */
 class HtmlReportSuite extends AnyFunSuite with SharedSparkSession with TempDirs {
 
   private val hostile = "<script>alert(1)</script>"
+
+  private val optionalViews = Seq("competitive_band", "test_results", "audit", "predictions")
 
   /** Two configurations; one has an augmentation name that is an HTML injection attempt. */
   private def writeResults(out: Path): Unit = {
@@ -33,14 +36,67 @@ class HtmlReportSuite extends AnyFunSuite with SharedSparkSession with TempDirs 
     OutputFolder.of(spark, out.toString).writeText(OutputFolder.CLASSES, "cat\n" + hostile + "\n")
   }
 
-  test("heatmaps render whatever their values: equal, negative, one cell") {
-    for (values <- Seq(Seq(0.25, 0.25), Seq(-0.002, 0.0), Seq(0.0, 0.002), Seq(0.5), Seq(-1.0, 3.0))) {
-      val cells = new java.util.ArrayList[Array[Number]]()
-      values.zipWithIndex.foreach { case (v, i) => cells.add(Array[Number](i, 0, v)) }
-      val columns = values.indices.map(_.toString).asJava
-      val chart = Charts.heatmap("values " + values, "x", "y", columns, Seq("0").asJava, cells)
-      assert(Charts.dataUri(chart).startsWith("data:image/png;base64,"), values)
+  /**
+   * A 4 dropout x 5 L2 x 2 augmentation grid, two seeds each, with values full of float noise
+   * (0.21120999999999998), and every optional view another part of gapsweep may add.
+   */
+  private def writeGrid(out: Path): Unit = {
+    val results = for {
+      (dropout, d) <- Seq(0.0, 0.1, 0.25, 0.5).zipWithIndex
+      (l2, l) <- Seq(0.0, 0.00001, 0.0001, 0.001, 0.01).zipWithIndex
+      (augmentation, a) <- Seq("none", hostile).zipWithIndex
+      seed <- 0 to 1
+    } yield {
+      val over = 0.07 * (3 - d) + 0.031 * (4 - l) + 0.0123 * a + 0.0017 * seed
+      val points = (1 to 12).map { e =>
+        val train = 1.6 / (1 + 0.31 * e) + 0.01 * d
+        val validation = train + over * e / 12.0 + 0.003 * math.max(0, e - 7) + 0.21120999999999998
+        (train, 0.3 + 0.05 * e - 0.001 * l, validation, 0.28 + 0.045 * e - 0.002 * d)
+      }
+      TrialFixtures.trial(s"c$d$l$a", seed, curve(points: _*), 7 + seed, dropout = dropout, l2 = l2,
+        augmentation = augmentation)
     }
+    SavedResults.write(spark, out.toString, results.asJava, "gapsweep { name = \"grid\" }\n")
+    val folder = OutputFolder.of(spark, out.toString)
+    folder.writeText(OutputFolder.CLASSES, "circle\nsquare\n" + hostile + "\n")
+    folder.registerViews(spark)
+    AnalysisViews.register(spark, new LeaderboardSettings(0.2), 3)
+    spark.sql("SELECT config_id, CAST(0.0123456789 AS DOUBLE) AS val_loss_se, " +
+      "CAST(rank IS NOT NULL AS BOOLEAN) AS competitive FROM leaderboard")
+      .createOrReplaceTempView("competitive_band")
+    spark.sql("SELECT config_id, CAST(0.8125 AS DOUBLE) AS test_acc, " +
+      "CAST(0.7512345678 AS DOUBLE) AS test_acc_ci_low, CAST(0.86 AS DOUBLE) AS test_acc_ci_high, " +
+      "320 AS examples FROM leaderboard WHERE rank = 1").createOrReplaceTempView("test_results")
+    spark.sql("SELECT CAST(0.012345678 AS DOUBLE) AS regret, 3 AS rank_on_test")
+      .createOrReplaceTempView("audit")
+    spark.sql("SELECT b.config_id, CAST(r.id % 3 AS INT) AS label, " +
+      "CAST(CASE WHEN r.id % 7 = 0 THEN (r.id + 1) % 3 ELSE r.id % 3 END AS INT) AS predicted " +
+      "FROM leaderboard b CROSS JOIN range(90) r WHERE b.rank = 1")
+      .createOrReplaceTempView("predictions")
+  }
+
+  private def dropOptionalViews(): Unit = optionalViews.foreach(spark.catalog.dropTempView)
+
+  private lazy val examples: ExampleImages = {
+    val data = SyntheticShapes.generate(Fixtures.data(size = 16, trainPerClass = 6))
+    ExampleImages.of(data.train(), data.classes(),
+      Seq(AugmentationPreset.none(), Fixtures.flips, Fixtures.preset("rotate", rotation = 30)).asJava)
+  }
+
+  test("data for the page's script is JSON that cannot end the script element") {
+    val json = Json.write(Map[String, Any](
+      "name" -> (hostile + "<!-- & \u2028"),
+      "values" -> Seq(0.21120999999999998, -7.499999999999998E-4, 16050.0, Double.NaN, 3, null).asJava
+    ).asJava)
+    assert(json == "{\"name\":\"\\u003cscript\\u003ealert(1)\\u003c/script\\u003e\\u003c!-- \\u0026 " +
+      "\\u2028\",\"values\":[0.2112,-0.00075,1.605E+4,null,3,null]}")
+  }
+
+  test("shown numbers have at most four significant digits") {
+    assert(HtmlReport.significant(0.21120999999999998) == "0.2112")
+    assert(HtmlReport.significant(-7.499999999999998E-4) == "-0.00075")
+    assert(HtmlReport.significant(16053.0) == "16050")
+    assert(HtmlReport.significant(0.5) == "0.5")
   }
 
   test("every string from data or configuration is escaped") {
@@ -49,13 +105,15 @@ class HtmlReportSuite extends AnyFunSuite with SharedSparkSession with TempDirs 
       OutputFolder.of(spark, dir.toString).registerViews(spark)
       AnalysisViews.register(spark, new LeaderboardSettings(0.5), 2)
       val html = HtmlReport.render(spark, hostile, hostile, hostile)
-      assert(!html.contains("<script"))
+      assert(!html.contains(hostile))
+      assert(!html.contains("alert(1)</"))
       assert(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
       assert(html.contains("<h1>gapsweep: &lt;script&gt;"))
+      assert(html.contains("\\u003cscript\\u003ealert(1)\\u003c/script\\u003e"))
     }
   }
 
-  test("gapsweep report writes a page that Chromium renders with every chart and no console error") {
+  test("gapsweep report writes a self-contained page with ECharts and its license inlined") {
     withTempDir { dir =>
       writeResults(dir)
       val result = Cli.run("report", dir.toString)
@@ -63,36 +121,115 @@ class HtmlReportSuite extends AnyFunSuite with SharedSparkSession with TempDirs 
       val report = dir.resolve("report.html")
       assert(result.out == s"Report: $report\n")
       val html = Files.readString(report)
-      assert(!html.contains("http://") && !html.contains("https://"), "the page must be self-contained")
-      val images = "<img ".r.findAllMatchIn(html).size
-      // Two configurations: loss and accuracy curves each, one heatmap per depth/augmentation,
-      // and one effect plot per axis.
-      assert(images == 2 * 2 + 2 + 4)
+      val markup = html.replaceAll("(?s)<script[^>]*>.*?</script>", "")
+      val external = """(?i)\b(src|href)\s*=\s*["']?(?!data:|#)[^"'\s>]+""".r.findAllIn(markup).toList
+      assert(external.isEmpty, "the page must load nothing")
+      assert(html.contains("Licensed to the Apache Software Foundation") ||
+        html.contains("Apache License"), "the ECharts license is kept")
+      assert(html.contains("echarts"))
+      assert(!markup.contains("<img "), "charts are drawn by the script, not pictures")
+    }
+  }
 
-      val chromium = Seq("/usr/bin/chromium", "/usr/bin/chromium-browser").find(p => Files.exists(Paths.get(p)))
-      if (chromium.isEmpty) {
-        assert(!sys.env.contains("CI"), "CI must install chromium (.ci/run does)")
-        cancel("chromium is not installed; .ci/run installs it")
-      }
-      // A copy of the page with a probe that counts decoded images once the page has loaded.
-      val probe = dir.resolve("probe.html")
-      Files.writeString(probe, html.replace("</body>",
+  private lazy val chromium: String = {
+    val found = Seq("/usr/bin/chromium", "/usr/bin/chromium-browser").find(p => Files.exists(Paths.get(p)))
+    if (found.isEmpty) {
+      assert(!sys.env.contains("CI"), "CI must install chromium (.ci/run does)")
+      cancel("chromium is not installed; .ci/run installs it")
+    }
+    found.get
+  }
+
+  /**
+   * Runs Chromium on {@code page} with every host name unresolvable, so a request that would leave
+   * the file fails (and shows in the probe's count of resource entries).
+   */
+  private def browse(dir: Path, page: Path, width: Int, height: Int, extra: String*): String = {
+    val log = dir.resolve(s"chromium-$width-${extra.size}.log")
+    val args = Seq(chromium, "--headless=new", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
+      "--enable-logging=stderr", "--v=0", "--host-resolver-rules=MAP * ~NOTFOUND",
+      "--no-first-run", "--disable-background-networking", s"--window-size=$width,$height",
+      "--virtual-time-budget=10000") ++ extra :+ page.toUri.toString
+    val process = new ProcessBuilder(args: _*).redirectError(log.toFile).start()
+    val out = new String(process.getInputStream.readAllBytes())
+    assert(process.waitFor(2, TimeUnit.MINUTES))
+    val errors = Files.readAllLines(log).asScala.filter(l => l.contains("CONSOLE") || l.contains("Uncaught"))
+    assert(errors.isEmpty, errors.mkString("\n"))
+    out
+  }
+
+  /** The page with a probe: errors caught from the start, charts and requests counted on load. */
+  private def probe(html: String): String =
+    html.replaceFirst("<head>",
+      """<head><script>window.probeErrors = [];
+        |window.addEventListener('error', e => window.probeErrors.push(String(e.message)));</script>""".stripMargin)
+      .replace("</body>",
         """<script>window.addEventListener('load', () => {
-          |  const all = Array.from(document.images);
-          |  const ok = all.filter(i => i.complete && i.naturalWidth > 0).length;
-          |  document.body.setAttribute('data-images', ok + '/' + all.length);
-          |});</script></body>""".stripMargin))
-      val process = new ProcessBuilder(
-        chromium.get, "--headless=new", "--no-sandbox", "--disable-gpu", "--enable-logging=stderr",
-        "--v=0", "--virtual-time-budget=10000", "--dump-dom", probe.toUri.toString)
-        .redirectError(dir.resolve("chromium.log").toFile)
-        .start()
-      val dom = new String(process.getInputStream.readAllBytes())
-      assert(process.waitFor(2, TimeUnit.MINUTES))
-      assert(dom.contains(s"""data-images="$images/$images""""), dom.take(500))
-      val log = Files.readAllLines(dir.resolve("chromium.log")).asScala
-      val consoleErrors = log.filter(l => l.contains("CONSOLE") || l.contains("Uncaught"))
-      assert(consoleErrors.isEmpty, consoleErrors.mkString("\n"))
+          |  const charts = Array.from(document.querySelectorAll('.chart'));
+          |  const drawn = charts.filter(c => c.querySelectorAll('svg path, svg text').length > 0 &&
+          |    c.getBoundingClientRect().width > 0).length;
+          |  const images = Array.from(document.images).filter(i => i.complete && i.naturalWidth > 0).length;
+          |  const requests = performance.getEntriesByType('resource').length;
+          |  document.body.setAttribute('data-probe', 'charts ' + drawn + '/' + charts.length +
+          |    ', images ' + images + '/' + document.images.length + ', requests ' + requests +
+          |    ', errors ' + window.probeErrors.length + ', height ' + document.documentElement.scrollHeight);
+          |});</script></body>""".stripMargin)
+
+  /** Fractional numbers in the visible text (markup, scripts, styles and settings dropped). */
+  private def shownNumbers(dom: String): Seq[String] = {
+    val text = dom
+      .replaceAll("(?s)<script.*?</script>", " ")
+      .replaceAll("(?s)<style.*?</style>", " ")
+      .replaceAll("(?s)<pre>.*?</pre>", " ")
+      .replaceAll("(?s)<!--.*?-->", " ")
+      .replaceAll("(?s)<[^>]*>", " ")
+    """(?<![\w.])-?\d+\.\d+(?:[eE][-+]?\d+)?(?![\w.])|(?<![\w.])\d+[eE]-?\d+(?![\w.])""".r
+      .findAllIn(text).toSeq
+  }
+
+  private def significantDigits(number: String): Int =
+    number.takeWhile(c => c != 'e' && c != 'E').filter(_.isDigit).dropWhile(_ == '0').length
+
+  test("Chromium draws every chart of a 40-configuration report, offline, with no error; screenshots") {
+    withTempDir { dir =>
+      try {
+        writeGrid(dir)
+        val html = HtmlReport.render(spark, "grid " + hostile, "classes: 3", "gapsweep { x = 0.123456789 }",
+          Seq("circle", "square", hostile).asJava, examples)
+        val target = Paths.get("target").toAbsolutePath
+        Files.createDirectories(target)
+        Files.writeString(target.resolve("report-grid.html"), html)
+        val page = dir.resolve("probe.html")
+        Files.writeString(page, probe(html))
+        val charts = "class=\"chart".r.findAllMatchIn(html).size
+        // loss, accuracy, scatter, parallel, 4 effects (depth's one level included), 2 heatmaps,
+        // class accuracy, confusion
+        assert(charts == 2 + 1 + 1 + 4 + 2 + 2, charts)
+        for (section <- Seq("Recommendation", "Its place in the competitive band", "Held-out test",
+            "Audit", "class by class", "under each augmentation")) {
+          assert(html.contains(section), section)
+        }
+
+        val dom = browse(dir, page, 1280, 900, "--dump-dom")
+        val probed = "data-probe=\"([^\"]*)\"".r.findFirstMatchIn(dom).map(_.group(1))
+        assert(probed.exists(_.startsWith(s"charts $charts/$charts, images 3/3, requests 0, errors 0")), probed)
+        assert(!dom.contains("<script>alert(1)"))
+
+        val numbers = shownNumbers(dom)
+        assert(numbers.size > 50, "charts' own text is part of the page (SVG renderer)")
+        val long = numbers.filter(n => significantDigits(n) > 4)
+        assert(long.isEmpty, long.distinct.take(20))
+
+        for (width <- Seq(1280, 800)) {
+          // The page's own height at this width, so the screenshot shows all of it.
+          val atWidth = browse(dir, page, width, 900, "--dump-dom")
+          val height = "height (\\d+)".r.findFirstMatchIn(atWidth).get.group(1).toInt
+          val shot = target.resolve(s"report-$width.png")
+          Files.deleteIfExists(shot)
+          browse(dir, page, width, height, s"--screenshot=$shot")
+          assert(Files.size(shot) > 10000, shot)
+        }
+      } finally dropOptionalViews()
     }
   }
 }

@@ -1,0 +1,249 @@
+// Draws every chart of report.html from the JSON in #report-data. No network, no animation:
+// the page is complete once this script has run.
+(function () {
+  'use strict';
+  var data = JSON.parse(document.getElementById('report-data').textContent);
+  var charts = [];
+  var TRAIN = '#1f77b4', VAL = '#d62728', FIT = 'rgba(120,120,120,0.45)';
+  var BEST = '#2ca02c', ONSET = '#ff7f0e', OTHER = '#bbbbbb';
+
+  // At most four significant digits: more is noise for a loss or an accuracy.
+  function fmt(v) {
+    if (v === null || v === undefined || typeof v !== 'number' || !isFinite(v)) return '–';
+    if (Number.isInteger(v)) return String(v);
+    var s = String(Number(v.toPrecision(4)));
+    if (s.indexOf('e') >= 0) s = Number(v.toPrecision(4)).toFixed(Math.min(20, 3 - Math.floor(Math.log10(Math.abs(v))))).replace(/0+$/, '');
+    return s;
+  }
+  function esc(s) {
+    return String(s).replace(/[&<>"']/g, function (c) {
+      return {'&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;'}[c];
+    });
+  }
+  function init(id) {
+    var el = document.getElementById(id);
+    if (!el) return null;
+    var chart = echarts.init(el, null, {renderer: 'svg'});
+    charts.push(chart);
+    return chart;
+  }
+  var base = {animation: false, textStyle: {fontFamily: 'system-ui, sans-serif'}};
+  function opts(o) { return Object.assign({}, base, o); }
+  var valueAxis = function (name, extra) {
+    return Object.assign({type: 'value', name: name, nameLocation: 'middle', nameGap: 38, scale: true,
+      axisLabel: {formatter: fmt, hideOverlap: true}}, extra || {});
+  };
+  var configs = data.configs || [];
+  var byId = {};
+  configs.forEach(function (c) { byId[c.id] = c; });
+  function label(c) { return (c.rank ? '#' + c.rank + ' ' : '') + c.label; }
+
+  // Learning curves: a configuration, optionally compared with a second one.
+  (function () {
+    var a = document.getElementById('curve-a'), b = document.getElementById('curve-b');
+    if (!a) return;
+    var ids = configs.map(function (c) { return c.id; }).filter(function (id) { return data.curves[id]; });
+    var none = document.createElement('option');
+    none.value = ''; none.textContent = '(none)'; b.appendChild(none);
+    ids.forEach(function (id) {
+      [a, b].forEach(function (select) {
+        var o = document.createElement('option');
+        o.value = id; o.textContent = label(byId[id]); select.appendChild(o);
+      });
+    });
+    var loss = init('chart-loss'), acc = init('chart-acc');
+    function lines(id, dashed, withFit, keys) {
+      var c = data.curves[id], out = [];
+      var name = dashed ? ' (compared)' : '';
+      function pts(key) { return c.epoch.map(function (e, i) { return [e, c[key][i]]; }); }
+      if (withFit) out.push({name: 'fit (as trained)' + name, type: 'line', showSymbol: false,
+        data: pts('fit'), lineStyle: {color: FIT, width: 1.5, type: dashed ? 'dashed' : 'solid'},
+        itemStyle: {color: FIT}});
+      out.push({name: 'train (clean)' + name, type: 'line', showSymbol: false, data: pts(keys[0]),
+        lineStyle: {color: TRAIN, width: 2, type: dashed ? 'dashed' : 'solid'}, itemStyle: {color: TRAIN}});
+      var marks = [];
+      if (c.best) marks.push({xAxis: c.best, name: 'best epoch', lineStyle: {color: BEST}});
+      if (c.onset) marks.push({xAxis: c.onset, name: 'onset', lineStyle: {color: ONSET}});
+      out.push({name: 'validation' + name, type: 'line', showSymbol: false, data: pts(keys[1]),
+        lineStyle: {color: VAL, width: 2, type: dashed ? 'dashed' : 'solid'}, itemStyle: {color: VAL},
+        markLine: dashed ? undefined : {symbol: 'none', silent: true, data: marks,
+          label: {formatter: function (p) { return p.name; }, fontSize: 10},
+          lineStyle: {type: 'dashed', width: 1.5}}});
+      return out;
+    }
+    function draw() {
+      [[loss, 'cross-entropy', true, ['train', 'val']], [acc, 'accuracy', false, ['trainAcc', 'valAcc']]]
+        .forEach(function (spec) {
+          var series = lines(a.value, false, spec[2], spec[3]);
+          if (b.value && b.value !== a.value) series = series.concat(lines(b.value, true, spec[2], spec[3]));
+          spec[0].setOption(opts({
+            title: {text: spec[1], left: 'center', textStyle: {fontSize: 13}},
+            legend: {bottom: 0, type: 'scroll', textStyle: {fontSize: 11}},
+            grid: {left: 60, right: 20, top: 36, bottom: 70},
+            tooltip: {trigger: 'axis', valueFormatter: fmt},
+            xAxis: {type: 'value', name: 'epoch', nameLocation: 'middle', nameGap: 26, minInterval: 1,
+              axisLabel: {hideOverlap: true}},
+            yAxis: valueAxis(spec[1], {nameGap: 45}),
+            series: series}), true);
+        });
+    }
+    a.addEventListener('change', draw); b.addEventListener('change', draw);
+    draw();
+  })();
+
+  // Gap against validation loss: why the ranking is what it is.
+  (function () {
+    var chart = init('chart-scatter');
+    if (!chart) return;
+    function pts(filter) {
+      return configs.filter(filter).filter(function (c) { return c.gap !== null && c.valLoss !== null; })
+        .map(function (c) { return {value: [c.valLoss, c.gap], name: label(c), c: c}; });
+    }
+    chart.setOption(opts({
+      legend: {top: 0},
+      grid: {left: 70, right: 30, top: 40, bottom: 50},
+      tooltip: {trigger: 'item', formatter: function (p) {
+        return esc(p.name) + '<br>validation loss ' + fmt(p.value[0]) + ', gap ' + fmt(p.value[1]) +
+          (p.data.c.pruned ? '<br>' + p.data.c.pruned + ' trial(s) pruned' : '');
+      }},
+      xAxis: valueAxis('validation loss'),
+      yAxis: valueAxis('generalization gap', {nameGap: 50}),
+      series: [
+        {name: 'not competitive', type: 'scatter', data: pts(function (c) { return !c.competitive; }),
+          itemStyle: {color: OTHER}, symbolSize: 9},
+        {name: 'competitive', type: 'scatter', data: pts(function (c) { return c.competitive && c.rank !== 1; }),
+          itemStyle: {color: TRAIN}, symbolSize: 11},
+        {name: 'recommended', type: 'scatter', data: pts(function (c) { return c.rank === 1; }),
+          itemStyle: {color: BEST}, symbol: 'path://M50 0 L61 35 L98 35 L68 57 L79 91 L50 70 L21 91 L32 57 L2 35 L39 35 Z',
+          symbolSize: 22}
+      ]}));
+  })();
+
+  // Parallel coordinates: each axis, then gap and validation loss.
+  (function () {
+    var chart = init('chart-parallel');
+    if (!chart) return;
+    var axes = data.axes;
+    var dims = axes.map(function (name, i) {
+      return {dim: i, name: name, type: 'category', data: data.axisLevels[name]};
+    });
+    dims.push({dim: axes.length, name: 'gap', type: 'value', scale: true, axisLabel: {formatter: fmt}});
+    dims.push({dim: axes.length + 1, name: 'val loss', type: 'value', scale: true, axisLabel: {formatter: fmt}});
+    function rows(filter) {
+      return configs.filter(filter).filter(function (c) { return c.gap !== null; }).map(function (c) {
+        return {name: label(c), value: axes.map(function (a) { return c.levels[a]; }).concat([c.gap, c.valLoss])};
+      });
+    }
+    chart.setOption(opts({
+      legend: {top: 0},
+      tooltip: {trigger: 'item', formatter: function (p) { return esc(p.name); }},
+      parallel: {left: 50, right: 80, top: 60, bottom: 30,
+        parallelAxisDefault: {nameTextStyle: {fontSize: 12}, axisLabel: {hideOverlap: true}}},
+      parallelAxis: dims,
+      series: [
+        {name: 'not competitive', type: 'parallel', data: rows(function (c) { return !c.competitive; }),
+          lineStyle: {color: OTHER, width: 1, opacity: 0.6}},
+        {name: 'competitive', type: 'parallel', data: rows(function (c) { return c.competitive && c.rank !== 1; }),
+          lineStyle: {color: TRAIN, width: 1.5, opacity: 0.8}},
+        {name: 'recommended', type: 'parallel', data: rows(function (c) { return c.rank === 1; }),
+          lineStyle: {color: BEST, width: 3}}
+      ]}));
+  })();
+
+  // Per-axis effects: mean gap per level with its 95% interval.
+  (data.effects || []).forEach(function (effect, i) {
+    var chart = init('chart-effect-' + i);
+    if (!chart) return;
+    var levels = effect.levels.map(function (l) { return l.level; });
+    chart.setOption(opts({
+      grid: {left: 60, right: 15, top: 15, bottom: 45},
+      tooltip: {trigger: 'axis', formatter: function (ps) {
+        var l = effect.levels[ps[0].dataIndex];
+        return esc(effect.axis + ' ' + l.level) + '<br>mean gap ' + fmt(l.mean) +
+          (l.low === null ? '' : '<br>95% interval ' + fmt(l.low) + ' to ' + fmt(l.high));
+      }},
+      xAxis: {type: 'category', data: levels, name: effect.axis, nameLocation: 'middle', nameGap: 28,
+        axisLabel: {interval: 'auto', hideOverlap: true, rotate: levels.length > 5 ? 30 : 0}},
+      yAxis: valueAxis('mean gap', {nameGap: 45}),
+      series: [
+        {type: 'custom', name: 'interval', renderItem: function (params, api) {
+          var low = api.value(1), high = api.value(2);
+          if (low === null || high === null || isNaN(low) || isNaN(high)) return null;
+          var a = api.coord([api.value(0), low]), b = api.coord([api.value(0), high]);
+          var w = 6, style = {stroke: '#555', lineWidth: 1.5};
+          return {type: 'group', children: [
+            {type: 'line', shape: {x1: a[0], y1: a[1], x2: b[0], y2: b[1]}, style: style},
+            {type: 'line', shape: {x1: a[0] - w, y1: a[1], x2: a[0] + w, y2: a[1]}, style: style},
+            {type: 'line', shape: {x1: b[0] - w, y1: b[1], x2: b[0] + w, y2: b[1]}, style: style}]};
+        }, data: effect.levels.map(function (l, k) { return [k, l.low, l.high]; }), z: 1},
+        {type: 'scatter', name: 'mean gap', symbolSize: 10, itemStyle: {color: TRAIN}, z: 2,
+          data: effect.levels.map(function (l, k) { return [k, l.mean]; })}
+      ]}));
+  });
+
+  // Heatmaps: one shared colour scale, cell labels dropped where they would overlap.
+  (function () {
+    var heat = data.heatmaps;
+    if (!heat) return;
+    var all = [];
+    heat.panels.forEach(function (p) { p.cells.forEach(function (c) { all.push(c[2]); }); });
+    var min = Math.min.apply(null, all), max = Math.max.apply(null, all);
+    if (min === max) { min -= 0.5; max += 0.5; }
+    heat.panels.forEach(function (panel, i) {
+      var el = document.getElementById('chart-heat-' + i);
+      if (!el) return;
+      el.style.height = Math.max(260, 130 + 26 * heat.ys.length) + 'px';
+      var chart = init('chart-heat-' + i);
+      var width = el.clientWidth - 130;
+      var showLabels = width / heat.xs.length >= 38;
+      chart.setOption(opts({
+        grid: {left: 75, right: 20, top: 10, bottom: 95},
+        tooltip: {formatter: function (p) {
+          return esc(heat.x + ' ' + heat.xs[p.value[0]] + ', ' + heat.y + ' ' + heat.ys[p.value[1]]) +
+            '<br>gap ' + fmt(p.value[2]);
+        }},
+        xAxis: {type: 'category', data: heat.xs, name: heat.x, nameLocation: 'middle', nameGap: 32,
+          axisLabel: {interval: 'auto', hideOverlap: true, rotate: heat.xs.length > 6 ? 40 : 0}},
+        yAxis: {type: 'category', data: heat.ys, name: heat.y, nameLocation: 'middle', nameGap: 60,
+          axisLabel: {interval: 'auto', hideOverlap: true}},
+        visualMap: {min: min, max: max, calculable: false, orient: 'horizontal', left: 'center',
+          bottom: 0, itemHeight: 120, itemWidth: 10, text: [fmt(max), fmt(min)], formatter: fmt,
+          inRange: {color: ['#1a9850', '#ffffbf', '#d73027']}, textStyle: {fontSize: 11}},
+        series: [{type: 'heatmap', data: panel.cells,
+          label: {show: showLabels, fontSize: 10, formatter: function (p) { return fmt(p.value[2]); }},
+          labelLayout: {hideOverlap: true}}]}));
+    });
+  })();
+
+  // The recommendation class by class.
+  (function () {
+    var p = data.predictions;
+    if (!p) return;
+    var accChart = init('chart-class-acc');
+    var rotate = p.classes.length > 6 ? 40 : 0;
+    accChart.setOption(opts({
+      grid: {left: 60, right: 20, top: 15, bottom: 70},
+      tooltip: {trigger: 'axis', valueFormatter: fmt},
+      xAxis: {type: 'category', data: p.classes, axisLabel: {interval: 'auto', hideOverlap: true, rotate: rotate}},
+      yAxis: valueAxis('accuracy', {min: 0, max: 1, scale: false}),
+      series: [{type: 'bar', data: p.accuracy, itemStyle: {color: TRAIN},
+        label: {show: p.classes.length <= 12, position: 'top', formatter: function (x) { return fmt(x.value); }, fontSize: 10}}]}));
+    var conf = init('chart-confusion');
+    var max = Math.max.apply(null, p.cells.map(function (c) { return c[2]; }).concat([1]));
+    conf.setOption(opts({
+      grid: {left: 90, right: 20, top: 10, bottom: 90},
+      tooltip: {formatter: function (x) {
+        return 'true ' + esc(p.classes[x.value[1]]) + ', predicted ' + esc(p.classes[x.value[0]]) + ': ' + x.value[2];
+      }},
+      xAxis: {type: 'category', data: p.classes, name: 'predicted', nameLocation: 'middle', nameGap: 55,
+        axisLabel: {interval: 'auto', hideOverlap: true, rotate: rotate}},
+      yAxis: {type: 'category', data: p.classes, inverse: true, name: 'true', nameLocation: 'middle', nameGap: 70,
+        axisLabel: {interval: 'auto', hideOverlap: true}},
+      visualMap: {min: 0, max: max, show: false, inRange: {color: ['#f7fbff', '#08306b']}},
+      series: [{type: 'heatmap', data: p.cells,
+        label: {show: p.classes.length <= 15, fontSize: 10, formatter: function (x) { return String(x.value[2]); }},
+        labelLayout: {hideOverlap: true}}]}));
+  })();
+
+  window.addEventListener('resize', function () { charts.forEach(function (c) { c.resize(); }); });
+})();
