@@ -59,6 +59,7 @@ class SettingsLoaderSuite extends AnyFunSuite with TempDirs {
       new DataSettings("synthetic", size, size, 3, new SyntheticSettings(40, 30, 7L, 12.0, 1, 200),
         new DirectorySettings("", 0.0, false, 10, 40000000)),
       presets.asJava,
+      new ValidationSettings(ValidationSettings.Scheme.HOLDOUT, 5, 1, false),
       new LeaderboardSettings(0.05),
       new RunSettings(output, "local[*]", RunSettings.AUTO, 10000, 1))
 
