@@ -347,7 +347,7 @@ public final class SettingsLoader {
     if (size > maxTrials) {
       String path = "gapsweep.search-space";
       ConfigOrigin origin = r.objectOrigin(path);
-      String folds = splits == 1 ? "" : " x " + splits + " folds (gapsweep.validation)";
+      String folds = splits == 1 ? "" : " x " + splits + " folds";
       r.report(origin, path,
           "the grid has " + size + " trials (" + space.factors() + folds + "); expected at most "
               + maxTrials + " (" + RUN + "max-trials)");

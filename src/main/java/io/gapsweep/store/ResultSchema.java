@@ -54,8 +54,8 @@ public final class ResultSchema {
                 "Stable id of the trial: a hash of everything that changes what it computes"
                     + " (see TrialIds)."),
             column("config_id", DataTypes.StringType, false,
-                "Id of the configuration: the same hash without the seed index; trials that differ"
-                    + " only by seed share it.")));
+                "Id of the configuration: the same hash without the seed index and fold; trials"
+                    + " that differ only by seed or fold share it.")));
     for (Axis<?> axis : Axes.ALL) {
       fields.add(column(axis.column(), sparkType(axis), false, axis.doc()));
     }
@@ -147,7 +147,7 @@ public final class ResultSchema {
             column("loss", DataTypes.DoubleType, false,
                 "Clean cross-entropy of the example at the best epoch, -ln max(p[label], 1e-10);"
                     + " their mean over a trial is curves.val_loss at trials.best_epoch."),
-            column("probabilities", DataTypes.createArrayType(DataTypes.DoubleType, false), false,
+            column("probabilities", DataTypes.createArrayType(DataTypes.DoubleType), false,
                 "Softmax output at the best epoch, one probability per class in label order."),
           });
 
