@@ -29,13 +29,32 @@ public final class Params implements Serializable {
         throw new IllegalArgumentException("Cannot make trial parameters: no value for " + axis
             + " in " + values);
       }
-      ordered.put(axis.name(), axis.type().cast(value));
+      ordered.put(axis.name(), axis.type().cast(numberAs(axis.type(), value)));
     }
     if (!ordered.keySet().containsAll(values.keySet())) {
       throw new IllegalArgumentException("Cannot make trial parameters: unknown axis in "
           + values.keySet() + "; expected " + Axes.ALL);
     }
     return new Params(Collections.unmodifiableMap(ordered));
+  }
+
+  /** The values by axis name, in registry order: what a journal record stores. */
+  public Map<String, Object> asMap() {
+    return values;
+  }
+
+  // A value read back from JSON may be an Integer where the axis holds doubles (0 for 0.0), or
+  // the reverse; the number is the same, only its Java type differs.
+  private static Object numberAs(Class<?> type, Object value) {
+    if (value instanceof Number number && !type.isInstance(value)) {
+      if (type == Double.class) {
+        return number.doubleValue();
+      }
+      if (type == Integer.class && number.doubleValue() == number.intValue()) {
+        return number.intValue();
+      }
+    }
+    return value;
   }
 
   public <T extends Comparable<T>> T value(Axis<T> axis) {

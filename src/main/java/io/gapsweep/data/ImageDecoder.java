@@ -18,7 +18,11 @@ import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
 
 /**
- * Decodes one image file into RGB or grayscale NCHW bytes of a fixed size: PNG (8 and 16 bits),
+ * Reads image headers for {@link DataVecDecode} (format, size against the pixel limit, depth), and
+ * decodes the files it hands back: GIF, which OpenCV cannot read. {@link #decode} is also the
+ * previous all-formats decoder, kept for those and for the bench.
+ *
+ * <p>{@link #decode}: one image file into RGB or grayscale NCHW bytes of a fixed size: PNG (8 and 16 bits),
  * JPEG, BMP, GIF and TIFF with {@code javax.imageio}; WebP and CMYK/YCCK JPEG, which it cannot
  * read, with OpenCV, the codec library DataVec's image loaders use.
  *
@@ -217,6 +221,61 @@ final class ImageDecoder {
       } finally {
         reader.dispose();
       }
+    }
+  }
+
+  /**
+   * What a file's header declares, read without decoding a pixel: the format name as
+   * {@code javax.imageio} knows it ({@code "webp"} for WebP) and the largest sample depth.
+   */
+  record Header(String format, long width, long height, int bits) implements Serializable {}
+
+  /**
+   * Reads only the header of {@code file}: the pixel limit and the format are known before any
+   * codec decodes it (OpenCV has no header-only call).
+   *
+   * @return the header, or a {@link Result} naming why the file is skipped: not an image file, or
+   *     more pixels than {@code maxPixels}
+   */
+  static Object header(byte[] file, int maxPixels) {
+    try (ImageInputStream input = ImageIO.createImageInputStream(new ByteArrayInputStream(file))) {
+      Iterator<ImageReader> readers = ImageIO.getImageReaders(input);
+      if (!readers.hasNext()) {
+        long[] webp = webpSize(file);
+        if (webp == null) {
+          return Result.failed("not an image file");
+        }
+        if (webp[0] * webp[1] > maxPixels) {
+          return Result.failed(tooLarge(webp[0], webp[1], maxPixels).getMessage());
+        }
+        return new Header("webp", webp[0], webp[1], 8);
+      }
+      ImageReader reader = readers.next();
+      try {
+        reader.setInput(input, true, true);
+        long width = reader.getWidth(0);
+        long height = reader.getHeight(0);
+        if (width * height > maxPixels) {
+          return Result.failed(tooLarge(width, height, maxPixels).getMessage());
+        }
+        int bits = 8;
+        try {
+          javax.imageio.ImageTypeSpecifier type = reader.getRawImageType(0);
+          if (type != null) {
+            for (int size : type.getSampleModel().getSampleSize()) {
+              bits = Math.max(bits, size);
+            }
+          }
+        } catch (IOException | RuntimeException e) {
+          // CMYK JPEG: javax.imageio has no type for it; it is 8 bits per sample.
+        }
+        return new Header(reader.getFormatName().toLowerCase(java.util.Locale.ROOT), width, height,
+            bits);
+      } finally {
+        reader.dispose();
+      }
+    } catch (IOException | RuntimeException e) {
+      return Result.failed("cannot decode: " + describe(e));
     }
   }
 

@@ -25,7 +25,6 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,10 +35,11 @@ import org.slf4j.LoggerFactory;
  * {@code validation-split}. See {@code gapsweep.data.directory} in {@code reference.conf}.
  *
  * <p>The driver lists the folders (through Hadoop's {@link FileSystem}, so any Hadoop URI works) and
- * checks the layout, then reads the files; Spark tasks decode them, once per sweep, and the driver
- * collects the compact pixels into a {@link Dataset}, which the sweep broadcasts. Executors never
- * open the image folder. Problems the user can fix are {@link UserError}s that name
- * the path.
+ * checks the layout; a datavec-spark job ({@link DataVecDecode}) decodes the files, once per sweep,
+ * and the driver collects the compact pixels into a {@link Dataset}, which the sweep broadcasts. A
+ * local folder's bytes are read by the driver and shipped with the tasks (executors never open
+ * it); a folder under another URI scheme is read by the executors. Problems the user can fix are
+ * {@link UserError}s that name the path.
  */
 public final class ImageFolders {
 
@@ -73,6 +73,11 @@ public final class ImageFolders {
    *     file that is not a readable image
    */
   public static LoadedDataset load(SparkSession spark, DataSettings settings) {
+    return load(spark, settings, DataVecDecode.Reading.of(settings.directory().path()));
+  }
+
+  /** As {@link #load(SparkSession, DataSettings)}, the bytes reaching the tasks as {@code reading} says. */
+  static LoadedDataset load(SparkSession spark, DataSettings settings, DataVecDecode.Reading reading) {
     DirectorySettings directory = settings.directory();
     String where = directory.path();
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
@@ -90,8 +95,8 @@ public final class ImageFolders {
     }
 
     long start = System.nanoTime();
-    List<ImageDecoder.Result> decoded = decode(spark, fs, files, settings);
-    LOG.info("Decoded {} files from {} in {} s", files.size(), where,
+    List<ImageDecoder.Result> decoded = decode(spark, fs, files, settings, reading);
+    LOG.info("Decoded {} files from {} ({}) in {} s", files.size(), where, reading,
         String.format("%.2f", (System.nanoTime() - start) / 1e9));
 
     List<SkippedFile> skipped = new ArrayList<>();
@@ -160,51 +165,48 @@ public final class ImageFolders {
   }
 
   /**
-   * Reads every file on the driver and decodes them in Spark tasks; results in the order of
-   * {@code files}. Executors receive the encoded bytes with their task, so they never open the
-   * image folder: a cluster needs no shared filesystem for the data, only the driver reads it.
-   * Reading is cheap next to decoding, which is what runs in parallel.
+   * Decodes {@code files} in a datavec-spark job ({@link DataVecDecode}); results in the order of
+   * {@code files}. With {@link DataVecDecode.Reading#DRIVER_SHIPS_BYTES} the driver reads every
+   * file and the tasks receive the bytes, so no executor opens the image folder; reading is cheap
+   * next to decoding, which is what runs in parallel. With {@link
+   * DataVecDecode.Reading#EXECUTORS_READ} the executors read the files themselves.
    */
-  private static List<ImageDecoder.Result> decode(
-      SparkSession spark, FileSystem fs, List<ImageFile> files, DataSettings settings) {
-    List<EncodedImage> encoded = new ArrayList<>(files.size());
-    for (ImageFile file : files) {
-      if (file.problem() != null) {
-        encoded.add(new EncodedImage(null, file.problem()));
-        continue;
-      }
-      Path path = new Path(file.path());
-      try (InputStream in = fs.open(path)) {
-        encoded.add(new EncodedImage(in.readAllBytes(), null));
-      } catch (IOException e) {
-        encoded.add(new EncodedImage(null, "cannot read: " + e.getMessage()));
-      }
-    }
+  private static List<ImageDecoder.Result> decode(SparkSession spark, FileSystem fs,
+      List<ImageFile> files, DataSettings settings, DataVecDecode.Reading reading) {
     JavaSparkContext context = JavaSparkContext.fromSparkContext(spark.sparkContext());
     int tasks = Math.max(1, Math.min(files.size(), context.defaultParallelism() * TASKS_PER_CORE));
-    DecodeTask task = new DecodeTask(settings.width(), settings.height(), settings.channels(),
-        settings.directory().maxPixels());
-    return context.parallelize(encoded, tasks).mapPartitions(task).collect();
-  }
-
-  /** A file's bytes as read on the driver, or why it could not be read. */
-  private record EncodedImage(byte[] bytes, String problem) implements Serializable {}
-
-  /** Decodes the files of one partition; runs on executors. */
-  private record DecodeTask(int width, int height, int channels, int maxPixels)
-      implements FlatMapFunction<Iterator<EncodedImage>, ImageDecoder.Result> {
-
-    @Override
-    public Iterator<ImageDecoder.Result> call(Iterator<EncodedImage> files) {
-      List<ImageDecoder.Result> results = new ArrayList<>();
-      while (files.hasNext()) {
-        EncodedImage file = files.next();
-        results.add(file.bytes() == null
-            ? ImageDecoder.Result.failed(file.problem())
-            : ImageDecoder.decode(file.bytes(), width, height, channels, maxPixels));
+    DataVecDecode.Decoder decoder = new DataVecDecode.Decoder(settings.width(), settings.height(),
+        settings.channels(), settings.directory().maxPixels());
+    if (reading == DataVecDecode.Reading.EXECUTORS_READ) {
+      List<String> paths = new ArrayList<>();
+      for (ImageFile file : files) {
+        if (file.problem() == null) {
+          paths.add(fs.makeQualified(new Path(file.path())).toString());
+        }
       }
-      return results.iterator();
+      List<ImageDecoder.Result> read = DataVecDecode.executorsRead(context, paths, tasks, decoder);
+      List<ImageDecoder.Result> results = new ArrayList<>(files.size());
+      Iterator<ImageDecoder.Result> next = read.iterator();
+      for (ImageFile file : files) {
+        results.add(file.problem() != null ? ImageDecoder.Result.failed(file.problem()) : next.next());
+      }
+      return results;
     }
+    List<DataVecDecode.Encoded> encoded = new ArrayList<>(files.size());
+    for (ImageFile file : files) {
+      Path path = new Path(file.path());
+      String uri = path.toString();
+      if (file.problem() != null) {
+        encoded.add(new DataVecDecode.Encoded(uri, null, file.problem()));
+        continue;
+      }
+      try (InputStream in = fs.open(path)) {
+        encoded.add(new DataVecDecode.Encoded(uri, in.readAllBytes(), null));
+      } catch (IOException e) {
+        encoded.add(new DataVecDecode.Encoded(uri, null, "cannot read: " + e.getMessage()));
+      }
+    }
+    return DataVecDecode.shipped(context, encoded, tasks, decoder);
   }
 
   /** How the folder is laid out, checked before anything is decoded. */

@@ -2,23 +2,20 @@ package io.gapsweep.store;
 
 import com.fasterxml.jackson.annotation.JsonAutoDetect;
 import com.fasterxml.jackson.annotation.PropertyAccessor;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.ser.std.StdSerializer;
+import io.gapsweep.config.Params;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.DeserializationContext;
-import com.fasterxml.jackson.databind.JsonDeserializer;
-import com.fasterxml.jackson.databind.JsonMappingException;
-import com.fasterxml.jackson.databind.JsonSerializer;
-import com.fasterxml.jackson.databind.SerializerProvider;
-import com.fasterxml.jackson.databind.module.SimpleModule;
 import io.gapsweep.Faults;
-import io.gapsweep.config.Axes;
-import io.gapsweep.config.Axis;
-import io.gapsweep.config.Params;
 import io.gapsweep.train.TrialOutput;
 import io.gapsweep.train.TrialResult;
 import java.io.IOException;
@@ -67,50 +64,29 @@ public final class TrialJournal {
           .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
           .visibility(PropertyAccessor.IS_GETTER, JsonAutoDetect.Visibility.NONE)
           .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-          .addModule(paramsModule())
+          .addModule(paramsAsObject())
           .build();
 
-  /**
-   * A trial's {@link Params} as a JSON object of axis name to value: Params is no bean (no
-   * getters), and reading it back must give each axis its own type (1 is a depth, 1.0 a rate).
-   */
-  private static SimpleModule paramsModule() {
+  private static final Logger LOG = LoggerFactory.getLogger(TrialJournal.class);
+
+  /** A trial's axis values as a plain JSON object, {@code {"depth": 2, "dropout": 0.25, ...}}. */
+  private static SimpleModule paramsAsObject() {
     SimpleModule module = new SimpleModule("gapsweep-params");
-    module.addSerializer(Params.class, new JsonSerializer<>() {
+    module.addSerializer(Params.class, new StdSerializer<>(Params.class) {
       @Override
       public void serialize(Params params, JsonGenerator out, SerializerProvider provider)
           throws IOException {
-        out.writeStartObject();
-        for (Axis<?> axis : Axes.ALL) {
-          out.writeObjectField(axis.name(), params.value(axis));
-        }
-        out.writeEndObject();
+        provider.defaultSerializeValue(params.asMap(), out);
       }
     });
-    module.addDeserializer(Params.class, new JsonDeserializer<>() {
+    module.addDeserializer(Params.class, new StdDeserializer<>(Params.class) {
       @Override
       public Params deserialize(JsonParser in, DeserializationContext context) throws IOException {
-        Map<String, Object> read = in.readValueAs(new TypeReference<Map<String, Object>>() {});
-        Map<String, Object> values = new HashMap<>();
-        for (Axis<?> axis : Axes.ALL) {
-          Object value = read.get(axis.name());
-          values.put(axis.name(), switch (axis.kind()) {
-            case INTEGER -> value instanceof Number n ? n.intValue() : value;
-            case NUMBER -> value instanceof Number n ? n.doubleValue() : value;
-            case TEXT -> value;
-          });
-        }
-        try {
-          return Params.of(values);
-        } catch (IllegalArgumentException | ClassCastException e) {
-          throw JsonMappingException.from(in, "Cannot read trial parameters " + read, e);
-        }
+        return Params.of(in.readValueAs(new TypeReference<Map<String, Object>>() {}));
       }
     });
     return module;
   }
-
-  private static final Logger LOG = LoggerFactory.getLogger(TrialJournal.class);
 
   /** What one record file holds: the result plus when it was committed. */
   record Entry(int format, String committedAt, TrialResult result) {}

@@ -10,9 +10,11 @@ import java.util.Random;
 import javax.imageio.ImageIO;
 
 /**
- * Decode time of 2,000 images (1,000 PNG + 1,000 JPEG, 96x96, to 32x32 RGB) with javax.imageio
- * (gapsweep's path for these formats) and with OpenCV (the codec of DataVec's image loaders), side
- * by side in one JVM on one thread, the order alternating each round, after a warm-up round.
+ * Decode time of 2,000 images (1,000 PNG + 1,000 JPEG, 96x96, to 32x32 RGB) with the previous
+ * per-file decoder (javax.imageio, {@code ImageDecoder.decode}) and with the datavec-spark record
+ * decoder the image folder uses now ({@code DataVecDecode.Decoder}: header check, then DataVec's
+ * ImageRecordReader inside RecordReaderBytesFunction, then BGR to RGB bytes), side by side in one
+ * JVM on one thread, the order alternating each round, after a warm-up round.
  * Not a suite: run by hand, see src/site/markdown/images.md.
  */
 public final class DecodeBench {
@@ -34,6 +36,7 @@ public final class DecodeBench {
       ImageIO.write(image, i % 2 == 0 ? "png" : "jpg", out);
       files.add(out.toByteArray());
     }
+    DataVecDecode.Decoder dataVec = new DataVecDecode.Decoder(32, 32, 3, Integer.MAX_VALUE);
     int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 7;
     double[] java = new double[rounds];
     double[] openCv = new double[rounds];
@@ -45,7 +48,8 @@ public final class DecodeBench {
         for (byte[] f : files) {
           ImageDecoder.Result r = isJava
               ? ImageDecoder.decode(f, 32, 32, 3, Integer.MAX_VALUE)
-              : ImageDecoder.decodeWithOpenCv(f, 32, 32, 3);
+              : dataVec.call(new scala.Tuple2<>(new org.apache.hadoop.io.Text("file:/bench/x"),
+                  new org.apache.hadoop.io.BytesWritable(f)));
           if (r.pixels() == null) {
             throw new IllegalStateException((isJava ? "java" : "opencv") + ": " + r.problem());
           }
@@ -56,14 +60,14 @@ public final class DecodeBench {
         }
       }
     }
-    show("javax.imageio", java);
-    show("OpenCV", openCv);
+    show("javax.imageio (before)", java);
+    show("DataVec record (now)", openCv);
   }
 
   private static void show(String name, double[] times) {
     double[] t = times.clone();
     Arrays.sort(t);
-    System.out.printf("%-14s median %.3f s, range %.3f-%.3f s (n=%d rounds of 2,000 images)%n",
+    System.out.printf("%-27s median %.3f s, range %.3f-%.3f s (n=%d rounds of 2,000 images)%n",
         name, t[t.length / 2], t[0], t[t.length - 1], t.length);
   }
 }

@@ -349,4 +349,67 @@ class ImageFolderSuite extends AnyFunSuite with SharedSparkSession with TempDirs
       assert(values(train, 3) == values(train, 4))
     }
   }
+
+  test("the URI's scheme picks who reads the files: the driver for local paths, executors otherwise") {
+    import DataVecDecode.Reading._
+    assert(DataVecDecode.Reading.of("images") == DRIVER_SHIPS_BYTES)
+    assert(DataVecDecode.Reading.of("/data/images") == DRIVER_SHIPS_BYTES)
+    assert(DataVecDecode.Reading.of("file:///data/images") == DRIVER_SHIPS_BYTES)
+    assert(DataVecDecode.Reading.of("hdfs://namenode:8020/images") == EXECUTORS_READ)
+    assert(DataVecDecode.Reading.of("s3a://bucket/images") == EXECUTORS_READ)
+  }
+
+  test("executors reading with binaryFiles give the same images and skipped files as the driver") {
+    withTempDir { dir =>
+      val root = splitTree(dir)
+      // Names Hadoop would read as globs or as a list of paths, and a space.
+      ImageTrees.write(root.resolve("train/apple/odd, {name} [1] *.png"),
+        ImageTrees.solid(12, 10, 104, 150, 200), "png")
+      ImageTrees.write(root.resolve("train/zebra/with space.png"), ImageTrees.solid(12, 10, 13, 20, 30), "png")
+      ImageTrees.write(root.resolve("train/zebra/anim.gif"), ImageTrees.solid(12, 10, 14, 20, 30), "gif")
+      // Cut inside the scan data: the header reads, OpenCV would return the image half-decoded.
+      val cut = ImageTrees.write(root.resolve("train/zebra/cut.jpg"), ImageTrees.solid(64, 64, 1, 2, 3), "jpg")
+      Files.write(cut, Files.readAllBytes(cut).dropRight(40))
+      Files.writeString(root.resolve("validation/apple/notes.txt"), "not an image")
+      val loop = root.resolve("train/apple/loop.png")
+      Files.createSymbolicLink(loop, loop.getFileName)
+      // Folders inside class folders are not read, by either route.
+      ImageTrees.classFolder(root.resolve("train/apple/nested"), 1, 7, 7, 7)
+      val s = settings(root)
+      val driver = ImageFolders.load(spark, s, DataVecDecode.Reading.DRIVER_SHIPS_BYTES)
+      val executors = ImageFolders.load(spark, s, DataVecDecode.Reading.EXECUTORS_READ)
+      assert(driver.dataset.train.count == 10)
+      assert(reds(driver.dataset.train, 0) == Seq(100, 101, 102, 103, 104))
+      assert(reds(driver.dataset.train, 1) == Seq(14, 10, 11, 12, 13))
+      for (d <- Seq(driver, executors)) {
+        assert(d.skipped.asScala.map(f => f.path -> f.reason) == Seq(
+          s"$root/train/apple/loop.png" -> "cannot read: a symbolic link loop",
+          s"$root/train/zebra/cut.jpg" -> "cannot decode: the JPEG file is truncated (no end-of-image marker)",
+          s"$root/validation/apple/notes.txt" -> "not an image file"))
+      }
+      assert(executors.dataset.train.labels.toSeq == driver.dataset.train.labels.toSeq)
+      assert(executors.dataset.train.pixels.toSeq == driver.dataset.train.pixels.toSeq)
+      assert(executors.dataset.validation.pixels.toSeq == driver.dataset.validation.pixels.toSeq)
+      assert(executors.test.pixels.toSeq == driver.test.pixels.toSeq)
+      val e = intercept[UserError](ImageFolders.load(spark, settings(root, strict = true),
+        DataVecDecode.Reading.EXECUTORS_READ))
+      assert(e.getMessage == s"Cannot load image $root/train/apple/loop.png: cannot read: a symbolic" +
+        " link loop (gapsweep.data.directory.strict = true)")
+    }
+  }
+
+  test("a file DataVec's ImageRecordReader cannot decode is skipped and named; the job goes on") {
+    withTempDir { dir =>
+      val root = splitTree(dir)
+      // A valid PNG header (javax.imageio reads its size) over garbage: OpenCV fails on it.
+      val good = Files.readAllBytes(root.resolve("train/apple/img-00.png"))
+      Files.write(root.resolve("train/apple/garbled.png"), good.take(33) ++ Array.fill[Byte](200)(7))
+      for (reading <- Seq(DataVecDecode.Reading.DRIVER_SHIPS_BYTES, DataVecDecode.Reading.EXECUTORS_READ)) {
+        val loaded = ImageFolders.load(spark, settings(root), reading)
+        assert(loaded.skipped.asScala.map(_.path) == Seq(s"$root/train/apple/garbled.png"), reading)
+        assert(loaded.skipped.get(0).reason.startsWith("cannot decode: "), loaded.skipped)
+        assert(loaded.dataset.train.count == 7)
+      }
+    }
+  }
 }
