@@ -93,7 +93,7 @@ public final class AnalysisViews {
         SELECT trial_id, max(val_acc) AS val_acc_best FROM curves GROUP BY trial_id
       ),
       joined AS (
-        SELECT t.trial_id, t.config_id, {t.axes}, t.seed_index,
+        SELECT t.trial_id, t.config_id, {t.axes}, t.seed_index, t.fold,
                t.status, t.stop_reason, t.epochs_run, t.best_epoch,
                b.train_loss, b.val_loss, b.train_acc, b.val_acc,
                b.val_loss - b.train_loss AS gap,
@@ -114,7 +114,7 @@ public final class AnalysisViews {
         LEFT JOIN last l ON l.trial_id = t.trial_id
         LEFT JOIN peak p ON p.trial_id = t.trial_id
       )
-      SELECT trial_id, config_id, {axes}, seed_index, status,
+      SELECT trial_id, config_id, {axes}, seed_index, fold, status,
              stop_reason, epochs_run, best_epoch, train_loss, val_loss, train_acc, val_acc,
              gap, acc_gap, val_acc_best, final_gap, final_acc_gap,
              CAST(overfit_onset AS INT) AS overfit_onset,
@@ -127,12 +127,12 @@ public final class AnalysisViews {
                   ELSE 'good'
              END AS fit
       FROM joined
-      ORDER BY config_id, seed_index, trial_id
+      ORDER BY config_id, seed_index, fold, trial_id
       """;
 
   /**
-   * Per configuration, the completed seed with the lowest validation loss at its best epoch
-   * (ties by trial id): the trial whose curves the report draws and whose model is saved. Columns
+   * Per configuration, the completed trial (of any seed and fold) with the lowest validation loss
+   * at its best epoch (ties by trial id): the trial whose curves the report draws and whose model is saved. Columns
    * {@code config_id, trial_id}; a query over {@code trial_summary}.
    */
   public static final String BEST_SEEDS_SQL =
@@ -151,7 +151,8 @@ public final class AnalysisViews {
    *
    * <ul>
    *   <li>A level's samples are the points (as in the leaderboard: the best-epoch row of a
-   *       COMPLETED trial) of every trial at that level, whatever its other parameters and seed.
+   *       COMPLETED trial) of every trial at that level, whatever its other parameters, seed and
+   *       fold.
    *       {@code trials} counts all trials at the level, {@code completed} its points, {@code
    *       configs} the configurations with at least one point.
    *   <li>{@code gap_mean}, {@code val_acc_mean}: means over the points, with 95% t-intervals over
@@ -287,7 +288,7 @@ public final class AnalysisViews {
 
   /**
    * The query of {@code trial_summary}: one row per trial with {@code trial_id, config_id, depth,
-   * dropout, l2, augmentation, seed_index, status, stop_reason, epochs_run, best_epoch}, the point
+   * dropout, l2, augmentation, seed_index, fold, status, stop_reason, epochs_run, best_epoch}, the point
    * at the best epoch ({@code train_loss, val_loss, train_acc, val_acc, gap, acc_gap}; null unless
    * COMPLETED), {@code val_acc_best} (highest validation accuracy on the curve), {@code final_gap}
    * and {@code final_acc_gap} (at the last epoch), {@code overfit_onset}, {@code epochs_past_onset =

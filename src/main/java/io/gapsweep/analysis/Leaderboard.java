@@ -22,13 +22,17 @@ import org.apache.spark.sql.SparkSession;
  *       train_acc - val_acc} at that point.
  *   <li>A configuration is a value of every axis of {@link Axes#ALL}, identified by {@code
  *       config_id}.
- *       {@code seeds} counts its trials with a point, {@code trials} all its trials, failed and
- *       diverged included. The {@code *_mean} columns average over its points; {@code gap_sd} and
- *       {@code val_acc_sd} are sample standard deviations, null with fewer than two points.
+ *       Its trials are one per seed and fold (fold 0 only under holdout). {@code completed} counts
+ *       its trials with a point, {@code seeds} and {@code folds} the distinct seed indices and
+ *       folds among them, {@code trials} all its trials, failed and diverged included. The {@code
+ *       *_mean} columns average over its points (seeds and folds alike); {@code gap_sd} and {@code
+ *       val_acc_sd} are sample standard deviations, null with fewer than two points.
  *   <li>{@code gap_ci_low}, {@code gap_ci_high}: the 95% two-sided t-interval of the mean gap over
- *       seeds, {@code gap_mean ± t(0.975, seeds - 1) · gap_sd / sqrt(seeds)}, null with fewer than
- *       two seeds. Seeds are the only source of variation inside a configuration, so the interval
- *       says how far the mean could move with other seeds; it assumes the gaps are roughly normal.
+ *       the points, {@code gap_mean ± t(0.975, completed - 1) · gap_sd / sqrt(completed)}, null
+ *       with fewer than two. Under holdout seeds are the only source of variation inside a
+ *       configuration, so the interval says how far the mean could move with other seeds; it
+ *       assumes the gaps are roughly normal. Under k-fold the folds share training images, so the
+ *       points are not independent and the interval is too narrow.
  *   <li>{@code val_acc_best_mean}: the best validation accuracy anywhere on a trial's curve (which
  *       may be at another epoch than {@code best_epoch}, chosen by validation loss), averaged over
  *       seeds. {@code best_epoch_mean} is the mean epoch of the lowest validation loss, i.e. the
@@ -46,7 +50,7 @@ import org.apache.spark.sql.SparkSession;
  * </ul>
  *
  * <p>The result is also registered as the temp view {@code leaderboard}; its columns are {@code
- * rank, config_id}, one column per axis, {@code seeds, trials, gap_mean, gap_sd, gap_ci_low,
+ * rank, config_id}, one column per axis, {@code seeds, folds, completed, trials, gap_mean, gap_sd, gap_ci_low,
  * gap_ci_high, acc_gap_mean, val_loss_mean, val_acc_mean, val_acc_sd, val_acc_best_mean,
  * train_loss_mean, train_acc_mean, best_epoch_mean, competitive}. The query joins the lookup view
  * {@code t_quantiles}, which {@link #compute} registers first. A query over the view should order by its own columns, e.g.
@@ -66,7 +70,7 @@ public final class Leaderboard {
   private static final String SQL_TEMPLATE =
       """
       WITH points AS (
-        SELECT t.trial_id,
+        SELECT t.trial_id, t.seed_index, t.fold,
                c.val_loss - c.train_loss AS gap,
                c.train_acc - c.val_acc AS acc_gap,
                c.val_loss, c.val_acc, c.train_loss, c.train_acc,
@@ -80,7 +84,10 @@ public final class Leaderboard {
       ),
       configs AS (
         SELECT t.config_id, {t.axes},
-               count(p.trial_id) AS seeds,
+               -- A trial is (configuration, seed, fold): the means are over seeds and folds.
+               count(p.trial_id) AS completed,
+               count(DISTINCT p.seed_index) AS seeds,
+               count(DISTINCT p.fold) AS folds,
                count(*) AS trials,
                avg(p.gap) AS gap_mean,
                stddev_samp(p.gap) AS gap_sd,
@@ -112,15 +119,16 @@ public final class Leaderboard {
         FROM flagged f
       ),
       intervals AS (
-        -- 95%% t-interval of the mean gap; no quantile (hence null) below two seeds.
+        -- 95%% t-interval of the mean gap over the completed trials; null below two.
         SELECT r.*,
-               gap_mean - q.t975 * gap_sd / sqrt(seeds) AS gap_ci_low,
-               gap_mean + q.t975 * gap_sd / sqrt(seeds) AS gap_ci_high
+               gap_mean - q.t975 * gap_sd / sqrt(completed) AS gap_ci_low,
+               gap_mean + q.t975 * gap_sd / sqrt(completed) AS gap_ci_high
         FROM ranked r
-        LEFT JOIN t_quantiles q ON q.df = r.seeds - 1
+        LEFT JOIN t_quantiles q ON q.df = r.completed - 1
       )
       SELECT CAST(rank AS INT) AS rank, config_id, {axes},
-             CAST(seeds AS INT) AS seeds, CAST(trials AS INT) AS trials,
+             CAST(seeds AS INT) AS seeds, CAST(folds AS INT) AS folds,
+             CAST(completed AS INT) AS completed, CAST(trials AS INT) AS trials,
              gap_mean, gap_sd, gap_ci_low, gap_ci_high, acc_gap_mean, val_loss_mean,
              val_acc_mean, val_acc_sd, val_acc_best_mean, train_loss_mean, train_acc_mean,
              best_epoch_mean, competitive
@@ -168,7 +176,7 @@ public final class Leaderboard {
   /**
    * An aligned plain-text table of the first {@code maxRows} rows of a leaderboard, in its order,
    * for the console. Columns: rank, depth, dropout, l2, augmentation, seeds (completed/total
-   * trials), gap (mean ± sample sd when there is one), acc gap, val loss, val acc, best epoch (all
+   * trials; headed trials under k-fold), gap (mean ± sample sd when there is one), acc gap, val loss, val acc, best epoch (all
    * means over seeds). Losses and accuracies have 4 decimals, the best epoch 1; hyperparameters
    * are written plainly (0.0001, never 1.0E-4); a null is "-". Numbers are right-aligned; in the
    * gap column means align with means and sds with sds. When rows are left out, a last line says
@@ -187,7 +195,9 @@ public final class Leaderboard {
       headers.add(axis.name());
       right.add(axis.kind() != Axis.Kind.TEXT);
     }
-    headers.addAll(List.of("seeds", "gap", "acc gap", "val loss", "val acc", "best epoch"));
+    // Under k-fold a configuration has several trials per seed: count trials, not seeds.
+    boolean folds = rows.stream().anyMatch(row -> row.<Integer>getAs("folds") > 1);
+    headers.addAll(List.of(folds ? "trials" : "seeds", "gap", "acc gap", "val loss", "val acc", "best epoch"));
     right.addAll(List.of(true, true, true, true, true, true));
     TextTable table = new TextTable(headers, right);
     List<Row> shown = rows.subList(0, Math.min(maxRows, rows.size()));
@@ -200,7 +210,7 @@ public final class Leaderboard {
       for (Axis<?> axis : axes) {
         cells.add(level(row, axis));
       }
-      cells.add(row.<Integer>getAs("seeds") + "/" + row.<Integer>getAs("trials"));
+      cells.add(row.<Integer>getAs("completed") + "/" + row.<Integer>getAs("trials"));
       cells.add(gaps.get(i));
       cells.add(TextTable.fixed(row.getAs("acc_gap_mean"), 4));
       cells.add(TextTable.fixed(row.getAs("val_loss_mean"), 4));

@@ -36,7 +36,9 @@ final class PlanCommand implements Callable<Integer> {
     SweepPlan plan = GridExpander.expand(settings);
     PrintWriter out = spec.commandLine().getOut();
     SearchSpace space = settings.searchSpace();
-    out.printf("%s: %d trials (%s)%n", settings.name(), plan.trials().size(), space.factors());
+    boolean folds = plan.folds().crossValidates();
+    out.printf("%s: %d trials (%s%s)%n", settings.name(), plan.trials().size(), space.factors(),
+        folds ? " x " + plan.folds().splits() + " folds" : "");
     List<Axis<?>> axes = Axes.shown(space::varies);
     if (space.search().isRandom()) {
       // The draws depend on the distributions: list them above the configurations drawn.
@@ -53,13 +55,15 @@ final class PlanCommand implements Callable<Integer> {
     }
     StringBuilder header = new StringBuilder(String.format("%-16s  %-16s", "trial_id", "config_id"));
     axes.forEach(axis -> header.append("  ").append(pad(axis, widths.get(axis), axis.name())));
-    out.println(header.append(String.format("  %4s", "seed")));
+    header.append(String.format("  %4s", "seed"));
+    out.println(folds ? header.append(String.format("  %4s", "fold")) : header);
     for (TrialSpec trial : plan.trials()) {
       StringBuilder line =
           new StringBuilder(String.format("%-16s  %-16s", trial.trialId(), trial.configId()));
       axes.forEach(axis ->
           line.append("  ").append(pad(axis, widths.get(axis), trial.params().print(axis))));
-      out.println(line.append(String.format("  %4d", trial.seedIndex())));
+      line.append(String.format("  %4d", trial.seedIndex()));
+      out.println(folds ? line.append(String.format("  %4d", trial.fold())) : line);
     }
     out.flush();
     return ExitCodes.OK;

@@ -36,7 +36,7 @@ import picocli.CommandLine.Parameters;
     mixinStandardHelpOptions = true,
     description = {
       "Run one SQL query (SELECT, WITH, VALUES, TABLE ...) over a sweep's results.",
-      "Tables: trials, curves. Views: trial_summary, leaderboard, axis_effects, t_quantiles.",
+      "Tables: trials, curves, predictions. Views: trial_summary, leaderboard, axis_effects, t_quantiles.",
       "Without a query, list the tables and views with their columns."
     })
 final class SqlCommand implements Callable<Integer> {
@@ -168,6 +168,7 @@ final class SqlCommand implements Callable<Integer> {
     List<String> names = new ArrayList<>();
     names.add(ResultSchema.TRIALS);
     names.add(ResultSchema.CURVES);
+    names.add(ResultSchema.PREDICTIONS);
     names.addAll(AnalysisViews.VIEWS);
     StringBuilder text = new StringBuilder();
     for (String name : names) {

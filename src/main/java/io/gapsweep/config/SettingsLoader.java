@@ -177,6 +177,8 @@ public final class SettingsLoader {
 
     Map<String, AugmentationPreset> presets = presets(r);
 
+    ValidationSettings validation = validation(r);
+
     Double accuracyTolerance = r.number(
         "gapsweep.leaderboard.accuracy-tolerance", "a number in [0, 1]", v -> v >= 0 && v <= 1);
 
@@ -196,9 +198,11 @@ public final class SettingsLoader {
     if (depth != null && width != null && height != null) {
       checkDepthFits(r, depth, width, height);
     }
-    if (axes.size() == Axes.ALL.size() && seeds != null && maxTrials != null && search != null) {
+    if (axes.size() == Axes.ALL.size() && seeds != null && maxTrials != null && search != null
+        && validation != null && source != null) {
       SearchSpace space = new SearchSpace(axes, seeds, search);
-      checkGridSize(r, space, maxTrials);
+      int splits = validationSplit == null ? 1 : validation.splits(source, validationSplit);
+      checkGridSize(r, space, splits, maxTrials);
       AxisReader.checkEnoughConfigurations(r, space);
     }
     if (r.hasProblems()) {
@@ -215,8 +219,23 @@ public final class SettingsLoader {
             new DirectorySettings(imagePath.strip(), validationSplit, strict, minImagesPerClass,
                 maxPixels)),
         presets,
+        validation,
         new LeaderboardSettings(accuracyTolerance),
         new RunSettings(output, localMaster, threadsPerTrial, maxTrials, saveModels));
+  }
+
+  /** {@code gapsweep.validation}; {@code null} after a problem. */
+  private static ValidationSettings validation(ConfigReader r) {
+    String at = "gapsweep.validation.";
+    ValidationSettings.Scheme scheme = r.choice(at + "scheme",
+        byName(ValidationSettings.Scheme.values(), ValidationSettings.Scheme::configName));
+    Integer folds = r.integer(at + "folds", "an integer >= 2", v -> v >= 2);
+    Integer repeats = r.integer(at + "repeats", INT_AT_LEAST_1, v -> v >= 1);
+    Boolean keepGivenSplit = r.bool(at + "keep-given-split");
+    if (scheme == null || folds == null || repeats == null || keepGivenSplit == null) {
+      return null;
+    }
+    return new ValidationSettings(scheme, folds, repeats, keepGivenSplit);
   }
 
   /**
@@ -331,14 +350,15 @@ public final class SettingsLoader {
     }
   }
 
-  private static void checkGridSize(ConfigReader r, SearchSpace space, int maxTrials) {
-    long size = space.size();
+  private static void checkGridSize(ConfigReader r, SearchSpace space, int splits, int maxTrials) {
+    long size = space.size() * splits;
     if (size > maxTrials) {
       String path = "gapsweep.search-space";
       ConfigOrigin origin = r.objectOrigin(path);
+      String folds = splits == 1 ? "" : " x " + splits + " folds";
       r.report(origin, path,
           (space.search().isRandom() ? "the random search has " : "the grid has ") + size
-              + " trials (" + space.factors() + "); expected at most "
+              + " trials (" + space.factors() + folds + "); expected at most "
               + maxTrials + " (" + RUN + "max-trials)");
     }
   }

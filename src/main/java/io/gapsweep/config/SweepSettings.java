@@ -14,6 +14,7 @@ import java.util.Map;
  * @param training fixed training settings shared by every trial
  * @param data where the images come from
  * @param augmentationPresets every preset by name, {@code none} included
+ * @param validation holdout or k-fold
  * @param leaderboard how configurations are ranked
  * @param run where results go and how trials share the machine
  */
@@ -23,6 +24,7 @@ public record SweepSettings(
     TrainingSettings training,
     DataSettings data,
     Map<String, AugmentationPreset> augmentationPresets,
+    ValidationSettings validation,
     LeaderboardSettings leaderboard,
     RunSettings run) {
 
@@ -33,6 +35,7 @@ public record SweepSettings(
   /** These settings with another output folder, e.g. from {@code gapsweep run --output}. */
   public SweepSettings withOutput(String output) {
     return new SweepSettings(
-        name, searchSpace, training, data, augmentationPresets, leaderboard, run.withOutput(output));
+        name, searchSpace, training, data, augmentationPresets, validation, leaderboard,
+        run.withOutput(output));
   }
 }

@@ -29,7 +29,7 @@ import java.util.Random;
  * between configurations can be paired example by example. An example's id is its index in the
  * pool.
  */
-public final class Folds {
+public final class Folds implements java.io.Serializable {
 
   private final int k;
   private final int repeats;

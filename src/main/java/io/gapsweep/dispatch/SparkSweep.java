@@ -31,7 +31,9 @@ import scala.runtime.BoxedUnit;
 /**
  * Runs a sweep's trials as Spark tasks, one trial per task.
  *
- * <p>The dataset is broadcast once, so executors need no access to where the images came from. A
+ * <p>The dataset is broadcast once, so executors need no access to where the images came from;
+ * under k-fold it carries the fold assignment, made once on the driver from the plan's fold seed,
+ * so every configuration trains on the same splits. A
  * task returns plain Java values; no ND4J array crosses the wire. Each trial reaches the driver as
  * soon as its task ends (Spark's per-partition result handler), not when the whole job ends, so
  * progress is live and every finished trial can be acted on at once.
@@ -62,7 +64,8 @@ public final class SparkSweep {
       return;
     }
     JavaSparkContext context = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    Broadcast<Dataset> shared = context.broadcast(data);
+    // Under k-fold the fold assignment rides along (int arrays); each task cuts its own split.
+    Broadcast<Dataset> shared = context.broadcast(data.withFolds(plan.folds()));
     try {
       RDD<TrialTask> rdd = context.parallelize(tasks, tasks.size()).rdd();
       List<Object> partitions = new ArrayList<>(IntStream.range(0, tasks.size()).boxed().toList());

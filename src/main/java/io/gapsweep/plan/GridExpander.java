@@ -12,7 +12,8 @@ import java.util.List;
 
 /**
  * Expands a search space into trials, deterministically: the sampler's configurations in its
- * order, each repeated for every seed index. Ids and seeds come from {@link TrialIds}, so the same
+ * order, each repeated for every seed index and, within a seed, for every fold (one, fold 0, under
+ * holdout; repeats x folds under k-fold, see {@link FoldPlan}). Ids and seeds come from {@link TrialIds}, so the same
  * configuration always gets the same id and the same seed, and adding a value to an axis leaves
  * the ids of existing trials alone.
  */
@@ -30,7 +31,8 @@ public final class GridExpander {
 
   /** The trials of the configurations {@code sampler} proposes for {@code settings}. */
   public static SweepPlan expand(SweepSettings settings, Sampler sampler) {
-    List<String> shared = TrialIds.shared(settings.training(), settings.data());
+    FoldPlan folds = TrialIds.folds(settings.validation(), settings.data());
+    List<String> shared = TrialIds.shared(settings.training(), settings.data(), folds);
     int seeds = settings.searchSpace().seeds();
     List<TrialSpec> trials = new ArrayList<>();
     for (Params params : sampler.configurations(settings.searchSpace())) {
@@ -38,13 +40,14 @@ public final class GridExpander {
           settings.augmentationPresets().get(params.value(Axes.AUGMENTATION));
       List<String> configuration = TrialIds.configuration(shared, preset, params);
       String configId = TrialIds.configId(configuration);
-      int fold = 0;
       for (int seedIndex = 0; seedIndex < seeds; seedIndex++) {
-        String trialId = TrialIds.trialId(configuration, fold, seedIndex);
-        trials.add(
-            new TrialSpec(trialId, configId, params, seedIndex, fold, TrialIds.seed(trialId)));
+        for (int fold = 0; fold < folds.splits(); fold++) {
+          String trialId = TrialIds.trialId(configuration, fold, seedIndex);
+          trials.add(
+              new TrialSpec(trialId, configId, params, seedIndex, fold, TrialIds.seed(trialId)));
+        }
       }
     }
-    return new SweepPlan(TrialIds.hash(shared), trials);
+    return new SweepPlan(TrialIds.hash(shared), trials, folds);
   }
 }

@@ -46,7 +46,7 @@ public final class SweepIdentity {
     Config saved;
     Set<String> savedIds = new HashSet<>();
     try {
-      saved = ConfigFactory.parseString(savedHocon).resolve();
+      saved = withValidation(ConfigFactory.parseString(savedHocon).resolve());
       Optional<String> missing = missingKey(saved);
       if (missing.isPresent()) {
         return List.of(olderVersion(missing.get()));
@@ -78,6 +78,19 @@ public final class SweepIdentity {
   static String olderVersion(String missingKey) {
     return "it was written by an older gapsweep (no " + missingKey + "), whose trial ids this"
         + " version (" + TrialIds.VERSION + ") does not reproduce, so it cannot be resumed";
+  }
+
+  /**
+   * An output saved before {@code gapsweep.validation} existed was validated by holdout, whose
+   * trial ids did not change when the block was added: read it as holdout, whatever the default
+   * scheme is now.
+   */
+  private static Config withValidation(Config saved) {
+    if (saved.hasPath(ROOT + ".validation")) {
+      return saved;
+    }
+    return ConfigFactory.parseString(ROOT + ".validation { scheme = holdout, folds = 5,"
+        + " repeats = 1, keep-given-split = false }").withFallback(saved);
   }
 
   private static Optional<String> missingKey(Config saved) {

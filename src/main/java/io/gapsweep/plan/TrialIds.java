@@ -9,6 +9,7 @@ import io.gapsweep.config.Optimizer;
 import io.gapsweep.config.Params;
 import io.gapsweep.config.SyntheticSettings;
 import io.gapsweep.config.TrainingSettings;
+import io.gapsweep.config.ValidationSettings;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -42,6 +43,9 @@ import java.util.TreeSet;
  *       .noise}, {@code .clutter}; for directory {@code data.directory.path}, {@code
  *       .validation-split}. The directory's {@code strict} and {@code min-images-per-class} change
  *       what is reported, not what a trial computes.
+ *   <li>Validation ({@link #validation}), only when trials are cross-validated (holdout adds no
+ *       line, so holdout ids are those of earlier versions): {@code validation.scheme=k-fold},
+ *       {@code validation.folds}, {@code validation.repeats}.
  *   <li>Augmentation ({@link #preset}): the knobs of the trial's preset as {@code
  *       augmentation.<key>=value} in the order of {@code augmentation-defaults}, or nothing when
  *       the preset changes no image.
@@ -49,7 +53,7 @@ import java.util.TreeSet;
  * </ol>
  *
  * The configuration id hashes these lines; the trial id hashes them followed by {@code fold=<n>}
- * and {@code seed-index=<n>}. An id is the first 8 bytes of the SHA-256, in hex. The sweep's name,
+ * (repeat x folds + fold index; 0 under holdout) and {@code seed-index=<n>}. An id is the first 8 bytes of the SHA-256, in hex. The sweep's name,
  * {@code run.*} and {@code leaderboard.*} are never part of it.
  */
 public final class TrialIds {
@@ -59,13 +63,39 @@ public final class TrialIds {
 
   private TrialIds() {}
 
-  /** The lines every trial of a sweep shares: the version, training and data. */
+  /** The lines every trial of a holdout sweep shares: the version, training and data. */
   public static List<String> shared(TrainingSettings training, DataSettings data) {
+    return shared(training, data, FoldPlan.HOLDOUT);
+  }
+
+  /** The lines every trial of a sweep shares: the version, training, data and validation. */
+  public static List<String> shared(TrainingSettings training, DataSettings data, FoldPlan folds) {
     List<String> lines = new ArrayList<>();
     lines.add(VERSION);
     lines.addAll(training(training));
     lines.addAll(data(data));
+    lines.addAll(validation(folds));
     return lines;
+  }
+
+  /**
+   * How the trials of a sweep on {@code data} split it under {@code validation}; the folds' seed
+   * hashes the data lines only, so that every configuration gets the same folds.
+   */
+  public static FoldPlan folds(ValidationSettings validation, DataSettings data) {
+    if (!validation.crossValidates(data)) {
+      return FoldPlan.HOLDOUT;
+    }
+    long seed = ByteBuffer.wrap(sha256("folds|" + hash(data(data)))).getLong();
+    return new FoldPlan(validation.folds(), validation.repeats(), seed);
+  }
+
+  static List<String> validation(FoldPlan folds) {
+    if (!folds.crossValidates()) {
+      return List.of();
+    }
+    return List.of("validation.scheme=k-fold", "validation.folds=" + folds.folds(),
+        "validation.repeats=" + folds.repeats());
   }
 
   /** The full encoding of a configuration: {@code shared}, its preset and its axis values. */

@@ -29,8 +29,8 @@ import org.apache.spark.sql.types.StructType;
  * what {@code --overwrite} deletes.
  *
  * <p>The entries of ours: {@code .gapsweep} (the marker: this folder is a gapsweep output),
- * {@code trials/} and {@code curves/} (Parquet, one file each, schemas in {@link ResultSchema}),
- * {@code sweep.conf} (the resolved configuration the sweep ran with), {@code journal/} (one
+ * {@code trials/}, {@code curves/} and {@code predictions/} (Parquet, one file each, schemas in
+ * {@link ResultSchema}), {@code sweep.conf} (the resolved configuration the sweep ran with), {@code journal/} (one
  * committed record per trial, {@link TrialJournal}), {@code data-summary.txt}, {@code
  * classes.txt}, {@code models/} ({@link ModelStore}) and {@code report.html}; while a run lasts,
  * also {@code run.lock} ({@link OutputLock}). Overwriting deletes those and leaves anything else
@@ -62,7 +62,7 @@ public final class OutputFolder {
 
   /** What {@code --overwrite} deletes: a sweep, and nothing else. */
   private static final List<String> ENTRIES =
-      List.of(ResultSchema.TRIALS, ResultSchema.CURVES, SWEEP_CONF, TrialJournal.FOLDER, MODELS,
+      List.of(ResultSchema.TRIALS, ResultSchema.CURVES, ResultSchema.PREDICTIONS, SWEEP_CONF, TrialJournal.FOLDER, MODELS,
           DATA_SUMMARY, CLASSES, REPORT, MARKER);
 
   /** Prefix of a file or table being written; never read as results. */
@@ -380,16 +380,18 @@ public final class OutputFolder {
   }
 
   /**
-   * Writes {@code curves} and then {@code trials}, each replacing the table of that name only once
-   * it is complete: a reader sees the old table or the new one, never a partial one. (A crash
-   * between the two leaves a table missing or out of date; the next {@code gapsweep run} of the
-   * sweep rewrites both from its journal.)
+   * Writes {@code predictions}, {@code curves} and then {@code trials}, each replacing the table
+   * of that name only once it is complete: a reader sees the old table or the new one, never a
+   * partial one. (A crash in between leaves a table missing or out of date; the next {@code
+   * gapsweep run} of the sweep rewrites all three from its journal.)
    */
   public void replaceTables(SparkSession spark, List<TrialResult> results) {
     // Build the rows before writing anything, so a bad result leaves the tables as they were.
     List<Row> trialRows = ResultSchema.trialRows(results);
     List<Row> curveRows = ResultSchema.curveRows(results);
+    List<Row> predictionRows = ResultSchema.predictionRows(results);
     try {
+      replaceTable(spark, predictionRows, ResultSchema.PREDICTIONS_SCHEMA, ResultSchema.PREDICTIONS);
       // trials is written last: readers take it as the mark of an output.
       replaceTable(spark, curveRows, ResultSchema.CURVES_SCHEMA, ResultSchema.CURVES);
       Faults.driverReached("compacting");
@@ -408,8 +410,9 @@ public final class OutputFolder {
   }
 
   /**
-   * Reads {@code trials} and {@code curves} and registers them as the temp views {@code trials}
-   * and {@code curves} of the session, replacing any views of those names.
+   * Reads {@code trials}, {@code curves} and {@code predictions} and registers them as temp views
+   * of those names, replacing any views of those names. An output written before {@code
+   * predictions} existed gets an empty {@code predictions} view.
    *
    * @throws MissingResultsException when either table is missing
    */
@@ -434,6 +437,17 @@ public final class OutputFolder {
     }
     spark.read().parquet(qualified(trials)).createOrReplaceTempView(ResultSchema.TRIALS);
     spark.read().parquet(qualified(curves)).createOrReplaceTempView(ResultSchema.CURVES);
+    Path predictions = path(ResultSchema.PREDICTIONS);
+    boolean hasPredictions;
+    try {
+      hasPredictions = fs.exists(predictions);
+    } catch (IOException e) {
+      throw cannotRead(e);
+    }
+    (hasPredictions
+        ? spark.read().parquet(qualified(predictions))
+        : spark.createDataFrame(List.<Row>of(), ResultSchema.PREDICTIONS_SCHEMA))
+        .createOrReplaceTempView(ResultSchema.PREDICTIONS);
   }
 
   private UncheckedIOException cannotRead(IOException e) {

@@ -5,6 +5,7 @@ import io.gapsweep.config.Axis;
 import io.gapsweep.plan.TrialSpec;
 import io.gapsweep.train.EpochMetrics;
 import io.gapsweep.train.ExecutorInfo;
+import io.gapsweep.train.Predictions;
 import io.gapsweep.train.TrialResult;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,12 +20,14 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * The one definition of the two long-format result tables, and the conversion of trial results to
+ * The one definition of the long-format result tables, and the conversion of trial results to
  * their rows.
  *
  * <p>{@code trials} holds one row per trial, whatever its status; {@code curves} one row per trial
- * per epoch trained. They join on {@code trial_id}, and a trial's best point is the {@code curves}
- * row whose {@code epoch} equals the trial's {@code best_epoch}.
+ * per epoch trained; {@code predictions} one row per trial and validation example at the trial's
+ * best epoch. They join on {@code trial_id}, and a trial's best point is the {@code curves} row
+ * whose {@code epoch} equals the trial's {@code best_epoch}. A trial is (configuration, seed,
+ * fold): group by {@code config_id} to average over seeds and folds.
  *
  * <p>Every column's meaning is stored as its Spark comment (the {@code comment} metadata of the
  * field), so it travels with the schema and {@link #markdownDoc()} renders it for the README.
@@ -51,13 +54,16 @@ public final class ResultSchema {
                 "Stable id of the trial: a hash of everything that changes what it computes"
                     + " (see TrialIds)."),
             column("config_id", DataTypes.StringType, false,
-                "Id of the configuration: the same hash without the seed index; trials that differ"
-                    + " only by seed share it.")));
+                "Id of the configuration: the same hash without the seed index and fold; trials"
+                    + " that differ only by seed or fold share it.")));
     for (Axis<?> axis : Axes.ALL) {
       fields.add(column(axis.column(), sparkType(axis), false, axis.doc()));
     }
     fields.addAll(List.of(
             column("seed_index", DataTypes.IntegerType, false, "Repeat index, from 0."),
+            column("fold", DataTypes.IntegerType, false,
+                "Validation split, from 0: always 0 under holdout; under k-fold repeat x folds +"
+                    + " the index of the fold held out (gapsweep.validation)."),
             column("seed", DataTypes.LongType, false,
                 "Seed every random choice of the trial derives from (weights, shuffling,"
                     + " augmentation)."),
@@ -98,14 +104,17 @@ public final class ResultSchema {
       new StructType(
           new StructField[] {
             column("trial_id", DataTypes.StringType, false, "The trial (joins trials.trial_id)."),
+            column("fold", DataTypes.IntegerType, false, "The trial's validation split (as trials.fold)."),
             column("epoch", DataTypes.IntegerType, false, "1-based epoch number."),
             column("train_loss", DataTypes.DoubleType, false,
-                "Mean cross-entropy on the clean training set: inference mode (no dropout, batch"
+                "Mean cross-entropy on the clean training images (under k-fold: the trial's"
+                    + " training folds): inference mode (no dropout, batch"
                     + " norm on running statistics), no L2 penalty, un-augmented images."),
             column("train_acc", DataTypes.DoubleType, false,
                 "Accuracy on the clean training set, measured as train_loss is."),
             column("val_loss", DataTypes.DoubleType, false,
-                "Mean cross-entropy on the validation set, measured as train_loss is."),
+                "Mean cross-entropy on the validation images (under k-fold: the held-out fold),"
+                    + " measured as train_loss is."),
             column("val_acc", DataTypes.DoubleType, false, "Accuracy on the validation set."),
             column("fit_loss", DataTypes.DoubleType, false,
                 "Mean mini-batch loss as trained: dropout, augmentation and L2 penalty included"
@@ -116,7 +125,58 @@ public final class ResultSchema {
                 "Wall time of the epoch, training and evaluation, seconds."),
           });
 
+  /** Name of the per-example table, as a folder under the output and as a temp view. */
+  public static final String PREDICTIONS = "predictions";
+
+  /** Schema of the {@code predictions} table; see each field's comment. */
+  public static final StructType PREDICTIONS_SCHEMA =
+      new StructType(
+          new StructField[] {
+            column("trial_id", DataTypes.StringType, false, "The trial (joins trials.trial_id)."),
+            column("config_id", DataTypes.StringType, false, "The trial's configuration."),
+            column("seed_index", DataTypes.IntegerType, false, "The trial's seed index."),
+            column("fold", DataTypes.IntegerType, false, "The trial's validation split."),
+            column("example_id", DataTypes.IntegerType, false,
+                "The validation example: its index in the validation images under holdout, in the"
+                    + " pooled training and validation images under k-fold; the same example has"
+                    + " the same id in every configuration."),
+            column("label", DataTypes.IntegerType, false,
+                "True class, an index into classes.txt."),
+            column("predicted", DataTypes.IntegerType, false,
+                "Class of highest probability at the trial's best epoch (the first on ties)."),
+            column("loss", DataTypes.DoubleType, false,
+                "Clean cross-entropy of the example at the best epoch, -ln max(p[label], 1e-10);"
+                    + " their mean over a trial is curves.val_loss at trials.best_epoch."),
+            column("probabilities", DataTypes.createArrayType(DataTypes.DoubleType), false,
+                "Softmax output at the best epoch, one probability per class in label order."),
+          });
+
   private ResultSchema() {}
+
+  /**
+   * One {@code predictions} row per validation example of every result that measured an epoch
+   * (whatever its status), in the given order, then example order.
+   */
+  public static List<Row> predictionRows(List<TrialResult> results) {
+    List<Row> rows = new ArrayList<>();
+    for (TrialResult result : results) {
+      Predictions p = result.predictions();
+      if (p == null) {
+        continue;
+      }
+      TrialSpec spec = required(result.spec(), "spec", "?");
+      for (int i = 0; i < p.size(); i++) {
+        Double[] probabilities = new Double[p.classes()];
+        for (int c = 0; c < p.classes(); c++) {
+          probabilities[c] = (double) p.probability(i, c);
+        }
+        rows.add(RowFactory.create(spec.trialId(), spec.configId(), spec.seedIndex(), spec.fold(),
+            p.exampleId(i), p.labels()[i], p.predicted()[i], p.losses()[i],
+            java.util.Arrays.asList(probabilities)));
+      }
+    }
+    return rows;
+  }
 
   /** One {@code trials} row per result, in the given order. */
   public static List<Row> trialRows(List<TrialResult> results) {
@@ -131,11 +191,13 @@ public final class ResultSchema {
   public static List<Row> curveRows(List<TrialResult> results) {
     List<Row> rows = new ArrayList<>();
     for (TrialResult result : results) {
-      String trialId = required(result.spec(), "spec", "?").trialId();
+      TrialSpec spec = required(result.spec(), "spec", "?");
+      String trialId = spec.trialId();
       for (EpochMetrics point : required(result.curve(), "curve", trialId)) {
         rows.add(
             RowFactory.create(
                 trialId,
+                spec.fold(),
                 point.epoch(),
                 point.trainLoss(),
                 point.trainAcc(),
@@ -164,6 +226,7 @@ public final class ResultSchema {
     }
     values.addAll(java.util.Arrays.asList(
         spec.seedIndex(),
+        spec.fold(),
         spec.seed(),
         required(result.status(), "status", id).name(),
         required(result.stopReason(), "stop_reason", id),
@@ -184,7 +247,7 @@ public final class ResultSchema {
   }
 
   /**
-   * The two tables as Markdown, one section per table with a row per column (name, Spark SQL type,
+   * The three tables as Markdown, one section per table with a row per column (name, Spark SQL type,
    * whether it may be null, meaning), for the README.
    */
   public static String markdownDoc() {
@@ -192,6 +255,9 @@ public final class ResultSchema {
     appendTable(doc, TRIALS, "one row per trial, whatever its status", TRIALS_SCHEMA);
     doc.append('\n');
     appendTable(doc, CURVES, "one row per trial per epoch trained", CURVES_SCHEMA);
+    doc.append('\n');
+    appendTable(doc, PREDICTIONS,
+        "one row per trial and validation example, at the trial's best epoch", PREDICTIONS_SCHEMA);
     doc.append('\n')
         .append("Non-finite values (NaN, Infinity) are stored as they are; Spark SQL orders NaN")
         .append(" above every number.\n");

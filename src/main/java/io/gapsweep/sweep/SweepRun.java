@@ -139,7 +139,7 @@ public final class SweepRun {
       SparkSession spark, SweepSettings settings, SweepPlan plan, List<TrialSpec> todo,
       Dataset data, int threadsPerTrial, Consumer<TrialOutput> onFinished) {
     SparkSweep.run(
-        spark, new SweepPlan(plan.fingerprint(), todo), data, settings.training(),
+        spark, plan.withTrials(todo), data, settings.training(),
         settings.augmentationPresets(), threadsPerTrial, onFinished);
   }
 

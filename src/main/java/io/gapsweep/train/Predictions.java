@@ -17,19 +17,40 @@ import java.util.Arrays;
  * @param losses cross-entropy of each example, {@code -ln max(p[label], 1e-10)}, as the curve's
  *     validation loss averages it
  * @param probabilities softmax outputs, example-major: {@code probabilities[i * classes + c]}
+ * @param exampleIds the stable id of each example (its index in the validation set under
+ *     holdout, in the pooled training and validation images under k-fold); {@code null} when the
+ *     i-th example's id is {@code i} (and in journals written before folds)
  */
 public record Predictions(
-    int classes, int[] labels, int[] predicted, double[] losses, float[] probabilities)
+    int classes, int[] labels, int[] predicted, double[] losses, float[] probabilities,
+    int[] exampleIds)
     implements Serializable {
 
   public Predictions {
     int n = labels.length;
-    if (predicted.length != n || losses.length != n || probabilities.length != (long) n * classes) {
+    if (predicted.length != n || losses.length != n || probabilities.length != (long) n * classes
+        || (exampleIds != null && exampleIds.length != n)) {
       throw new IllegalArgumentException(
           "Cannot build predictions: " + n + " labels, " + predicted.length + " predictions, "
               + losses.length + " losses and " + probabilities.length + " probabilities for "
               + classes + " classes");
     }
+  }
+
+  /** Predictions whose i-th example is example {@code i}. */
+  public Predictions(
+      int classes, int[] labels, int[] predicted, double[] losses, float[] probabilities) {
+    this(classes, labels, predicted, losses, probabilities, null);
+  }
+
+  /** These predictions with the stable id of each example. */
+  public Predictions withExampleIds(int[] ids) {
+    return new Predictions(classes, labels, predicted, losses, probabilities, ids.clone());
+  }
+
+  /** The stable id of example {@code i}. */
+  public int exampleId(int i) {
+    return exampleIds == null ? i : exampleIds[i];
   }
 
   /** Number of examples. */
@@ -71,13 +92,15 @@ public record Predictions(
         && Arrays.equals(labels, p.labels)
         && Arrays.equals(predicted, p.predicted)
         && Arrays.equals(losses, p.losses)
-        && Arrays.equals(probabilities, p.probabilities);
+        && Arrays.equals(probabilities, p.probabilities)
+        && Arrays.equals(exampleIds, p.exampleIds);
   }
 
   @Override
   public int hashCode() {
     return 31 * (31 * (31 * (31 * classes + Arrays.hashCode(labels)) + Arrays.hashCode(predicted))
-        + Arrays.hashCode(losses)) + Arrays.hashCode(probabilities);
+        + Arrays.hashCode(losses)) + Arrays.hashCode(probabilities)
+        + 17 * Arrays.hashCode(exampleIds);
   }
 
   @Override

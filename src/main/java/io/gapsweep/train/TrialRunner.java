@@ -83,18 +83,21 @@ public final class TrialRunner {
     long start = System.nanoTime();
     int threadsUsed = ThreadPolicy.applyToCurrentThread(threads);
     CurveRecorder recorder = null;
+    Dataset.Split split = null;
     try {
       Faults.maybeThrowInTrial(spec.trialId());
       Faults.maybeSleepInTrial();
       Nd4j.getRandom().setSeed(spec.seed());
+      // Holdout: the training and validation images; k-fold: the trial's fold of the pool.
+      split = data.split(spec.fold());
       MultiLayerNetwork network =
           NetworkFactory.create(
-              spec, training, ImageShape.of(data.train()), data.classCount(), kernels);
-      recorder = new CurveRecorder(data.train(), data.validation());
+              spec, training, ImageShape.of(split.train()), data.classCount(), kernels);
+      recorder = new CurveRecorder(split.train(), split.heldOut());
       network.setListeners(recorder);
       TrainingBatches batches =
           new TrainingBatches(
-              data.train(),
+              split.train(),
               data.classCount(),
               training.batchSize(),
               spec.seed(),
@@ -109,15 +112,14 @@ public final class TrialRunner {
       EarlyStoppingResult<MultiLayerNetwork> outcome =
           new EarlyStoppingTrainer(config, network, batches).fit();
       return new Outcome(
-          result(spec, outcome, recorder, threadsUsed, seconds(start), executor),
+          result(spec, outcome, recorder, split, threadsUsed, seconds(start), executor),
           outcome.getBestModel());
     } catch (RuntimeException | LinkageError | AssertionError e) {
       List<EpochMetrics> curve = recorder == null ? List.of() : recorder.curve();
       return new Outcome(
           new TrialResult(
               spec, TrialStatus.FAILED, "error", describe(e), bestEpoch(curve), curve.size(),
-              seconds(start), threadsUsed, executor, curve,
-              recorder == null ? null : recorder.bestPredictions()),
+              seconds(start), threadsUsed, executor, curve, predictions(recorder, split)),
           null);
     } finally {
       // Spark reuses task threads; ND4J workspaces belong to the thread and would outlive the trial.
@@ -136,12 +138,13 @@ public final class TrialRunner {
       TrialSpec spec,
       EarlyStoppingResult<MultiLayerNetwork> outcome,
       CurveRecorder recorder,
+      Dataset.Split split,
       int threads,
       double seconds,
       ExecutorInfo executor) {
     List<EpochMetrics> curve = recorder.curve();
     int bestEpoch = bestEpoch(curve);
-    Predictions predictions = recorder.bestPredictions();
+    Predictions predictions = predictions(recorder, split);
     String details = String.valueOf(outcome.getTerminationDetails());
     return switch (outcome.getTerminationReason()) {
       // No iteration condition is configured: one that fires before the first evaluation leaves
@@ -164,6 +167,12 @@ public final class TrialRunner {
             executor, curve, predictions);
       }
     };
+  }
+
+  /** The kept epoch's predictions, each example under its stable id; null when none. */
+  private static Predictions predictions(CurveRecorder recorder, Dataset.Split split) {
+    Predictions best = recorder == null ? null : recorder.bestPredictions();
+    return best == null ? null : best.withExampleIds(split.heldOutIds());
   }
 
   /**

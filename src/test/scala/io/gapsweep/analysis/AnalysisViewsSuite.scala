@@ -85,7 +85,7 @@ class AnalysisViewsSuite extends AnyFunSuite with SharedSparkSession with TempDi
     }
     // One column per axis of the registry, in its order: depth, dropout, l2, augmentation, ...
     assert(summary == Seq("trial_id", "config_id") ++ Axes.ALL.asScala.map(_.column) ++ Seq(
-      "seed_index", "status", "stop_reason", "epochs_run", "best_epoch", "train_loss", "val_loss",
+      "seed_index", "fold", "status", "stop_reason", "epochs_run", "best_epoch", "train_loss", "val_loss",
       "train_acc", "val_acc", "gap", "acc_gap", "val_acc_best", "final_gap", "final_acc_gap",
       "overfit_onset", "epochs_past_onset", "fit"))
     assert(effects == Seq("axis", "level", "level_value", "baseline", "configs", "trials",

@@ -65,22 +65,22 @@ class LeaderboardSuite extends AnyFunSuite with SharedSparkSession with TempDirs
 
   // cfg-a's two gaps are 0.25 and 0.5: mean 0.375, sd sqrt(0.03125), half-width t · sd / sqrt(2).
   private val aHalfWidth = t975df1 * math.sqrt(0.03125) / math.sqrt(2)
-  private val aRow = Row(3, "cfg-a", 2, 0.25, 0.0001, "none", 0.005, 16, 2, 4,
+  private val aRow = Row(3, "cfg-a", 2, 0.25, 0.0001, "none", 0.005, 16, 2, 1, 2, 4,
     0.375, math.sqrt(0.03125), 0.375 - aHalfWidth, 0.375 + aHalfWidth,
     0.125, 0.75, 0.8125, math.sqrt(0.0078125), 0.8125, 0.375, 0.9375, 1.5, true)
 
   private val expected = Seq(
-    Row(1, "cfg-t2", 3, 0.25, 0.0001, "none", 0.005, 16, 1, 1,
+    Row(1, "cfg-t2", 3, 0.25, 0.0001, "none", 0.005, 16, 1, 1, 1, 1,
       0.25, null, null, null, 0.125, 0.5, 0.8125, null, 0.8125, 0.25, 0.9375, 1.0, true),
-    Row(2, "cfg-t1", 4, 0.25, 0.0001, "none", 0.005, 16, 1, 1,
+    Row(2, "cfg-t1", 4, 0.25, 0.0001, "none", 0.005, 16, 1, 1, 1, 1,
       0.25, null, null, null, 0.0625, 1.0, 0.8125, null, 0.8125, 0.75, 0.875, 2.0, true),
     aRow,
-    Row(null, "cfg-e", 1, 0.5, 0.001, "flip", 0.005, 16, 1, 1,
+    Row(null, "cfg-e", 1, 0.5, 0.001, "flip", 0.005, 16, 1, 1, 1, 1,
       0.5, null, null, null, 0.125, 1.0, 0.5, null, 0.5, 0.5, 0.625, 1.0, false),
     // Two identical seeds: sd 0, so the interval is the mean itself.
-    Row(null, "cfg-d", 1, 0.0, 0.0, "none", 0.005, 16, 2, 2,
+    Row(null, "cfg-d", 1, 0.0, 0.0, "none", 0.005, 16, 2, 1, 2, 2,
       0.0, 0.0, 0.0, 0.0, 0.0, 2.0, 0.125, 0.0, 0.125, 2.0, 0.125, 1.0, false),
-    Row(null, "cfg-f", 5, 0.25, 0.0001, "none", 0.005, 16, 0, 1,
+    Row(null, "cfg-f", 5, 0.25, 0.0001, "none", 0.005, 16, 0, 0, 0, 1,
       null, null, null, null, null, null, null, null, null, null, null, null, false))
 
   /** Rows equal field by field, doubles within 1e-12 (the t-interval bounds are not dyadic). */
@@ -101,7 +101,7 @@ class LeaderboardSuite extends AnyFunSuite with SharedSparkSession with TempDirs
     val (rows, _, _) = leaderboardOf(sweep)
     assertClose(rows, expected)
     // Everything but the interval bounds is exact.
-    val exact = (r: Row) => Row.fromSeq(r.toSeq.patch(12, Nil, 2))
+    val exact = (r: Row) => Row.fromSeq(r.toSeq.patch(14, Nil, 2))
     assert(rows.map(exact) == expected.map(exact))
   }
 
@@ -124,7 +124,7 @@ class LeaderboardSuite extends AnyFunSuite with SharedSparkSession with TempDirs
       OutputFolder.of(spark, dir.toString).registerViews(spark)
       // One column per axis of the registry, in its order: depth, dropout, l2, augmentation, ...
       assert(Leaderboard.compute(spark, settings).columns.toSeq ==
-        Seq("rank", "config_id") ++ Axes.ALL.asScala.map(_.column) ++ Seq("seeds", "trials",
+        Seq("rank", "config_id") ++ Axes.ALL.asScala.map(_.column) ++ Seq("seeds", "folds", "completed", "trials",
         "gap_mean", "gap_sd", "gap_ci_low", "gap_ci_high", "acc_gap_mean", "val_loss_mean",
         "val_acc_mean", "val_acc_sd", "val_acc_best_mean", "train_loss_mean", "train_acc_mean",
         "best_epoch_mean", "competitive"))
@@ -143,20 +143,20 @@ class LeaderboardSuite extends AnyFunSuite with SharedSparkSession with TempDirs
 
   test("a tie on gap is broken by val loss, not by config id") {
     val (rows, _, _) = leaderboardOf(Seq(t1, t2))
-    assert(rows.map(r => (r.get(0), r.getString(1), r.getDouble(10), r.getDouble(15))) ==
+    assert(rows.map(r => (r.get(0), r.getString(1), r.getDouble(12), r.getDouble(17))) ==
       Seq((1, "cfg-t2", 0.25, 0.5), (2, "cfg-t1", 0.25, 1.0)))
   }
 
   test("the point used is the one at best_epoch, not the last epoch") {
     val (rows, _, _) = leaderboardOf(Seq(a0))
     // At the last epoch (3) the gap would be 0.75 and val acc the same; at best_epoch 2 it is 0.25.
-    assert(rows == Seq(Row(1, "cfg-a", 2, 0.25, 0.0001, "none", 0.005, 16, 1, 1,
+    assert(rows == Seq(Row(1, "cfg-a", 2, 0.25, 0.0001, "none", 0.005, 16, 1, 1, 1, 1,
       0.25, null, null, null, 0.125, 0.75, 0.75, null, 0.75, 0.5, 0.875, 2.0, true)))
   }
 
   test("failed and diverged trials are counted in trials but not in seeds or metrics") {
     val (rows, _, _) = leaderboardOf(Seq(a0, a1, a2, a3))
-    assertClose(rows, Seq(Row(1, "cfg-a", 2, 0.25, 0.0001, "none", 0.005, 16, 2, 4,
+    assertClose(rows, Seq(Row(1, "cfg-a", 2, 0.25, 0.0001, "none", 0.005, 16, 2, 1, 2, 4,
       0.375, math.sqrt(0.03125), 0.375 - aHalfWidth, 0.375 + aHalfWidth,
       0.125, 0.75, 0.8125, math.sqrt(0.0078125), 0.8125, 0.375, 0.9375, 1.5, true)))
   }
@@ -165,7 +165,7 @@ class LeaderboardSuite extends AnyFunSuite with SharedSparkSession with TempDirs
     val (rows, _, _) = leaderboardOf(Seq(a2, f0, e0,
       trial("cfg-g", 0, Seq(point(1, Double.NaN, 0.0, Double.NaN, 0.0)), bestEpoch = 1,
         status = TrialStatus.DIVERGED, stopReason = "diverged", error = "loss is NaN")))
-    assert(rows.map(r => (r.get(0), r.getString(1), r.getInt(8), r.getInt(9), r.get(10), r.getBoolean(22))) == Seq(
+    assert(rows.map(r => (r.get(0), r.getString(1), r.getInt(8), r.getInt(11), r.get(12), r.getBoolean(24))) == Seq(
       (1, "cfg-e", 1, 1, 0.5, true),
       (null, "cfg-a", 0, 1, null, false),
       (null, "cfg-f", 0, 1, null, false),

@@ -59,6 +59,7 @@ class SettingsLoaderSuite extends AnyFunSuite with TempDirs {
       new DataSettings("synthetic", size, size, 3, new SyntheticSettings(40, 30, 7L, 12.0, 1, 200),
         new DirectorySettings("", 0.0, false, 10, 40000000)),
       presets.asJava,
+      new ValidationSettings(ValidationSettings.Scheme.HOLDOUT, 5, 1, false),
       new LeaderboardSettings(0.05),
       new RunSettings(output, "local[*]", RunSettings.AUTO, 10000, 1))
 
@@ -584,6 +585,49 @@ class SettingsLoaderSuite extends AnyFunSuite with TempDirs {
         |""") == Seq(
       "sweep.conf:3: gapsweep.search-space.depth[2]: 4 is too deep for 24x12 images;" +
         " expected at most 3, since 2^depth must not exceed the smaller image side"))
+  }
+
+  // ---- Validation
+
+  test("validation: holdout by default, k-fold as written") {
+    val holdout = SettingsLoader.fromConfig(ConfigFactory.empty()).validation
+    assert(holdout == new ValidationSettings(ValidationSettings.Scheme.HOLDOUT, 5, 1, false))
+    val kFold = SettingsLoader.fromConfig(ConfigFactory.parseString(
+      "gapsweep.validation { scheme = k-fold, folds = 3, repeats = 2, keep-given-split = true }"))
+      .validation
+    assert(kFold == new ValidationSettings(ValidationSettings.Scheme.K_FOLD, 3, 2, true))
+  }
+
+  test("validation: every bad value is reported, with file and line") {
+    assert(problems(
+      """gapsweep.validation {
+        |  scheme = kfold
+        |  folds = 1
+        |  repeats = 0
+        |  keep-given-split = maybe
+        |}
+        |""") == Seq(
+      "sweep.conf:2: gapsweep.validation.scheme: \"kfold\" is unknown; expected one of holdout, k-fold",
+      "sweep.conf:3: gapsweep.validation.folds: 1 is out of range; expected an integer >= 2",
+      "sweep.conf:4: gapsweep.validation.repeats: 0 is out of range; expected an integer >= 1",
+      "sweep.conf:5: gapsweep.validation.keep-given-split: \"maybe\" is a string; expected true or" +
+        " false"))
+  }
+
+  test("a k-fold grid counts its folds against run.max-trials") {
+    val reference = scala.io.Source.fromResource("reference.conf")
+    val searchSpaceLine =
+      try reference.getLines().indexWhere(_ == "  search-space {") + 1
+      finally reference.close()
+    assert(problems(
+      """gapsweep {
+        |  run.max-trials = 20
+        |  validation.scheme = k-fold
+        |}
+        |""") == Seq(
+      s"reference.conf:$searchSpaceLine: gapsweep.search-space: the grid has 40 trials" +
+        " (2 depth x 2 dropout x 2 l2 x 1 augmentation x 1 seeds x 5 folds);" +
+        " expected at most 20 (gapsweep.run.max-trials)"))
   }
 
   test("a grid larger than run.max-trials") {

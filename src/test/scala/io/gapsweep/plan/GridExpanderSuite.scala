@@ -79,4 +79,44 @@ class GridExpanderSuite extends AnyFunSuite {
     assert(TrialIds.canonical(0.5) == "0.5")
     assert(TrialIds.canonical(0.0) == "0")
   }
+
+  // ---- k-fold: a trial is (configuration, seed, fold)
+
+  private val kFold = Fixtures.settings(space, validation = Fixtures.kFold(3, repeats = 2))
+
+  test("k-fold: one trial per configuration, seed and fold, folds innermost") {
+    val all = trials(kFold)
+    assert(all.size == 16 * 2 * 3 * 2)
+    assert(all.take(7).map(t => (t.seedIndex, t.fold)) ==
+      Seq((0, 0), (0, 1), (0, 2), (0, 3), (0, 4), (0, 5), (1, 0)))
+    assert(all.map(_.trialId).distinct.size == all.size)
+    assert(all.map(_.seed).distinct.size == all.size)
+    assert(all.map(_.configId).distinct.size == 16)
+    all.grouped(12).foreach(group => assert(group.map(_.configId).distinct.size == 1))
+    assert(trials(kFold) == all)
+  }
+
+  test("k-fold: the plan carries the folds, with one seed for every configuration") {
+    val plan = GridExpander.expand(kFold)
+    assert(plan.folds.folds == 3 && plan.folds.repeats == 2 && plan.folds.splits == 6)
+    assert(plan.folds == GridExpander.expand(kFold).folds)
+    // The folds' seed follows the data only: another grid or training keeps the same folds.
+    val other = Fixtures.settings(Fixtures.searchSpace(depth = Seq(3)),
+      trainingSettings = Fixtures.training(maxEpochs = 7),
+      validation = Fixtures.kFold(3, repeats = 2))
+    assert(GridExpander.expand(other).folds == plan.folds)
+    val otherData = Fixtures.settings(space, dataSettings = Fixtures.data(trainPerClass = 9),
+      validation = Fixtures.kFold(3, repeats = 2))
+    assert(GridExpander.expand(otherData).folds.seed != plan.folds.seed)
+  }
+
+  test("k-fold changes every id; holdout ids do not depend on folds or repeats") {
+    val holdout = trials(Fixtures.settings(space))
+    assert(trials(kFold).map(_.trialId).toSet.intersect(holdout.map(_.trialId).toSet).isEmpty)
+    val ignored = Fixtures.settings(space, validation =
+      new io.gapsweep.config.ValidationSettings(
+        io.gapsweep.config.ValidationSettings.Scheme.HOLDOUT, 7, 3, true))
+    assert(trials(ignored) == holdout)
+    assert(GridExpander.expand(Fixtures.settings(space)).folds == FoldPlan.HOLDOUT)
+  }
 }

@@ -78,6 +78,9 @@ class TrialIdsSuite extends AnyFunSuite {
         "gapsweep.run.local-master = \"local[1]\"",
         "gapsweep.leaderboard.accuracy-tolerance = 0.2",
         "gapsweep.data.directory.path = /unused/when/synthetic",
+        "gapsweep.validation.folds = 3",
+        "gapsweep.validation.repeats = 2",
+        "gapsweep.validation.keep-given-split = true",
         "gapsweep.data.directory.validation-split = 0.3",
         "gapsweep.data.directory.strict = true",
         "gapsweep.data.directory.min-images-per-class = 0",
@@ -136,6 +139,30 @@ class TrialIdsSuite extends AnyFunSuite {
     assert(plan("").trials.asScala.forall(_.fold == 0))
   }
 
+  test("golden: a k-fold trial adds the scheme, folds and repeats; the folds' seed hashes the data") {
+    val hocon = "gapsweep.validation { scheme = k-fold, folds = 3, repeats = 2 }"
+    val settings = SettingsLoader.fromConfig(ConfigFactory.parseString(hocon))
+    val folds = TrialIds.folds(settings.validation, settings.data)
+    assert(TrialIds.validation(folds).asScala ==
+      Seq("validation.scheme=k-fold", "validation.folds=3", "validation.repeats=2"))
+    val kFold = plan(hocon)
+    assert(kFold.trials.size == 8 * 6)
+    assert(kFold.trials.asScala.take(2).map(_.trialId) == GOLDEN_K_FOLD)
+    assert(kFold.folds.seed == GOLDEN_FOLD_SEED)
+    assert(plan(hocon + "\ngapsweep.training.max-epochs = 3").folds == kFold.folds)
+  }
+
+  test("keep-given-split keeps an image folder's validation/ as holdout, with holdout's ids") {
+    val folder = "gapsweep.data.source = directory\ngapsweep.data.directory.path = /data\n"
+    val kFold = folder + "gapsweep.validation.scheme = k-fold\n"
+    assert(ids(kFold + "gapsweep.validation.keep-given-split = true") == ids(folder))
+    assert(ids(kFold).size == ids(folder).size * 5)
+    val split = folder + "gapsweep.data.directory.validation-split = 0.2\n"
+    // A split cut by validation-split is not a given one: pooled all the same.
+    assert(ids(split + "gapsweep.validation.scheme = k-fold\ngapsweep.validation.keep-given-split = true")
+      .size == ids(split).size * 5)
+  }
+
   test("an output written by an older gapsweep is refused in one line") {
     val current = SettingsLoader.read(ConfigFactory.empty())
     val old = ConfigFactory.parseString(current.resolvedHocon)
@@ -157,4 +184,8 @@ class TrialIdsSuite extends AnyFunSuite {
   private val GOLDEN_CONFIG = "1d034c9ff2cbfe9c"
   private val GOLDEN_SEED = 5763578806119396332L
   private val GOLDEN_OTHER = "c30e9d91d02f0765"
+  // reference.conf's grid under 3-fold cross-validation repeated twice: its first two trials (seed
+  // 0, folds 0 and 1).
+  private val GOLDEN_K_FOLD = Seq("49bbe67e37534b13", "fda10c23826ee6b3")
+  private val GOLDEN_FOLD_SEED = 7173295590450799725L
 }

@@ -2,7 +2,7 @@ package io.gapsweep.store
 
 import io.gapsweep.testing.{SavedResults, SharedSparkSession, TempDirs}
 import io.gapsweep.testing.TrialFixtures._
-import io.gapsweep.train.{EpochMetrics, TrialResult, TrialStatus}
+import io.gapsweep.train.{EpochMetrics, Predictions, TrialResult, TrialStatus}
 import org.apache.spark.sql.Row
 import org.scalatest.funsuite.AnyFunSuite
 
@@ -50,9 +50,9 @@ class ResultStoreSuite extends AnyFunSuite with SharedSparkSession with TempDirs
       write(output, results)
       OutputFolder.of(spark, output).registerViews(spark)
       assert(table("trials", "trial_id") == Seq(
-        Row("cfg-a-s0", "cfg-a", 3, 0.5, 0.001, "flip", 0.005, 16, 0, 1000L, "COMPLETED", "max-epochs", null, 2, 2, 20.0, 2, "1", "worker-a", 4242L, "linux-x86_64-avx2"),
-        Row("cfg-a-s1", "cfg-a", 3, 0.5, 0.001, "flip", 0.005, 16, 1, 1001L, "DIVERGED", "diverged", "loss is NaN at epoch 2", 1, 2, 20.0, 2, "1", "worker-a", 4242L, "linux-x86_64-avx2"),
-        Row("cfg-b-s0", "cfg-b", 2, 0.25, 0.0001, "none", 0.005, 16, 0, 1000L, "FAILED", "error", "java.lang.OutOfMemoryError: Java heap space", null, 0, 0.0, 2, "1", "worker-a", 4242L, "linux-x86_64-avx2")))
+        Row("cfg-a-s0", "cfg-a", 3, 0.5, 0.001, "flip", 0.005, 16, 0, 0, 1000L, "COMPLETED", "max-epochs", null, 2, 2, 20.0, 2, "1", "worker-a", 4242L, "linux-x86_64-avx2"),
+        Row("cfg-a-s1", "cfg-a", 3, 0.5, 0.001, "flip", 0.005, 16, 1, 0, 1001L, "DIVERGED", "diverged", "loss is NaN at epoch 2", 1, 2, 20.0, 2, "1", "worker-a", 4242L, "linux-x86_64-avx2"),
+        Row("cfg-b-s0", "cfg-b", 2, 0.25, 0.0001, "none", 0.005, 16, 0, 0, 1000L, "FAILED", "error", "java.lang.OutOfMemoryError: Java heap space", null, 0, 0.0, 2, "1", "worker-a", 4242L, "linux-x86_64-avx2")))
       assert(spark.table("trials").schema.map(f => f.name -> f.dataType) ==
         ResultSchema.TRIALS_SCHEMA.map(f => f.name -> f.dataType))
     }
@@ -64,10 +64,10 @@ class ResultStoreSuite extends AnyFunSuite with SharedSparkSession with TempDirs
       write(output, results)
       OutputFolder.of(spark, output).registerViews(spark)
       assert(table("curves", "trial_id", "epoch") == Seq(
-        Row("cfg-a-s0", 1, 1.0, 0.5, 1.25, 0.375, 1.5, 0.0625, 2.0),
-        Row("cfg-a-s0", 2, 0.5, 0.75, 0.875, 0.625, 1.0, 0.125, 4.0),
-        Row("cfg-a-s1", 1, 2.0, 0.25, 2.5, 0.125, 2.5, 0.0625, 2.0),
-        Row("cfg-a-s1", 2, Double.PositiveInfinity, 0.0, Double.NaN, 0.0, Double.NaN, Double.NegativeInfinity, 3.0)))
+        Row("cfg-a-s0", 0, 1, 1.0, 0.5, 1.25, 0.375, 1.5, 0.0625, 2.0),
+        Row("cfg-a-s0", 0, 2, 0.5, 0.75, 0.875, 0.625, 1.0, 0.125, 4.0),
+        Row("cfg-a-s1", 0, 1, 2.0, 0.25, 2.5, 0.125, 2.5, 0.0625, 2.0),
+        Row("cfg-a-s1", 0, 2, Double.PositiveInfinity, 0.0, Double.NaN, 0.0, Double.NaN, Double.NegativeInfinity, 3.0)))
       val nan = spark.sql("SELECT isnan(val_loss), train_loss = double('Infinity') FROM curves WHERE epoch = 2 AND trial_id = 'cfg-a-s1'")
       assert(nan.collect().toSeq == Seq(Row(true, true)))
       assert(spark.table("curves").schema.map(f => f.name -> f.dataType) ==
@@ -75,11 +75,36 @@ class ResultStoreSuite extends AnyFunSuite with SharedSparkSession with TempDirs
     }
   }
 
+  test("predictions: one row per trial and example, under its stable id and fold; none without") {
+    withTempDir { dir =>
+      val output = dir.resolve("out").toString
+      // Two classes, two examples held out by fold 1 of seed 0: pool examples 5 and 2.
+      val held = new Predictions(2, Array(1, 0), Array(1, 1), Array(0.25, 1.5),
+        Array(0.25f, 0.75f, 0.5f, 0.5f)).withExampleIds(Array(5, 2))
+      val folded = trial("cfg-a", 0, curve((1.0, 0.5, 0.875, 0.5)), bestEpoch = 1, fold = 1,
+        predictions = held)
+      val positional = trial("cfg-c", 0, curve((1.0, 0.5, 0.75, 1.0)), bestEpoch = 1,
+        predictions = new Predictions(2, Array(0), Array(0), Array(0.5), Array(0.75f, 0.25f)))
+      write(output, Seq(folded, positional, failed))
+      OutputFolder.of(spark, output).registerViews(spark)
+      assert(table("predictions", "trial_id", "example_id") == Seq(
+        Row("cfg-a-s0-f1", "cfg-a", 0, 1, 2, 0, 1, 1.5, Seq(0.5, 0.5)),
+        Row("cfg-a-s0-f1", "cfg-a", 0, 1, 5, 1, 1, 0.25, Seq(0.25, 0.75)),
+        Row("cfg-c-s0", "cfg-c", 0, 0, 0, 0, 0, 0.5, Seq(0.75, 0.25))))
+      assert(spark.table("predictions").schema.map(f => f.name -> f.dataType) ==
+        ResultSchema.PREDICTIONS_SCHEMA.map(f => f.name -> f.dataType))
+      assert(spark.sql("SELECT trial_id, fold FROM trials ORDER BY trial_id").collect().toSeq ==
+        Seq(Row("cfg-a-s0-f1", 1), Row("cfg-b-s0", 0), Row("cfg-c-s0", 0)))
+      assert(spark.sql("SELECT DISTINCT fold FROM curves WHERE trial_id = 'cfg-a-s0-f1'")
+        .collect().toSeq == Seq(Row(1)))
+    }
+  }
+
   test("each table is one Parquet file, and sweep.conf holds the configuration text verbatim") {
     withTempDir { dir =>
       val output = dir.resolve("out")
       write(output.toString, results)
-      for (name <- Seq("trials", "curves")) {
+      for (name <- Seq("trials", "curves", "predictions")) {
         val parts = Files.list(output.resolve(name))
         try assert(parts.iterator().asScala.count(_.getFileName.toString.endsWith(".parquet")) == 1, name)
         finally parts.close()
@@ -178,9 +203,10 @@ class ResultStoreSuite extends AnyFunSuite with SharedSparkSession with TempDirs
     }
   }
 
-  test("markdownDoc documents every column of both tables") {
+  test("markdownDoc documents every column of the three tables") {
     val doc = ResultSchema.markdownDoc()
-    for (f <- ResultSchema.TRIALS_SCHEMA.fields ++ ResultSchema.CURVES_SCHEMA.fields) {
+    for (f <- ResultSchema.TRIALS_SCHEMA.fields ++ ResultSchema.CURVES_SCHEMA.fields
+        ++ ResultSchema.PREDICTIONS_SCHEMA.fields) {
       assert(doc.contains(s"| `${f.name}` |"), f.name)
     }
     assert(doc.contains("| `error` | string | yes | Error message of a failed or diverged trial; null when there is none. |\n"))

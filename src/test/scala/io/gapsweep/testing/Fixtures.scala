@@ -103,15 +103,23 @@ object Fixtures {
       space: Space = searchSpace(),
       trainingSettings: TrainingSettings = training(),
       dataSettings: DataSettings = data(),
-      output: String = "unused"): SweepSettings =
+      output: String = "unused",
+      validation: ValidationSettings = holdout): SweepSettings =
     new SweepSettings(
       "test",
       space.toSearchSpace(trainingSettings),
       trainingSettings,
       dataSettings,
       Map("none" -> AugmentationPreset.none(), "flips" -> flips).asJava,
+      validation,
       new LeaderboardSettings(0.05),
       new RunSettings(output, "local[2]", 1, 10000, 1))
+
+  val holdout: ValidationSettings =
+    new ValidationSettings(ValidationSettings.Scheme.HOLDOUT, 5, 1, false)
+
+  def kFold(folds: Int, repeats: Int = 1): ValidationSettings =
+    new ValidationSettings(ValidationSettings.Scheme.K_FOLD, folds, repeats, false)
 
   def spec(
       depth: Int = 1,

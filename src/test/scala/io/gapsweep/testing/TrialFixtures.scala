@@ -1,7 +1,7 @@
 package io.gapsweep.testing
 
 import io.gapsweep.plan.TrialSpec
-import io.gapsweep.train.{EpochMetrics, ExecutorInfo, TrialResult, TrialStatus}
+import io.gapsweep.train.{EpochMetrics, ExecutorInfo, Predictions, TrialResult, TrialStatus}
 
 import scala.collection.JavaConverters._
 
@@ -35,10 +35,12 @@ object TrialFixtures {
       augmentation: String = "none",
       status: TrialStatus = TrialStatus.COMPLETED,
       stopReason: String = "patience",
-      error: String = ""): TrialResult =
+      error: String = "",
+      fold: Int = 0,
+      predictions: Predictions = null): TrialResult =
     new TrialResult(
-      new TrialSpec(s"$config-s$seedIndex", config,
-        Fixtures.params(depth, dropout, l2, augmentation), seedIndex, 0, 1000L + seedIndex),
+      new TrialSpec(s"$config-s$seedIndex" + (if (fold == 0) "" else s"-f$fold"), config,
+        Fixtures.params(depth, dropout, l2, augmentation), seedIndex, fold, 1000L + seedIndex),
       status,
       stopReason,
       error,
@@ -47,5 +49,6 @@ object TrialFixtures {
       10.0 * curve.size,
       2,
       executor,
-      curve.asJava)
+      curve.asJava,
+      predictions)
 }
