@@ -47,7 +47,7 @@ class HtmlReportSuite extends AnyFunSuite with SharedSparkSession with TempDirs 
     withTempDir { dir =>
       writeResults(dir)
       OutputFolder.of(spark, dir.toString).registerViews(spark)
-      AnalysisViews.register(spark, new LeaderboardSettings(0.5), 2)
+      AnalysisViews.register(spark, new LeaderboardSettings(LeaderboardSettings.Band.ACCURACY_TOLERANCE, 1.0, 0.05, 0.5), 2)
       val html = HtmlReport.render(spark, hostile, hostile, hostile)
       assert(!html.contains("<script"))
       assert(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
