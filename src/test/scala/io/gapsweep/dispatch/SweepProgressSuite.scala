@@ -35,7 +35,7 @@ class SweepProgressSuite extends AnyFunSuite with SharedSparkSession {
 
   test("the line of a finished sweep on local[2] says running 0") {
     val out = new StringWriter()
-    val progress = SweepProgress.lines(spark, 1, 0.01, new PrintWriter(out, true), Duration.ZERO)
+    val progress = SweepProgress.lines(spark, 1, new PrintWriter(out, true), Duration.ZERO)
     try {
       spark.sparkContext.parallelize(1 to 4, 4).count()
       progress.accept(new io.gapsweep.train.TrialOutput(
