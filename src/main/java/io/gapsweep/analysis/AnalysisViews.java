@@ -19,6 +19,9 @@ import org.apache.spark.sql.SparkSession;
  *       two-sided <b>t-interval</b> over n samples: {@code mean ± t(0.975, n - 1) · sd / sqrt(n)}
  *       with the sample sd, null when n &lt; 2.
  *   <li>{@code trial_summary}: one row per trial; see {@link #trialSummarySql(int)}.
+ *   <li>{@code competitive_band}: one row per configuration, the statistics of the competitive
+ *       band from the {@code predictions} view; see {@link CompetitiveBand} and {@link
+ *       Leaderboard#compute}.
  *   <li>{@code leaderboard}: one row per configuration; see {@link Leaderboard}.
  *   <li>{@code axis_effects}: one row per level of each axis; see {@link #AXIS_EFFECTS_SQL}.
  * </ol>
@@ -58,7 +61,7 @@ public final class AnalysisViews {
 
   /** Every view {@link #register} creates, in the order it creates them. */
   public static final List<String> VIEWS =
-      List.of(T_QUANTILES, TRIAL_SUMMARY, Leaderboard.VIEW, AXIS_EFFECTS);
+      List.of(T_QUANTILES, TRIAL_SUMMARY, CompetitiveBand.VIEW, Leaderboard.VIEW, AXIS_EFFECTS);
 
   /** A trial whose kept model is more than this many accuracy points better on training data is overfit. */
   public static final double OVERFIT_ACC_GAP = 0.1;
@@ -277,12 +280,12 @@ public final class AnalysisViews {
    *     tables do not record it. The built-in synthetic dataset has 6.
    */
   public static void register(SparkSession spark, LeaderboardSettings settings, int classes) {
-    // Both queries are built first, so bad arguments leave the session's views as they were.
+    // Arguments are checked first, so bad ones leave the session's views as they were.
     String trialSummary = trialSummarySql(classes);
-    String leaderboard = Leaderboard.sql(settings);
+    Leaderboard.rule(settings);
     TQuantiles.register(spark);
     spark.sql(trialSummary).createOrReplaceTempView(TRIAL_SUMMARY);
-    spark.sql(leaderboard).createOrReplaceTempView(Leaderboard.VIEW);
+    Leaderboard.compute(spark, settings);
     spark.sql(AXIS_EFFECTS_SQL).createOrReplaceTempView(AXIS_EFFECTS);
   }
 

@@ -62,6 +62,12 @@ import org.apache.commons.math3.stat.inference.TTest;
  */
 public final class CompetitiveBand {
 
+  /**
+   * Name of the temp view of the band's statistics, one row per configuration; {@link
+   * Leaderboard#compute} registers it before the leaderboard, which joins it.
+   */
+  public static final String VIEW = "competitive_band";
+
   /** Slack on the accuracy threshold, far below one image's worth of accuracy. */
   static final double ACCURACY_SLACK = 1e-9;
 

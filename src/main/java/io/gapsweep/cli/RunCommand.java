@@ -102,10 +102,10 @@ final class RunCommand implements Callable<Integer> {
 
     /** A bar on an interactive terminal; plain lines, at most one every 10 s, anywhere else. */
     @Override
-    public SweepProgress progress(SparkSession spark, int trials, double tolerance) {
+    public SweepProgress progress(SparkSession spark, int trials) {
       return System.console() != null
-          ? SweepProgress.bar(spark, trials, tolerance)
-          : SweepProgress.lines(spark, trials, tolerance, spec.commandLine().getErr(),
+          ? SweepProgress.bar(spark, trials)
+          : SweepProgress.lines(spark, trials, spec.commandLine().getErr(),
               Duration.ofSeconds(10));
     }
   }

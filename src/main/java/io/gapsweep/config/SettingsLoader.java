@@ -179,8 +179,7 @@ public final class SettingsLoader {
 
     ValidationSettings validation = validation(r);
 
-    Double accuracyTolerance = r.number(
-        "gapsweep.leaderboard.accuracy-tolerance", "a number in [0, 1]", v -> v >= 0 && v <= 1);
+    LeaderboardSettings leaderboard = leaderboard(r);
 
     String output = r.string(RUN + "output");
     String localMaster = r.string(RUN + "local-master");
@@ -220,7 +219,7 @@ public final class SettingsLoader {
                 maxPixels)),
         presets,
         validation,
-        new LeaderboardSettings(accuracyTolerance),
+        leaderboard,
         new RunSettings(output, localMaster, threadsPerTrial, maxTrials, saveModels));
   }
 
@@ -236,6 +235,21 @@ public final class SettingsLoader {
       return null;
     }
     return new ValidationSettings(scheme, folds, repeats, keepGivenSplit);
+  }
+
+  /** The competitive band's rule and parameters; {@code null} when one could not be read. */
+  private static LeaderboardSettings leaderboard(ConfigReader r) {
+    String at = "gapsweep.leaderboard.";
+    LeaderboardSettings.Band band = r.choice(at + "band",
+        byName(LeaderboardSettings.Band.values(), LeaderboardSettings.Band::configName));
+    Double multiple = r.number(at + "band-multiple", "a number >= 0", v -> v >= 0);
+    Double alpha = r.number(at + "band-alpha", "a number in (0, 1)", v -> v > 0 && v < 1);
+    Double tolerance = r.number(
+        at + "accuracy-tolerance", "a number in [0, 1]", v -> v >= 0 && v <= 1);
+    if (band == null || multiple == null || alpha == null || tolerance == null) {
+      return null;
+    }
+    return new LeaderboardSettings(band, multiple, alpha, tolerance);
   }
 
   /**

@@ -20,19 +20,23 @@ import org.apache.spark.scheduler.SparkListenerTaskStart;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * Shows a sweep's progress: trials done of total, running, failed, elapsed, ETA and the best gap
- * so far.
+ * Shows a sweep's progress: trials done of total, running, failed, elapsed, ETA and the best
+ * trial so far.
  *
  * <p>On a terminal it draws a progress bar (me.tongfei:progressbar). Anywhere else (CI logs, files)
  * a redrawn bar would garble the output, so it prints a plain line when a trial ends, at most one
- * per {@code interval}, and always one for the last trial. The best gap so far follows the
- * leaderboard's rule per trial: among trials whose validation accuracy is within the tolerance of
- * the best seen, the smallest gap at the best epoch.
+ * per {@code interval}, and always one for the last trial.
+ *
+ * <p>The best trial so far is the one of lowest validation loss at its kept epoch, shown with its
+ * generalization gap ("best loss 0.6312 (gap 0.1180)"). The leaderboard's competitive band cannot
+ * be drawn live: it compares every configuration's per-example losses, averaged over seeds and
+ * folds, which only exist once the sweep has finished. The lowest loss is what the band is
+ * anchored on, so the live line shows where the band will start, not which configuration will be
+ * ranked first.
  */
 public final class SweepProgress implements Consumer<TrialOutput>, AutoCloseable {
 
   private final int total;
-  private final double tolerance;
   private final ProgressBar bar;
   private final PrintWriter plain;
   private final Duration interval;
@@ -43,16 +47,14 @@ public final class SweepProgress implements Consumer<TrialOutput>, AutoCloseable
   private int done;
   private int failed;
   private int diverged;
-  private double bestValAcc = Double.NEGATIVE_INFINITY;
+  private double bestLoss = Double.POSITIVE_INFINITY;
   private double bestGap = Double.NaN;
   private long lastLine;
 
   private SweepProgress(
-      SparkSession spark, int total, double tolerance, ProgressBar bar, PrintWriter plain,
-      Duration interval) {
+      SparkSession spark, int total, ProgressBar bar, PrintWriter plain, Duration interval) {
     this.spark = spark;
     this.total = total;
-    this.tolerance = tolerance;
     this.bar = bar;
     this.plain = plain;
     this.interval = interval;
@@ -61,7 +63,7 @@ public final class SweepProgress implements Consumer<TrialOutput>, AutoCloseable
   }
 
   /** A progress bar redrawn in place on standard error; for an interactive terminal. */
-  public static SweepProgress bar(SparkSession spark, int total, double tolerance) {
+  public static SweepProgress bar(SparkSession spark, int total) {
     ProgressBar bar =
         new ProgressBarBuilder()
             .setTaskName("trials")
@@ -70,13 +72,13 @@ public final class SweepProgress implements Consumer<TrialOutput>, AutoCloseable
             .setConsumer(new ConsoleProgressBarConsumer(System.err))
             .setUpdateIntervalMillis(500)
             .build();
-    return new SweepProgress(spark, total, tolerance, bar, null, Duration.ZERO);
+    return new SweepProgress(spark, total, bar, null, Duration.ZERO);
   }
 
   /** Plain lines on {@code out}, at most one per {@code interval}; for logs. */
   public static SweepProgress lines(
-      SparkSession spark, int total, double tolerance, PrintWriter out, Duration interval) {
-    return new SweepProgress(spark, total, tolerance, null, out, interval);
+      SparkSession spark, int total, PrintWriter out, Duration interval) {
+    return new SweepProgress(spark, total, null, out, interval);
   }
 
   @Override
@@ -89,14 +91,11 @@ public final class SweepProgress implements Consumer<TrialOutput>, AutoCloseable
       diverged++;
     } else if (result.bestEpoch() > 0) {
       EpochMetrics best = result.curve().get(result.bestEpoch() - 1);
-      double gap = best.valLoss() - best.trainLoss();
-      if (best.valAcc() > bestValAcc + tolerance) {
-        // A clearly better model: earlier ones are no longer competitive.
-        bestGap = gap;
-      } else if (best.valAcc() >= bestValAcc - tolerance) {
-        bestGap = Double.isNaN(bestGap) ? gap : Math.min(bestGap, gap);
+      // Ties keep the first: the line does not flicker between equal trials.
+      if (best.valLoss() < bestLoss) {
+        bestLoss = best.valLoss();
+        bestGap = best.valLoss() - best.trainLoss();
       }
-      bestValAcc = Math.max(bestValAcc, best.valAcc());
     }
     if (bar != null) {
       bar.stepTo(done);
@@ -113,9 +112,10 @@ public final class SweepProgress implements Consumer<TrialOutput>, AutoCloseable
 
   private String status() {
     return String.format(
-        Locale.ROOT, "running %d, failed %d, diverged %d, best gap %s",
+        Locale.ROOT, "running %d, failed %d, diverged %d, best loss %s",
         running.count(slots(), total - done), failed, diverged,
-        Double.isNaN(bestGap) ? "-" : String.format(Locale.ROOT, "%.4f", bestGap));
+        Double.isNaN(bestGap) ? "-"
+            : String.format(Locale.ROOT, "%.4f (gap %.4f)", bestLoss, bestGap));
   }
 
   private String line(long now) {

@@ -13,7 +13,6 @@ public interface SweepListener {
    * Where trial progress goes while the trials train.
    *
    * @param trials trials to train in this run
-   * @param tolerance the leaderboard's accuracy tolerance, for the progress line's "competitive"
    */
-  SweepProgress progress(SparkSession spark, int trials, double tolerance);
+  SweepProgress progress(SparkSession spark, int trials);
 }

@@ -88,7 +88,7 @@ public final class SweepRun {
         AtomicLong commitNanos = new AtomicLong();
         long start = System.nanoTime();
         try (SweepProgress progress =
-            listener.progress(spark, todo.size(), settings.leaderboard().accuracyTolerance())) {
+            listener.progress(spark, todo.size())) {
           dispatch(spark, settings, plan, todo, data, threads, trial -> {
             // Committed before it is shown as done: what the user saw finish is on disk.
             long before = System.nanoTime();

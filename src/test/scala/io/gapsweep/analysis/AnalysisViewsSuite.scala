@@ -2,7 +2,7 @@ package io.gapsweep.analysis
 
 import io.gapsweep.config.{Axes, LeaderboardSettings}
 import io.gapsweep.store.OutputFolder
-import io.gapsweep.testing.SavedResults
+import io.gapsweep.testing.{PredictionRows, SavedResults}
 import io.gapsweep.testing.{SharedSparkSession, TempDirs}
 import io.gapsweep.testing.TrialFixtures._
 import io.gapsweep.train.{EpochMetrics, TrialResult, TrialStatus}
@@ -17,7 +17,8 @@ import scala.collection.JavaConverters._
  */
 class AnalysisViewsSuite extends AnyFunSuite with SharedSparkSession with TempDirs {
 
-  private val settings = new LeaderboardSettings(0.05)
+  private val settings =
+    new LeaderboardSettings(LeaderboardSettings.Band.ONE_STANDARD_ERROR, 1.0, 0.05, 0.05)
   /** Four classes: chance 0.25, so a trial underfits below train_acc (1 + 1/4) / 2 = 0.625. */
   private val classes = 4
   private val t975df1 = 12.706204736174707
@@ -25,6 +26,7 @@ class AnalysisViewsSuite extends AnyFunSuite with SharedSparkSession with TempDi
   private def withViews[T](results: Seq[TrialResult])(body: => T): T = withTempDir { dir =>
     SavedResults.write(spark, dir.toString, results.asJava, "{}")
     OutputFolder.of(spark, dir.toString).registerViews(spark)
+    PredictionRows.drop(spark)
     AnalysisViews.register(spark, settings, classes)
     body // Collect inside: the views read files that are deleted after the block.
   }
@@ -92,6 +94,33 @@ class AnalysisViewsSuite extends AnyFunSuite with SharedSparkSession with TempDi
       "completed", "gap_mean", "gap_ci_low", "gap_ci_high", "val_acc_mean", "val_acc_ci_low",
       "val_acc_ci_high", "gap_change_vs_baseline", "val_acc_change_vs_baseline"))
     assert(board == Seq(Row("cfg-o", 1)))
+  }
+
+  test("competitive_band is registered before the leaderboard, which ranks by gap inside it") {
+    assert(AnalysisViews.VIEWS.asScala == Seq("t_quantiles", "trial_summary", "competitive_band",
+      "leaderboard", "axis_effects"))
+    // good has the lowest loss; overfit is 0.943 se behind it (in the band) with a smaller gap;
+    // flat is 2.449 se behind (out). Paired differences against good: [2, -0.25, -0.25, 0.5] and
+    // [0.25, 0, 0.5, 0.25].
+    val rows = withTempDir { dir =>
+      SavedResults.write(spark, dir.toString, Seq(good, overfit, flat).asJava, "{}")
+      OutputFolder.of(spark, dir.toString).registerViews(spark)
+      PredictionRows.register(spark, PredictionRows.of(good, Seq(0.25, 0.5, 0.75, 0.5)) ++
+        PredictionRows.of(overfit, Seq(2.25, 0.25, 0.5, 1.0)) ++
+        PredictionRows.of(flat, Seq(0.5, 0.5, 1.25, 0.75)))
+      try {
+        AnalysisViews.register(spark, settings, classes)
+        spark.sql("""SELECT b.config_id, b.examples, b.val_loss_cv, b.loss_diff, l.rank, l.gap_mean,
+                    |       l.competitive
+                    |FROM competitive_band b JOIN leaderboard l ON l.config_id = b.config_id
+                    |ORDER BY l.rank NULLS LAST""".stripMargin).collect().toSeq
+      } finally PredictionRows.drop(spark)
+    }
+    // Gaps at the best epoch: cfg-o 0.125, cfg-g 0.25, cfg-flat 0.
+    assert(rows == Seq(
+      Row("cfg-o", 4, 1.0, 0.5, 1, 0.125, true),
+      Row("cfg-g", 4, 0.5, 0.0, 2, 0.25, true),
+      Row("cfg-flat", 4, 0.75, 0.25, null, 0.0, false)))
   }
 
   test("the fit label needs at least two classes, with the exact message") {

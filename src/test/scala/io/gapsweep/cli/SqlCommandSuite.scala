@@ -96,7 +96,8 @@ class SqlCommandSuite extends AnyFunSuite with SharedSparkSession with TempDirs 
     assert(result.code == 0, result)
     val lines = result.out.linesIterator.toSeq
     assert(lines.filterNot(_.startsWith("  ")) ==
-      Seq("trials", "curves", "predictions", "t_quantiles", "trial_summary", "leaderboard", "axis_effects"))
+      Seq("trials", "curves", "predictions", "t_quantiles", "trial_summary", "competitive_band",
+        "leaderboard", "axis_effects"))
     assert(lines.contains("  overfit_onset int"))
     assert(lines.contains("  gap_ci_low double"))
     assert(lines.take(3) == Seq("trials", "  trial_id string", "  config_id string"))

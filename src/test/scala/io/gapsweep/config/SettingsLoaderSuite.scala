@@ -60,7 +60,7 @@ class SettingsLoaderSuite extends AnyFunSuite with TempDirs {
         new DirectorySettings("", 0.0, false, 10, 40000000)),
       presets.asJava,
       new ValidationSettings(ValidationSettings.Scheme.HOLDOUT, 5, 1, false),
-      new LeaderboardSettings(0.05),
+      new LeaderboardSettings(LeaderboardSettings.Band.ONE_STANDARD_ERROR, 1.0, 0.05, 0.05),
       new RunSettings(output, "local[*]", RunSettings.AUTO, 10000, 1))
 
   private def write(dir: Path, text: String, name: String = "sweep.conf"): Path =
@@ -223,7 +223,8 @@ class SettingsLoaderSuite extends AnyFunSuite with TempDirs {
     assert(problems(
       """gapsweep.leaderboard.rank-by = gap
         |""") == Seq(
-      "sweep.conf:1: gapsweep.leaderboard.rank-by: unknown key; expected one of accuracy-tolerance"))
+      "sweep.conf:1: gapsweep.leaderboard.rank-by: unknown key; expected one of" +
+        " accuracy-tolerance, band, band-alpha, band-multiple"))
   }
 
   test("a preset's keys are those of augmentation-defaults") {
@@ -431,6 +432,37 @@ class SettingsLoaderSuite extends AnyFunSuite with TempDirs {
       "sweep.conf:3: gapsweep.run.threads-per-trial: 0 is out of range; expected auto or an integer >= 1",
       "sweep.conf:4: gapsweep.run.max-trials: 0 is out of range; expected an integer >= 1",
       "sweep.conf:5: gapsweep.run.output: \"\" is empty; expected a non-empty string"))
+  }
+
+  test("the competitive band: rule names and parameters, every problem at once") {
+    assert(problems(
+      """gapsweep.leaderboard {
+        |  band = one-se
+        |  band-multiple = -1
+        |  band-alpha = 0
+        |  accuracy-tolerance = x
+        |}
+        |""") == Seq(
+      "sweep.conf:2: gapsweep.leaderboard.band: \"one-se\" is unknown; expected one of" +
+        " one-standard-error, paired-t-test, accuracy-tolerance, minimum-loss",
+      "sweep.conf:3: gapsweep.leaderboard.band-multiple: -1 is out of range; expected a number >= 0",
+      "sweep.conf:4: gapsweep.leaderboard.band-alpha: 0 is out of range; expected a number in (0, 1)",
+      "sweep.conf:5: gapsweep.leaderboard.accuracy-tolerance: \"x\" is a string;" +
+        " expected a number in [0, 1]"))
+    assert(problems("gapsweep.leaderboard.band-alpha = 1\n") == Seq(
+      "sweep.conf:1: gapsweep.leaderboard.band-alpha: 1 is out of range; expected a number in (0, 1)"))
+  }
+
+  test("the band's rule and parameter are read; the default is one standard error") {
+    {
+      val board = (text: String) => loads(text).leaderboard()
+      assert(board("") ==
+        new LeaderboardSettings(LeaderboardSettings.Band.ONE_STANDARD_ERROR, 1.0, 0.05, 0.05))
+      assert(board("gapsweep.leaderboard { band = paired-t-test, band-alpha = 0.01 }\n") ==
+        new LeaderboardSettings(LeaderboardSettings.Band.PAIRED_T_TEST, 1.0, 0.01, 0.05))
+      assert(board("gapsweep.leaderboard { band = minimum-loss, band-multiple = 2 }\n") ==
+        new LeaderboardSettings(LeaderboardSettings.Band.MINIMUM_LOSS, 2.0, 0.05, 0.05))
+    }
   }
 
   test("threads-per-trial is auto or a count") {

@@ -103,7 +103,7 @@ class HtmlReportSuite extends AnyFunSuite with SharedSparkSession with TempDirs 
     withTempDir { dir =>
       writeResults(dir)
       OutputFolder.of(spark, dir.toString).registerViews(spark)
-      AnalysisViews.register(spark, new LeaderboardSettings(0.5), 2)
+      AnalysisViews.register(spark, new LeaderboardSettings(LeaderboardSettings.Band.ACCURACY_TOLERANCE, 1.0, 0.05, 0.5), 2)
       val html = HtmlReport.render(spark, hostile, hostile, hostile)
       assert(!html.contains(hostile))
       assert(!html.contains("alert(1)</"))

@@ -112,7 +112,7 @@ object Fixtures {
       dataSettings,
       Map("none" -> AugmentationPreset.none(), "flips" -> flips).asJava,
       validation,
-      new LeaderboardSettings(0.05),
+      new LeaderboardSettings(LeaderboardSettings.Band.ONE_STANDARD_ERROR, 1.0, 0.05, 0.05),
       new RunSettings(output, "local[2]", 1, 10000, 1))
 
   val holdout: ValidationSettings =
