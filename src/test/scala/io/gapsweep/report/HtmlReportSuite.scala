@@ -60,7 +60,8 @@ class HtmlReportSuite extends AnyFunSuite with SharedSparkSession with TempDirs 
     val folder = OutputFolder.of(spark, out.toString)
     folder.writeText(OutputFolder.CLASSES, "circle\nsquare\n" + hostile + "\n")
     folder.registerViews(spark)
-    AnalysisViews.register(spark, new LeaderboardSettings(0.2), 3)
+    AnalysisViews.register(spark,
+      new LeaderboardSettings(LeaderboardSettings.Band.ACCURACY_TOLERANCE, 1.0, 0.05, 0.2), 3)
     spark.sql("SELECT config_id, CAST(0.0123456789 AS DOUBLE) AS val_loss_se, " +
       "CAST(rank IS NOT NULL AS BOOLEAN) AS competitive FROM leaderboard")
       .createOrReplaceTempView("competitive_band")
