@@ -259,8 +259,8 @@ public final class Bench {
       }
     }
     table.note(String.format(Locale.ROOT, "A %,d-trial sweep leaves %,d files (%,d bytes) in its"
-        + " output: one record and one model per trial in journal/, trials and curves as one"
-        + " Parquet file each, sweep.conf.", n, last.files(), last.bytes()));
+        + " output: one record and one model per trial in journal/, trials, curves and"
+        + " predictions as one Parquet file each, sweep.conf, the .gapsweep marker.", n, last.files(), last.bytes()));
   }
 
   private static void curves(Options o, BenchTable table, PrintWriter progress) {

@@ -36,8 +36,8 @@ import picocli.CommandLine.Parameters;
     mixinStandardHelpOptions = true,
     description = {
       "Run one SQL query (SELECT, WITH, VALUES, TABLE ...) over a sweep's results.",
-      "Tables: trials, curves, predictions. Views: trial_summary, competitive_band,",
-      "leaderboard, axis_effects, t_quantiles.",
+      "Tables: trials, curves, predictions. Views: trial_summary, competitive_band,"
+          + " leaderboard, axis_effects, t_quantiles.",
       "Without a query, list the tables and views with their columns."
     })
 final class SqlCommand implements Callable<Integer> {

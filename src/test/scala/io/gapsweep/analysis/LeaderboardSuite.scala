@@ -288,7 +288,7 @@ class LeaderboardSuite extends AnyFunSuite with SharedSparkSession with TempDirs
     val (rows, _, _, band) = leaderboardOf(sweep, preds = None)
     assert(ranks(rows) == Seq((1, "cfg-t2"), (null, "cfg-a"), (null, "cfg-e"), (null, "cfg-t1"),
       (null, "cfg-d"), (null, "cfg-f")))
-    assert(rows.forall(r => (22 to 25).forall(r.isNullAt)))
+    assert(rows.forall(r => (24 to 27).forall(r.isNullAt)))
     assert(band.map(r => (r.getString(0), r.getInt(1), r.getBoolean(8))) == Seq(("cfg-a", 0, false),
       ("cfg-d", 0, false), ("cfg-e", 0, false), ("cfg-f", 0, false), ("cfg-t1", 0, false),
       ("cfg-t2", 0, true)))

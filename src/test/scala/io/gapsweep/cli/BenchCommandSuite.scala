@@ -56,8 +56,8 @@ class BenchCommandSuite extends AnyFunSuite with SharedSparkSession with TempDir
     assert(best >= 2 * (loop - 0.005) / (pool + 0.005) - 0.005, rows)
     assert(best <= 2 * (loop + 0.005) / (pool - 0.005) + 0.005, rows)
     assert(rows.find(_.head.startsWith("gapsweep's kernels")).get.drop(5) == Seq("–", "–"))
-    // 3 records, 3 models, 2 Parquet files and their _SUCCESS markers, sweep.conf, the .gapsweep marker
-    assert(result.out.contains("A 3-trial sweep leaves 12 files ("), result.out)
+    // 3 records, 3 models, 3 Parquet files and their _SUCCESS markers, sweep.conf, the .gapsweep marker
+    assert(result.out.contains("A 3-trial sweep leaves 14 files ("), result.out)
     assert(result.out.contains(
       "PyTorch skipped: none of /nonexistent/python3 imports torch."), result.out)
     assert(result.out.contains("ND4J threads reported by the training thread: 1"), result.out)
