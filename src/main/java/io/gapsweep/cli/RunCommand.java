@@ -51,9 +51,9 @@ final class RunCommand implements Callable<Integer> {
 
   @Option(
       names = "--audit",
-      description = "After the held-out test of the recommendation, refit and test every"
-          + " configuration the same way and report the recommendation's regret (post-hoc; as"
-          + " gapsweep.run.audit = true).")
+      description = "After the held-out test of the recommendation, also refit and test every"
+          + " configuration the same way, and report the recommendation's rank on test and its"
+          + " regret (post-hoc; the same as run.audit = true in CONF).")
   boolean audit;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
