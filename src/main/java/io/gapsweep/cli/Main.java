@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
       RunCommand.class,
       LeaderboardCommand.class,
       ReportCommand.class,
+      AuditCommand.class,
       SqlCommand.class,
       PlanCommand.class,
       ThreadsCommand.class,

@@ -49,13 +49,20 @@ final class RunCommand implements Callable<Integer> {
           + " trials are kept).")
   boolean retryFailed;
 
+  @Option(
+      names = "--audit",
+      description = "After the held-out test of the recommendation, also refit and test every"
+          + " configuration the same way, and report the recommendation's rank on test and its"
+          + " regret (post-hoc; the same as run.audit = true in CONF).")
+  boolean audit;
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     SweepOutcome outcome = SweepRun.run(
-        new SweepRequest(conf, output, overwrite, retryFailed), new Listener(out));
+        new SweepRequest(conf, output, overwrite, retryFailed, audit), new Listener(out));
     out.println();
     out.print(outcome.leaderboard());
     out.printf(
@@ -64,6 +71,12 @@ final class RunCommand implements Callable<Integer> {
         outcome.output());
     outcome.failures()
         .forEach(r -> out.printf("  FAILED %s: %s%n", r.spec().trialId(), r.error()));
+    if (outcome.test() != null) {
+      out.println(outcome.test().line());
+    }
+    if (outcome.audit() != null) {
+      out.println(outcome.audit().line());
+    }
     outcome.savedModels().forEach(folder -> out.printf("Model saved: %s%n", folder));
     out.printf("Report: %s%n", outcome.report());
     out.println(outcome.phases().format());

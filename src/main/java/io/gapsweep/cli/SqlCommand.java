@@ -171,6 +171,12 @@ final class SqlCommand implements Callable<Integer> {
     names.add(ResultSchema.CURVES);
     names.add(ResultSchema.PREDICTIONS);
     names.addAll(AnalysisViews.VIEWS);
+    // The held-out test and the audit, when the sweep measured them.
+    for (String optional : List.of(ResultSchema.TEST_RESULTS, ResultSchema.AUDIT)) {
+      if (spark.catalog().tableExists(optional)) {
+        names.add(optional);
+      }
+    }
     StringBuilder text = new StringBuilder();
     for (String name : names) {
       text.append(name).append('\n');

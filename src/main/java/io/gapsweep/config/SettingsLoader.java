@@ -187,6 +187,7 @@ public final class SettingsLoader {
         "auto or an integer >= 1", v -> v >= 1);
     Integer maxTrials = r.integer(RUN + "max-trials", INT_AT_LEAST_1, v -> v >= 1);
     Integer saveModels = r.integer(RUN + "save-models", INT_AT_LEAST_0, v -> v >= 0);
+    RefitSettings refit = refit(r);
 
     if (SOURCE_DIRECTORY.equals(source) && imagePath != null && imagePath.isBlank()) {
       checkImagePathSet(r);
@@ -220,7 +221,21 @@ public final class SettingsLoader {
         presets,
         validation,
         leaderboard,
-        new RunSettings(output, localMaster, threadsPerTrial, maxTrials, saveModels));
+        new RunSettings(output, localMaster, threadsPerTrial, maxTrials, saveModels),
+        refit);
+  }
+
+  /** {@code gapsweep.refit} and {@code gapsweep.run.audit}; {@code null} after a problem. */
+  private static RefitSettings refit(ConfigReader r) {
+    RefitSettings.Mode mode = r.choice("gapsweep.refit.mode",
+        byName(RefitSettings.Mode.values(), RefitSettings.Mode::configName));
+    Integer averagingFrequency =
+        r.integer("gapsweep.refit.averaging-frequency", INT_AT_LEAST_1, v -> v >= 1);
+    Boolean audit = r.bool(RUN + "audit");
+    if (mode == null || averagingFrequency == null || audit == null) {
+      return null;
+    }
+    return new RefitSettings(mode, averagingFrequency, audit);
   }
 
   /** {@code gapsweep.validation}; {@code null} after a problem. */

@@ -17,6 +17,7 @@ import java.util.Map;
  * @param validation holdout or k-fold
  * @param leaderboard how configurations are ranked
  * @param run where results go and how trials share the machine
+ * @param refit how the chosen configuration is retrained for its held-out test, and the audit
  */
 public record SweepSettings(
     String name,
@@ -26,16 +27,33 @@ public record SweepSettings(
     Map<String, AugmentationPreset> augmentationPresets,
     ValidationSettings validation,
     LeaderboardSettings leaderboard,
-    RunSettings run) {
+    RunSettings run,
+    RefitSettings refit) {
 
   public SweepSettings {
     augmentationPresets = Map.copyOf(augmentationPresets);
+  }
+
+  /** Settings with the refit defaults of {@code reference.conf}. */
+  public SweepSettings(
+      String name, SearchSpace searchSpace, TrainingSettings training, DataSettings data,
+      Map<String, AugmentationPreset> augmentationPresets, ValidationSettings validation,
+      LeaderboardSettings leaderboard, RunSettings run) {
+    this(name, searchSpace, training, data, augmentationPresets, validation, leaderboard, run,
+        RefitSettings.DEFAULT);
+  }
+
+  /** These settings with another refit, e.g. {@code gapsweep run --audit}. */
+  public SweepSettings withRefit(RefitSettings newRefit) {
+    return new SweepSettings(
+        name, searchSpace, training, data, augmentationPresets, validation, leaderboard, run,
+        newRefit);
   }
 
   /** These settings with another output folder, e.g. from {@code gapsweep run --output}. */
   public SweepSettings withOutput(String output) {
     return new SweepSettings(
         name, searchSpace, training, data, augmentationPresets, validation, leaderboard,
-        run.withOutput(output));
+        run.withOutput(output), refit);
   }
 }

@@ -3,6 +3,7 @@ package io.gapsweep.dispatch;
 import io.gapsweep.data.ImageSet;
 import java.util.List;
 import java.util.Random;
+import java.util.function.IntFunction;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
@@ -67,6 +68,22 @@ public final class DataParallelRefit {
       MultiLayerConfiguration configuration, ImageSet images, int classes, int epochs,
       int batchSize, long seed, int averagingFrequency, String exportDirectory) {
     requireInputs(images, epochs);
+    Random order = new Random(seed);
+    return dataParallel(spark, configuration, epoch -> epochBatches(images, classes, batchSize,
+        order), epochs, batchSize, seed, averagingFrequency, exportDirectory);
+  }
+
+  /**
+   * As the other {@code dataParallel}, on the batches {@code epochBatches} gives for each epoch
+   * (0-based), called once per epoch in order: e.g. a trial's shuffled and augmented batches.
+   */
+  public static MultiLayerNetwork dataParallel(SparkSession spark,
+      MultiLayerConfiguration configuration, IntFunction<List<DataSet>> epochBatches, int epochs,
+      int batchSize, long seed, int averagingFrequency, String exportDirectory) {
+    if (epochs < 1) {
+      throw new IllegalArgumentException("Cannot refit a network for " + epochs
+          + " epochs: expected >= 1");
+    }
     if (averagingFrequency < 1) {
       throw new IllegalArgumentException("Cannot refit data-parallel: averaging frequency "
           + averagingFrequency + ", expected >= 1");
@@ -87,11 +104,10 @@ public final class DataParallelRefit {
     MultiLayerNetwork network = new MultiLayerNetwork(configuration.clone());
     network.init();
     SparkDl4jMultiLayer trainer = new SparkDl4jMultiLayer(context, network, master);
-    Random order = new Random(seed);
     int partitions = context.defaultParallelism();
     try {
       for (int epoch = 0; epoch < epochs; epoch++) {
-        List<DataSet> batches = epochBatches(images, classes, batchSize, order);
+        List<DataSet> batches = epochBatches.apply(epoch);
         JavaRDD<DataSet> rdd =
             context.parallelize(batches, Math.max(1, Math.min(partitions, batches.size())));
         trainer.fit(rdd);

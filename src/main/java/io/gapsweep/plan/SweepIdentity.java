@@ -30,7 +30,7 @@ public final class SweepIdentity {
 
   /** Keys that never change what a trial computes. */
   private static final List<String> NOT_IDENTITY =
-      List.of("gapsweep.run", "gapsweep.leaderboard", "gapsweep.name");
+      List.of("gapsweep.run", "gapsweep.leaderboard", "gapsweep.name", "gapsweep.refit");
 
   private static final int MAX_LINES = 12;
 
@@ -98,6 +98,8 @@ public final class SweepIdentity {
     return reference.entrySet().stream()
         .map(Map.Entry::getKey)
         .filter(key -> !saved.hasPathOrNull(key))
+        // A key that never changes a trial (added later, e.g. gapsweep.refit) takes its default.
+        .filter(key -> NOT_IDENTITY.stream().noneMatch(path -> key.startsWith(path + ".")))
         .sorted()
         .findFirst();
   }

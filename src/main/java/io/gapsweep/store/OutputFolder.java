@@ -29,7 +29,8 @@ import org.apache.spark.sql.types.StructType;
  * what {@code --overwrite} deletes.
  *
  * <p>The entries of ours: {@code .gapsweep} (the marker: this folder is a gapsweep output),
- * {@code trials/}, {@code curves/} and {@code predictions/} (Parquet, one file each, schemas in
+ * {@code trials/}, {@code curves/} and {@code predictions/}, and when measured {@code
+ * test_results/} and {@code audit/} (Parquet, one file each, schemas in
  * {@link ResultSchema}), {@code sweep.conf} (the resolved configuration the sweep ran with), {@code journal/} (one
  * committed record per trial, {@link TrialJournal}), {@code data-summary.txt}, {@code
  * classes.txt}, {@code models/} ({@link ModelStore}) and {@code report.html}; while a run lasts,
@@ -63,7 +64,7 @@ public final class OutputFolder {
   /** What {@code --overwrite} deletes: a sweep, and nothing else. */
   private static final List<String> ENTRIES =
       List.of(ResultSchema.TRIALS, ResultSchema.CURVES, ResultSchema.PREDICTIONS, SWEEP_CONF, TrialJournal.FOLDER, MODELS,
-          DATA_SUMMARY, CLASSES, REPORT, MARKER);
+          DATA_SUMMARY, CLASSES, REPORT, ResultSchema.TEST_RESULTS, ResultSchema.AUDIT, MARKER);
 
   /** Prefix of a file or table being written; never read as results. */
   private static final String STAGED = "_staged-";
@@ -401,6 +402,51 @@ public final class OutputFolder {
     }
   }
 
+  /**
+   * Writes the table {@code name} (one of {@link ResultSchema}'s), replacing it only once it is
+   * complete, and registers it as the temp view of that name.
+   */
+  public void writeTable(SparkSession spark, String name, List<Row> rows, StructType schema) {
+    try {
+      replaceTable(spark, rows, schema, name);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot write " + name + " to " + output + ": "
+          + e.getMessage(), e);
+    }
+    spark.read().parquet(qualified(path(name))).createOrReplaceTempView(name);
+  }
+
+  /** Whether the folder holds the entry {@code name}. */
+  public boolean has(String name) {
+    try {
+      return fs.exists(path(name));
+    } catch (IOException e) {
+      throw cannotRead(e);
+    }
+  }
+
+  /**
+   * A fresh scratch location under the folder, as a qualified URI, for files a job writes and
+   * deletes (dl4j-spark's exported batches): staged, so never read as results, and on the
+   * output's file system, so every executor that can write results can read it.
+   */
+  public String scratch(String name) {
+    return qualified(path(STAGED + name + "-" + UUID.randomUUID()));
+  }
+
+  /**
+   * Takes the folder's {@link OutputLock}, for a command that changes a finished sweep.
+   *
+   * @throws io.gapsweep.UserError when another run holds it
+   */
+  public OutputLock lock() {
+    try {
+      return OutputLock.acquire(fs, root, output);
+    } catch (IOException e) {
+      throw new io.gapsweep.UserError("Cannot lock " + output + ": " + e.getMessage(), e);
+    }
+  }
+
   private void replaceTable(SparkSession spark, List<Row> rows, StructType schema, String name)
       throws IOException {
     Path staged = path(STAGED + name + "-" + UUID.randomUUID());
@@ -448,6 +494,15 @@ public final class OutputFolder {
         ? spark.read().parquet(qualified(predictions))
         : spark.createDataFrame(List.<Row>of(), ResultSchema.PREDICTIONS_SCHEMA))
         .createOrReplaceTempView(ResultSchema.PREDICTIONS);
+    // The held-out test and the audit exist only when they were measured; a view left from
+    // another output read in this session must not stand for them.
+    for (String optional : List.of(ResultSchema.TEST_RESULTS, ResultSchema.AUDIT)) {
+      if (has(optional)) {
+        spark.read().parquet(qualified(path(optional))).createOrReplaceTempView(optional);
+      } else {
+        spark.catalog().dropTempView(optional);
+      }
+    }
   }
 
   private UncheckedIOException cannotRead(IOException e) {

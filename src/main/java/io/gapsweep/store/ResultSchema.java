@@ -151,6 +151,87 @@ public final class ResultSchema {
                 "Softmax output at the best epoch, one probability per class in label order."),
           });
 
+  /** Name of the held-out test table, as a folder under the output and as a temp view. */
+  public static final String TEST_RESULTS = "test_results";
+
+  /** Name of the selection audit table, as a folder under the output and as a temp view. */
+  public static final String AUDIT = "audit";
+
+  /** Schema of the {@code test_results} table; see each field's comment. */
+  public static final StructType TEST_RESULTS_SCHEMA = testResultsSchema();
+
+  /** Schema of the {@code audit} table; see each field's comment. */
+  public static final StructType AUDIT_SCHEMA = auditSchema();
+
+  private static StructType testResultsSchema() {
+    List<StructField> fields = new ArrayList<>(List.of(
+        column("config_id", DataTypes.StringType, false, "The recommended configuration."),
+        column("rank", DataTypes.IntegerType, false, "Its leaderboard rank (1).")));
+    addAxisColumns(fields);
+    fields.addAll(List.of(
+        column("policy", DataTypes.StringType, false,
+            "How it was retrained before the test, e.g. refit on train+validation for 14 epochs"
+                + " (mean best epoch of 2 trials)."),
+        column("refit_mode", DataTypes.StringType, false,
+            "Where the refit trained: local (one Spark task) or data-parallel (gapsweep.refit)."),
+        column("epochs", DataTypes.IntegerType, false, "Epochs of the refit."),
+        column("examples", DataTypes.IntegerType, false, "Test images (n)."),
+        column("correct", DataTypes.IntegerType, false, "Correctly classified test images."),
+        column("test_acc", DataTypes.DoubleType, false, "correct / examples."),
+        column("test_acc_ci_low", DataTypes.DoubleType, false,
+            "Lower bound of the Wilson score 95% interval of test_acc."),
+        column("test_acc_ci_high", DataTypes.DoubleType, false,
+            "Upper bound of the Wilson score 95% interval of test_acc."),
+        column("test_loss", DataTypes.DoubleType, false,
+            "Clean mean cross-entropy on the test images (inference mode, no L2 penalty)."),
+        column("per_class_acc", DataTypes.createArrayType(DataTypes.DoubleType, true), false,
+            "Accuracy per class, in classes.txt order; null for a class without test images."),
+        column("confusion",
+            DataTypes.createArrayType(DataTypes.createArrayType(DataTypes.IntegerType, false),
+                false), false,
+            "Test image counts, confusion[true class][predicted class].")));
+    return new StructType(fields.toArray(new StructField[0]));
+  }
+
+  private static StructType auditSchema() {
+    List<StructField> fields = new ArrayList<>(List.of(
+        column("config_id", DataTypes.StringType, false, "The configuration.")));
+    addAxisColumns(fields);
+    fields.addAll(List.of(
+        column("rank", DataTypes.IntegerType, true,
+            "Its leaderboard rank; null when it is not ranked."),
+        column("competitive", DataTypes.BooleanType, false,
+            "Whether it is inside the competitive band."),
+        column("recommended", DataTypes.BooleanType, false,
+            "True for the leaderboard's rank 1, the configuration test_results tests."),
+        column("val_loss", DataTypes.DoubleType, true,
+            "Mean validation loss over its completed trials (leaderboard.val_loss_mean)."),
+        column("gap", DataTypes.DoubleType, true,
+            "Mean generalization gap over its completed trials (leaderboard.gap_mean)."),
+        column("epochs", DataTypes.IntegerType, false,
+            "Epochs of its refit: the mean best epoch of its completed trials, rounded, >= 1."),
+        column("examples", DataTypes.IntegerType, false, "Test images."),
+        column("test_acc", DataTypes.DoubleType, false,
+            "Test accuracy of its refit, as test_results.test_acc."),
+        column("test_acc_ci_low", DataTypes.DoubleType, false,
+            "Lower bound of the Wilson score 95% interval of test_acc."),
+        column("test_acc_ci_high", DataTypes.DoubleType, false,
+            "Upper bound of the Wilson score 95% interval of test_acc."),
+        column("test_loss", DataTypes.DoubleType, false,
+            "Clean mean cross-entropy of its refit on the test images."),
+        column("rank_on_test", DataTypes.IntegerType, false,
+            "1 + the configurations with a strictly higher test_acc."),
+        column("regret", DataTypes.DoubleType, false,
+            "Best test_acc in the grid minus this configuration's (a fraction; x100 for points).")));
+    return new StructType(fields.toArray(new StructField[0]));
+  }
+
+  private static void addAxisColumns(List<StructField> fields) {
+    for (Axis<?> axis : Axes.ALL) {
+      fields.add(column(axis.column(), sparkType(axis), false, axis.doc()));
+    }
+  }
+
   private ResultSchema() {}
 
   /**
@@ -247,7 +328,7 @@ public final class ResultSchema {
   }
 
   /**
-   * The three tables as Markdown, one section per table with a row per column (name, Spark SQL type,
+   * The tables as Markdown, one section per table with a row per column (name, Spark SQL type,
    * whether it may be null, meaning), for the README.
    */
   public static String markdownDoc() {
@@ -258,6 +339,14 @@ public final class ResultSchema {
     doc.append('\n');
     appendTable(doc, PREDICTIONS,
         "one row per trial and validation example, at the trial's best epoch", PREDICTIONS_SCHEMA);
+    doc.append('\n');
+    appendTable(doc, TEST_RESULTS,
+        "the held-out test of the recommendation (leaderboard rank 1), when the data has a test"
+            + " split", TEST_RESULTS_SCHEMA);
+    doc.append('\n');
+    appendTable(doc, AUDIT,
+        "post-hoc, with --audit or gapsweep audit: every configuration refit and tested",
+        AUDIT_SCHEMA);
     doc.append('\n')
         .append("Non-finite values (NaN, Infinity) are stored as they are; Spark SQL orders NaN")
         .append(" above every number.\n");

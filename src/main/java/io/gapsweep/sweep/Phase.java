@@ -8,6 +8,8 @@ public enum Phase {
   TRAINING("training"),
   COMMIT_AND_COMPACTION("commit+compaction"),
   VIEWS("views"),
+  TEST("held-out test"),
+  AUDIT("audit"),
   MODELS("models"),
   REPORT("report");
 

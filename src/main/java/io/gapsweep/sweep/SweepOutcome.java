@@ -2,6 +2,8 @@ package io.gapsweep.sweep;
 
 import io.gapsweep.train.TrialResult;
 import io.gapsweep.train.TrialStatus;
+import io.gapsweep.verdict.Audit;
+import io.gapsweep.verdict.HeldOutTest;
 import java.util.List;
 
 /**
@@ -15,14 +17,24 @@ import java.util.List;
  * @param savedModels the folders of the saved models, best rank first
  * @param report the path of the HTML report
  * @param phases the wall time of each phase
+ * @param test the held-out test of the recommendation, or what stopped it; null when not tried
+ * @param audit the selection audit, or null when it was not asked for
  */
 public record SweepOutcome(
     String name, String output, List<TrialResult> results, String leaderboard,
-    List<String> savedModels, String report, PhaseTimes phases) {
+    List<String> savedModels, String report, PhaseTimes phases, HeldOutTest.Outcome test,
+    Audit.Result audit) {
 
   public SweepOutcome {
     results = List.copyOf(results);
     savedModels = List.copyOf(savedModels);
+  }
+
+  /** An outcome without a held-out test or an audit. */
+  public SweepOutcome(
+      String name, String output, List<TrialResult> results, String leaderboard,
+      List<String> savedModels, String report, PhaseTimes phases) {
+    this(name, output, results, leaderboard, savedModels, report, phases, null, null);
   }
 
   public long completed() {

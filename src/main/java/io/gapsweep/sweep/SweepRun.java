@@ -27,6 +27,8 @@ import io.gapsweep.store.WriteMode;
 import io.gapsweep.train.NativeBackend;
 import io.gapsweep.train.TrialOutput;
 import io.gapsweep.train.TrialResult;
+import io.gapsweep.verdict.Audit;
+import io.gapsweep.verdict.HeldOutTest;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -61,7 +63,9 @@ public final class SweepRun {
     PhaseTimes.Clock clock = new PhaseTimes.Clock();
     LoadedSettings read = SettingsLoader.read(request.configuration());
     LoadedSettings loaded = request.output() == null ? read : read.withOutput(request.output());
-    SweepSettings settings = loaded.settings();
+    SweepSettings settings = request.audit()
+        ? loaded.settings().withRefit(loaded.settings().refit().withAudit())
+        : loaded.settings();
     SweepPlan plan = GridExpander.expand(settings);
     String target = settings.run().output();
     WriteMode mode = request.overwrite() ? WriteMode.OVERWRITE : WriteMode.FAIL_IF_EXISTS;
@@ -114,6 +118,13 @@ public final class SweepRun {
         AnalysisViews.register(spark, settings.leaderboard(), data.classCount());
         String leaderboard = Leaderboard.format(spark.table(Leaderboard.VIEW), LEADERBOARD_ROWS);
         clock.lap(Phase.VIEWS);
+        // After the ranking is final: the test split is used here and nowhere before.
+        HeldOutTest.Outcome test =
+            HeldOutTest.run(spark, settings, plan, loadedData, threads, output.folder());
+        clock.lap(Phase.TEST);
+        Audit.Result audit = settings.refit().audit()
+            ? Audit.run(spark, settings, plan, loadedData, threads, output.folder()) : null;
+        clock.lap(Phase.AUDIT);
 
         List<String> saved = saveModels(spark, output, settings, data, results);
         clock.lap(Phase.MODELS);
@@ -124,7 +135,8 @@ public final class SweepRun {
             spark, target, settings.name(), summary, loaded.resolvedHocon(), examples);
         clock.lap(Phase.REPORT);
         return new SweepOutcome(
-            settings.name(), target, results, leaderboard, saved, report, clock.times());
+            settings.name(), target, results, leaderboard, saved, report, clock.times(), test,
+            audit);
       }
     }
   }

@@ -6,6 +6,7 @@ import io.gapsweep.config.Axes;
 import io.gapsweep.config.TrainingSettings;
 import io.gapsweep.data.Augmenter;
 import io.gapsweep.data.Dataset;
+import io.gapsweep.data.ImageSet;
 import io.gapsweep.plan.TrialSpec;
 import io.gapsweep.train.kernels.Kernels;
 import java.io.ByteArrayOutputStream;
@@ -49,14 +50,71 @@ public final class TrialRunner {
     if (outcome.bestModel() == null || outcome.result().status() != TrialStatus.COMPLETED) {
       return new TrialOutput(outcome.result(), null);
     }
-    Kernels.makePortable(outcome.bestModel());
+    return new TrialOutput(outcome.result(), portableZip(outcome.bestModel(), spec));
+  }
+
+  /**
+   * Retrains {@code spec}'s configuration on {@code images} for exactly {@code epochs} epochs,
+   * without validation or early stopping: the refit before a held-out test. Everything else is a
+   * trial's training: the network, its seed, the batches (shuffled per pass from the seed),
+   * augmentation, kernels and threads. Deterministic for the same arguments and thread count.
+   *
+   * @param classes number of classes (the network's outputs)
+   * @param epochs passes over {@code images}, >= 1
+   * @return the trained network as a DL4J model zip, with DL4J's own layers ({@link
+   *     Kernels#makePortable}), ready to cross the wire
+   */
+  public static byte[] refit(
+      TrialSpec spec,
+      TrainingSettings shared,
+      AugmentationPreset preset,
+      ImageSet images,
+      int classes,
+      int epochs,
+      int threads) {
+    if (epochs < 1) {
+      throw new IllegalArgumentException(
+          "Cannot refit " + spec.configId() + " for " + epochs + " epochs: expected >= 1");
+    }
+    TrainingSettings training = Axes.training(spec.params(), shared);
+    ThreadPolicy.applyToCurrentThread(threads);
+    try {
+      Nd4j.getRandom().setSeed(spec.seed());
+      MultiLayerNetwork network =
+          NetworkFactory.create(spec, training, ImageShape.of(images), classes, Kernels.GAPSWEEP);
+      TrainingBatches batches = refitBatches(spec, shared, preset, images, classes);
+      for (int epoch = 0; epoch < epochs; epoch++) {
+        if (!batches.hasNext()) {
+          batches.reset();
+        }
+        network.fit(batches);
+      }
+      return portableZip(network, spec);
+    } finally {
+      ThreadPolicy.releaseWorkspaces();
+    }
+  }
+
+  /**
+   * The batches a refit of {@code spec} trains on, pass after pass: the trial's own (shuffled from
+   * its seed, augmented with its preset), over {@code images}.
+   */
+  public static TrainingBatches refitBatches(TrialSpec spec, TrainingSettings shared,
+      AugmentationPreset preset, ImageSet images, int classes) {
+    TrainingSettings training = Axes.training(spec.params(), shared);
+    return new TrainingBatches(images, classes, training.batchSize(), spec.seed(),
+        preset.changesImages() ? new Augmenter(preset) : null);
+  }
+
+  private static byte[] portableZip(MultiLayerNetwork network, TrialSpec spec) {
+    Kernels.makePortable(network);
     ByteArrayOutputStream zip = new ByteArrayOutputStream();
     try {
-      ModelSerializer.writeModel(outcome.bestModel(), zip, false);
+      ModelSerializer.writeModel(network, zip, false);
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot serialize the model of trial " + spec.trialId(), e);
     }
-    return new TrialOutput(outcome.result(), zip.toByteArray());
+    return zip.toByteArray();
   }
 
   public static Outcome train(

@@ -93,6 +93,10 @@ class BadInputSuite extends AnyFunSuite with SharedSparkSession with TempDirs {
         " keras-example, light, none")),
     Case("an unknown optimizer", runConf("gapsweep.training.optimizer = adamw\n"),
       at(1, "gapsweep.training.optimizer: \"adamw\" is unknown; expected one of")),
+    Case("an unknown refit mode", runConf("gapsweep.refit.mode = foo\n"),
+      at(1, "gapsweep.refit.mode: \"foo\" is unknown; expected one of local, data-parallel")),
+    Case("an averaging frequency below 1", runConf("gapsweep.refit.averaging-frequency = 0\n"),
+      at(1, "gapsweep.refit.averaging-frequency: 0 is out of range; expected an integer >= 1")),
     Case("the directory source without a path", runConf("gapsweep.data.source = directory\n"),
       at(1, "gapsweep.data.directory.path: is empty; expected a local path or Hadoop URI of the image" +
         " folder, since gapsweep.data.source = directory")),
@@ -200,7 +204,7 @@ class BadInputSuite extends AnyFunSuite with SharedSparkSession with TempDirs {
     s"Cannot write results to $out: it holds files gapsweep did not write (such as $example);" +
       " choose a new or empty folder for --output, or pass --overwrite to write beside them" +
       " (replacing any of trials, curves, predictions, sweep.conf, journal, models, data-summary.txt," +
-      " classes.txt, report.html)"
+      " classes.txt, report.html, test_results, audit)"
 
   test("an output folder that holds the user's own files and no gapsweep marker is refused") {
     withTempDir { dir =>

@@ -203,15 +203,18 @@ class ResultStoreSuite extends AnyFunSuite with SharedSparkSession with TempDirs
     }
   }
 
-  test("markdownDoc documents every column of the three tables") {
+  test("markdownDoc documents every column of the tables") {
     val doc = ResultSchema.markdownDoc()
     for (f <- ResultSchema.TRIALS_SCHEMA.fields ++ ResultSchema.CURVES_SCHEMA.fields
-        ++ ResultSchema.PREDICTIONS_SCHEMA.fields) {
+        ++ ResultSchema.PREDICTIONS_SCHEMA.fields ++ ResultSchema.TEST_RESULTS_SCHEMA.fields
+        ++ ResultSchema.AUDIT_SCHEMA.fields) {
       assert(doc.contains(s"| `${f.name}` |"), f.name)
     }
     assert(doc.contains("| `error` | string | yes | Error message of a failed or diverged trial; null when there is none. |\n"))
     assert(doc.contains("| `best_epoch` | int | yes | 1-based epoch of the lowest validation loss; null when none was measured. |\n"))
     assert(doc.contains("### `trials`: one row per trial, whatever its status\n"))
+    assert(doc.contains("| `confusion` | array<array<int>> | no | Test image counts, confusion[true class][predicted class]. |\n"))
+    assert(doc.contains("| `rank_on_test` | int | no | 1 + the configurations with a strictly higher test_acc. |\n"))
   }
 
   test("the README's column tables are ResultSchema.markdownDoc()") {

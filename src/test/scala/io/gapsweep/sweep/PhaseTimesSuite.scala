@@ -13,7 +13,7 @@ class PhaseTimesSuite extends AnyFunSuite {
       Phase.TRAINING -> Duration.ofMillis(21960),
       Phase.SETTINGS_AND_PLAN -> Duration.ofMillis(310)).asJava)
     assert(times.format() == "Time: settings+plan 0.3 s, Spark start 2.1 s, data 0.0 s, training 22.0 s," +
-      " commit+compaction 0.0 s, views 0.0 s, models 0.0 s, report 0.0 s; total 24.4 s")
+      " commit+compaction 0.0 s, views 0.0 s, held-out test 0.0 s, audit 0.0 s, models 0.0 s, report 0.0 s; total 24.4 s")
   }
 
   test("commits made while trials train move from training to commit+compaction, the total stays") {

@@ -1,0 +1,112 @@
+package io.gapsweep.verdict;
+
+import io.gapsweep.config.Axes;
+import io.gapsweep.config.Axis;
+import io.gapsweep.config.SweepSettings;
+import io.gapsweep.data.Dataset;
+import io.gapsweep.data.ImageSet;
+import io.gapsweep.data.LoadedDataset;
+import io.gapsweep.dispatch.DistributedEvaluation;
+import io.gapsweep.plan.SweepPlan;
+import io.gapsweep.plan.TrialSpec;
+import io.gapsweep.store.OutputFolder;
+import io.gapsweep.store.ResultSchema;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+
+/**
+ * The held-out test of the recommendation, once the leaderboard has chosen it: the rank-1
+ * configuration is refit ({@link Refits}) and evaluated once on the test split with dl4j-spark
+ * over an RDD ({@link DistributedEvaluation}), and the {@code test_results} table is written.
+ *
+ * <p>Nothing here runs before the ranking is final, and nothing it computes reaches a trial, the
+ * curves or the leaderboard: the test images stay on the driver until this evaluation.
+ */
+public final class HeldOutTest {
+
+  /**
+   * What the held-out test gave.
+   *
+   * @param result the test of the recommendation, empty when there was none
+   * @param line what the console says about it
+   */
+  public record Outcome(Optional<TestResult> result, String line) {}
+
+  private HeldOutTest() {}
+
+  /**
+   * Tests the recommendation of the registered leaderboard on {@code loaded}'s test split and
+   * writes {@code test_results} into {@code folder} (also registered as a view). Without a test
+   * split or a ranked configuration, writes nothing and says why.
+   *
+   * @param threads ND4J threads of a local refit, as the sweep's trials
+   */
+  public static Outcome run(SparkSession spark, SweepSettings settings, SweepPlan plan,
+      LoadedDataset loaded, int threads, OutputFolder folder) {
+    if (!loaded.hasTest()) {
+      return new Outcome(Optional.empty(), "No held-out test: the data has no test split (a test/"
+          + " folder beside train/ and validation/, or gapsweep.data.synthetic.test-per-class)");
+    }
+    List<Candidate> recommended = Refits.candidates(spark, settings, plan, false);
+    if (recommended.isEmpty()) {
+      return new Outcome(Optional.empty(),
+          "No held-out test: no configuration is ranked, so none is recommended");
+    }
+    Candidate candidate = recommended.get(0);
+    MultiLayerNetwork network = Refits.train(spark, settings, loaded.dataset(), recommended,
+        threads, folder).get(0);
+    TestScore score = evaluate(spark, settings, candidate, network, loaded);
+    TestResult result =
+        new TestResult(candidate, settings.refit().mode().configName(), score);
+    folder.writeTable(spark, ResultSchema.TEST_RESULTS, List.of(row(result)),
+        ResultSchema.TEST_RESULTS_SCHEMA);
+    return new Outcome(Optional.of(result), result.line());
+  }
+
+  /** {@code network}'s score on the test split, evaluated by Spark executors. */
+  static TestScore evaluate(SparkSession spark, SweepSettings settings, Candidate candidate,
+      MultiLayerNetwork network, LoadedDataset loaded) {
+    Dataset data = loaded.dataset();
+    ImageSet test = loaded.test();
+    int batchSize = Axes.training(candidate.spec().params(), settings.training()).batchSize();
+    return TestScore.of(
+        DistributedEvaluation.evaluate(spark, network, test, data.classCount(), batchSize));
+  }
+
+  /** {@code spec}'s value on {@code axis}, for a row. */
+  static <T extends Comparable<T>> T axisValue(TrialSpec spec, Axis<T> axis) {
+    return spec.value(axis);
+  }
+
+  /** The {@code test_results} row of {@code result}, fields in schema order. */
+  static Row row(TestResult result) {
+    Candidate candidate = result.candidate();
+    TestScore score = result.score();
+    List<Object> values = new ArrayList<>();
+    values.add(candidate.configId());
+    values.add(candidate.rank());
+    for (Axis<?> axis : Axes.ALL) {
+      values.add(axisValue(candidate.spec(), axis));
+    }
+    int[] counts = score.evaluation().countPerClass();
+    int[] correct = score.evaluation().correctPerClass();
+    List<Double> perClass = new ArrayList<>();
+    for (int c = 0; c < counts.length; c++) {
+      perClass.add(counts[c] == 0 ? null : (double) correct[c] / counts[c]);
+    }
+    List<List<Integer>> confusion = new ArrayList<>();
+    for (int[] actual : score.evaluation().confusion()) {
+      confusion.add(Arrays.stream(actual).boxed().toList());
+    }
+    values.addAll(Arrays.asList(candidate.policy(), result.refitMode(), candidate.epochs(),
+        score.examples(), score.correct(), score.accuracy(), score.ciLow(), score.ciHigh(),
+        score.loss(), perClass, confusion));
+    return RowFactory.create(values.toArray());
+  }
+}
