@@ -7,9 +7,13 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import javax.imageio.ImageIO;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.gapsweep.config.AugmentationPreset;
 import io.gapsweep.data.Augmenter;
 import io.gapsweep.data.ImageSet;
@@ -47,6 +51,54 @@ public record ExampleImages(List<String> classes, List<Sheet> sheets) {
     List<Sheet> sheets = new ArrayList<>();
     for (AugmentationPreset preset : ordered) {
       sheets.add(new Sheet(preset.name(), sheet(images, classes.size(), preset, scale)));
+    }
+    return new ExampleImages(classes, sheets);
+  }
+
+  /**
+   * As stored in the output ({@code examples.json}), so that {@code gapsweep report} can draw the
+   * same sheets later without the data: {@code {"classes": [...], "sheets": [{"preset": ...,
+   * "png": "data:image/png;base64,..."}]}}.
+   */
+  public String toJson() {
+    List<Object> sheetList = new ArrayList<>();
+    for (Sheet sheet : sheets) {
+      Map<String, Object> entry = new LinkedHashMap<>();
+      entry.put("preset", sheet.preset());
+      entry.put("png", sheet.pngDataUri());
+      sheetList.add(entry);
+    }
+    Map<String, Object> root = new LinkedHashMap<>();
+    root.put("classes", classes);
+    root.put("sheets", sheetList);
+    return Json.write(root) + "\n";
+  }
+
+  /**
+   * Reads what {@link #toJson()} wrote.
+   *
+   * @throws IllegalArgumentException if {@code json} is not such a document
+   */
+  public static ExampleImages fromJson(String json) {
+    JsonNode root;
+    try {
+      root = new ObjectMapper().readTree(json);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalArgumentException("not JSON: " + e.getOriginalMessage(), e);
+    }
+    if (root == null || !root.path("classes").isArray() || !root.path("sheets").isArray()) {
+      throw new IllegalArgumentException("expected an object with arrays classes and sheets");
+    }
+    List<String> classes = new ArrayList<>();
+    root.get("classes").forEach(name -> classes.add(name.asText()));
+    List<Sheet> sheets = new ArrayList<>();
+    for (JsonNode sheet : root.get("sheets")) {
+      String png = sheet.path("png").asText("");
+      // Only PNG data URIs: the page places them in img src, where anything else could load.
+      if (!sheet.path("preset").isTextual() || !png.startsWith("data:image/png;base64,")) {
+        throw new IllegalArgumentException("a sheet needs a preset name and a PNG data URI");
+      }
+      sheets.add(new Sheet(sheet.get("preset").asText(), png));
     }
     return new ExampleImages(classes, sheets);
   }

@@ -33,6 +33,8 @@ public final class HtmlReport {
 
   private static final Axis<Double> HEATMAP_Y = Axes.L2;
 
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(HtmlReport.class);
+
   private HtmlReport() {}
 
   /**
@@ -45,16 +47,38 @@ public final class HtmlReport {
     return write(spark, output, title, dataSummary, settingsHocon, null);
   }
 
-  /** As {@link #write(SparkSession, String, String, String, String)}, with example images. */
+  /**
+   * As {@link #write(SparkSession, String, String, String, String)}, with example images. They
+   * are kept in the output ({@link OutputFolder#EXAMPLES}); without them ({@code null}), the ones
+   * kept there are drawn, so a later {@code gapsweep report} shows what the run showed.
+   */
   public static String write(SparkSession spark, String output, String title, String dataSummary,
       String settingsHocon, ExampleImages examples) {
     OutputFolder folder = OutputFolder.of(spark, output);
+    if (examples != null) {
+      folder.writeText(OutputFolder.EXAMPLES, examples.toJson());
+    } else {
+      examples = keptExamples(folder);
+    }
     List<String> classes = folder.readText(OutputFolder.CLASSES)
         .map(text -> Arrays.stream(text.split("\n")).filter(s -> !s.isEmpty()).toList())
         .orElse(List.of());
     String html = render(spark, title, dataSummary, settingsHocon, classes, examples);
     folder.writeText(OutputFolder.REPORT, html);
     return folder.path(OutputFolder.REPORT).toString();
+  }
+
+  /** The example images kept in the output; none (with a warning) if unreadable. */
+  private static ExampleImages keptExamples(OutputFolder folder) {
+    return folder.readText(OutputFolder.EXAMPLES).map(json -> {
+      try {
+        return ExampleImages.fromJson(json);
+      } catch (IllegalArgumentException e) {
+        LOG.warn("The report leaves out the example images: cannot read {}: {}",
+            folder.path(OutputFolder.EXAMPLES), e.getMessage());
+        return null;
+      }
+    }).orElse(null);
   }
 
   static String render(SparkSession spark, String title, String dataSummary, String settings) {
@@ -100,7 +124,10 @@ public final class HtmlReport {
     final Map<String, Object> data = new LinkedHashMap<>();
   }
 
-  /** The recommendation (leaderboard rank 1) and why. */
+  /**
+   * The answer first: the recommendation (leaderboard rank 1), why (gap, validation loss and its
+   * place in the band), its held-out test result and the audit's verdict on it, when present.
+   */
   private static void answer(Page page, SparkSession spark, List<Row> board) {
     StringBuilder html = page.html;
     html.append("<section class=\"answer\"><h2>Recommendation</h2>\n");
@@ -110,59 +137,183 @@ public final class HtmlReport {
           .append("within the tolerance of the best.</p></section>\n");
       return;
     }
-    html.append("<p class=\"big\">").append(escape(describe(best))).append("</p>\n<p>")
-        .append("Generalization gap <b>").append(number(best, "gap_mean")).append("</b>");
-    if (has(best, "gap_sd") && !best.isNullAt(best.fieldIndex("gap_sd"))) {
-      html.append(" &plusmn; ").append(number(best, "gap_sd"));
-    }
-    html.append(", validation loss <b>").append(number(best, "val_loss_mean"))
-        .append("</b>, validation accuracy <b>").append(number(best, "val_acc_mean"))
-        .append("</b>, over ").append(best.<Integer>getAs("seeds")).append(" seed(s). ")
-        .append("It has the smallest gap among the configurations whose validation loss is ")
-        .append("competitive with the best.");
     long competitive = board.stream().filter(HtmlReport::competitive).count();
-    html.append(" Competitive: ").append(competitive).append(" of ").append(board.size())
-        .append(" configurations.</p>\n");
+    html.append("<p class=\"big\">").append(escape(describe(best))).append("</p>\n<ul class=\"why\">\n")
+        .append("<li><b>Why:</b> the smallest generalization gap, <b>")
+        .append(number(best, "gap_mean")).append("</b>");
+    if (has(best, "gap_sd") && !best.isNullAt(best.fieldIndex("gap_sd"))) {
+      html.append(" &plusmn; ").append(number(best, "gap_sd")).append(" (sd over ")
+          .append(best.<Integer>getAs("seeds")).append(" seeds)");
+    }
+    html.append(", among the ").append(competitive).append(" configurations (of ")
+        .append(board.size()).append(") whose validation loss is competitive with the best.</li>\n")
+        .append("<li><b>Validation:</b> loss <b>").append(number(best, "val_loss_mean"))
+        .append("</b>");
+    if (has(best, "val_loss_se") && nullable(best, "val_loss_se") != null) {
+      html.append(" &plusmn; ").append(number(best, "val_loss_se")).append(" (SE)");
+    }
+    Double distance = has(best, "distance_se") ? nullable(best, "distance_se") : null;
+    if (distance != null) {
+      html.append(distance == 0.0
+          ? ", the lowest of all configurations"
+          : ", " + significant(distance) + " standard errors of the paired difference above the "
+              + "lowest");
+    }
+    html.append("; accuracy <b>").append(percent(nullable(best, "val_acc_mean"))).append("</b>.</li>\n");
+    Row test = testRow(spark, best);
+    if (test != null) {
+      html.append("<li><b>Held-out test:</b> accuracy <b>")
+          .append(percent(nullable(test, "test_acc"))).append("</b> (95% interval ")
+          .append(percent(nullable(test, "test_acc_ci_low"))).append(" to ")
+          .append(percent(nullable(test, "test_acc_ci_high"))).append(", n = ")
+          .append(escape(text(test, "examples"))).append(" images), measured once, after the ")
+          .append("choice.</li>\n");
+    }
+    auditVerdict(html, spark, best);
+    html.append("</ul>\n");
     if (exists(spark, "competitive_band")) {
       List<Row> band = spark.sql("SELECT * FROM competitive_band WHERE config_id = '"
           + quote(best.getAs("config_id")) + "'").collectAsList();
       if (!band.isEmpty()) {
-        html.append("<h3>Its place in the competitive band</h3>\n");
+        html.append("<details><summary>Its place in the competitive band</summary>\n");
         keyValues(html, band.get(0));
+        html.append("</details>\n");
       }
     }
     html.append("</section>\n");
   }
 
-  /** The recommendation's held-out test result, when the sweep measured one. */
-  private static void testResult(Page page, SparkSession spark, List<Row> board) {
+  /** The recommendation's row of {@code test_results}, or null when the sweep measured none. */
+  private static Row testRow(SparkSession spark, Row best) {
     if (!exists(spark, "test_results")) {
-      return;
+      return null;
     }
-    List<Row> rows = spark.sql("SELECT * FROM test_results").collectAsList();
-    if (rows.isEmpty()) {
-      return;
-    }
-    page.html.append("<section><h2>Held-out test</h2>\n<p class=\"note\">Measured once, on ")
-        .append("examples no trial saw, after the recommendation was chosen.</p>\n");
-    for (Row row : rows) {
-      keyValues(page.html, row);
-    }
-    page.html.append("</section>\n");
+    List<Row> rows = spark.sql("SELECT * FROM test_results WHERE config_id = '"
+        + quote(best.getAs("config_id")) + "'").collectAsList();
+    return rows.isEmpty() ? null : rows.get(0);
   }
 
-  /** The audit of the choice (regret), when present. */
+  /** The audit's line of the answer: where the recommendation ranks on test, and its regret. */
+  private static void auditVerdict(StringBuilder html, SparkSession spark, Row best) {
+    if (!exists(spark, "audit")) {
+      return;
+    }
+    List<Row> tested = spark.sql("SELECT * FROM audit WHERE test_acc IS NOT NULL "
+        + "ORDER BY test_acc DESC, config_id").collectAsList();
+    Row mine = tested.stream().filter(r -> best.getAs("config_id").equals(r.getAs("config_id")))
+        .findFirst().orElse(null);
+    if (mine == null) {
+      return;
+    }
+    Row top = tested.get(0);
+    html.append("<li><b>Audit (post-hoc):</b> with every configuration refit and tested the same ")
+        .append("way, it ranks <b>").append(escape(text(mine, "rank_on_test"))).append(" of ")
+        .append(tested.size()).append("</b> on test; regret <b>")
+        .append(significant(100 * nullable(mine, "regret"))).append(" points</b>");
+    if (top != mine && !top.getAs("config_id").equals(mine.getAs("config_id"))) {
+      html.append(" below the best on test, ").append(escape(describe(top))).append(" (")
+          .append(percent(nullable(top, "test_acc"))).append(")");
+    }
+    html.append(". The audit used the test set for every configuration, so it judges the choice; ")
+        .append("it cannot improve it without bias.</li>\n");
+  }
+
+  /** The recommendation's held-out test result, when the sweep measured one. */
+  private static void testResult(Page page, SparkSession spark, List<Row> board) {
+    Row best = recommendation(board);
+    Row test = best == null ? null : testRow(spark, best);
+    if (test == null) {
+      return;
+    }
+    StringBuilder html = page.html;
+    html.append("<section><h2>Held-out test</h2>\n<p class=\"note\">Measured once, on ")
+        .append("examples no trial saw, after the recommendation was chosen.</p>\n")
+        .append("<table class=\"kv\"><tbody>\n");
+    String[][] fields = {{"policy", "refit"}, {"refit_mode", "refit mode"}, {"epochs", "epochs"},
+        {"examples", "test images (n)"}, {"correct", "correctly classified"}};
+    for (String[] field : fields) {
+      if (has(test, field[0])) {
+        html.append("<tr><th>").append(field[1]).append("</th>");
+        cell(html, text(test, field[0]));
+        html.append("</tr>\n");
+      }
+    }
+    html.append("<tr><th>test accuracy</th>");
+    cell(html, percent(nullable(test, "test_acc")));
+    html.append("</tr>\n<tr><th>95% interval (Wilson)</th>");
+    cell(html, percent(nullable(test, "test_acc_ci_low")) + " to "
+        + percent(nullable(test, "test_acc_ci_high")));
+    html.append("</tr>\n");
+    if (has(test, "test_loss")) {
+      html.append("<tr><th>test loss (clean cross-entropy)</th>");
+      cell(html, number(test, "test_loss"));
+      html.append("</tr>\n");
+    }
+    html.append("</tbody></table>\n</section>\n");
+  }
+
+  /**
+   * The audit (post-hoc: every configuration refit and tested): a chart of test accuracy per
+   * configuration with its interval, and the table behind it.
+   */
   private static void audit(Page page, SparkSession spark) {
     if (!exists(spark, "audit")) {
       return;
     }
-    List<Row> rows = spark.sql("SELECT * FROM audit").collectAsList();
+    List<Row> rows = spark.sql("SELECT * FROM audit WHERE test_acc IS NOT NULL "
+        + "ORDER BY test_acc DESC, config_id").collectAsList();
     if (rows.isEmpty()) {
       return;
     }
-    page.html.append("<section><h2>Audit</h2>\n");
-    table(page.html, rows);
-    page.html.append("</section>\n");
+    List<Axis<?>> axes = Leaderboard.shownAxes(rows);
+    // The chart's labels name only the axes that vary: the rest is the same on every line.
+    List<Axis<?>> varying = axes.stream().filter(axis -> rows.stream()
+        .map(row -> Leaderboard.level(row, axis)).distinct().count() > 1).toList();
+    List<Map<String, Object>> points = new ArrayList<>();
+    StringBuilder table = new StringBuilder("<div class=\"scroll\"><table><thead><tr>");
+    List<String> headers = new ArrayList<>(List.of("on test", "rank"));
+    axes.forEach(axis -> headers.add(axis.name()));
+    headers.addAll(List.of("val loss", "gap", "epochs", "test acc", "95% interval", "regret (points)"));
+    headers.forEach(h -> table.append("<th>").append(escape(h)).append("</th>"));
+    table.append("</tr></thead><tbody>\n");
+    for (Row row : rows) {
+      boolean recommended = Boolean.TRUE.equals(row.getAs("recommended"));
+      boolean competitive = Boolean.TRUE.equals(row.getAs("competitive"));
+      table.append(recommended ? "<tr class=\"chosen\">" : competitive ? "<tr>" : "<tr class=\"out\">");
+      cell(table, text(row, "rank_on_test"));
+      cell(table, row.isNullAt(row.fieldIndex("rank")) ? "-" : text(row, "rank"));
+      axes.forEach(axis -> cell(table, Leaderboard.level(row, axis)));
+      cell(table, number(row, "val_loss"));
+      cell(table, number(row, "gap"));
+      cell(table, text(row, "epochs"));
+      cell(table, percent(nullable(row, "test_acc")));
+      cell(table, percent(nullable(row, "test_acc_ci_low")) + " to "
+          + percent(nullable(row, "test_acc_ci_high")));
+      Double regret = nullable(row, "regret");
+      cell(table, regret == null ? "" : significant(100 * regret));
+      table.append("</tr>\n");
+      List<String> parts = new ArrayList<>();
+      varying.forEach(axis -> parts.add(axis.name() + " " + Leaderboard.level(row, axis)));
+      Map<String, Object> point = new LinkedHashMap<>();
+      point.put("label", parts.isEmpty() ? row.getAs("config_id") : String.join(", ", parts));
+      point.put("acc", percentValue(nullable(row, "test_acc")));
+      point.put("low", percentValue(nullable(row, "test_acc_ci_low")));
+      point.put("high", percentValue(nullable(row, "test_acc_ci_high")));
+      point.put("recommended", recommended);
+      point.put("competitive", competitive);
+      point.put("rankOnTest", row.isNullAt(row.fieldIndex("rank_on_test")) ? null : row.getAs("rank_on_test"));
+      points.add(point);
+    }
+    table.append("</tbody></table></div>\n");
+    page.data.put("audit", points);
+    page.html.append("<section><h2>Audit (post-hoc)</h2>\n<p class=\"note\">Every configuration ")
+        .append("refit by the same policy and tested on the held-out images, best first; bars are ")
+        .append("95% Wilson intervals. The star is the recommendation, blue the other competitive ")
+        .append("configurations. Post-hoc: choosing by these numbers would use the test set to ")
+        .append("choose, so they judge the choice and are no better choice themselves.</p>\n")
+        .append("<div class=\"chart audit\" id=\"chart-audit\"></div>\n")
+        .append("<details><summary>The audit table (").append(rows.size())
+        .append(" configurations)</summary>\n").append(table).append("</details>\n</section>\n");
   }
 
   private static void leaderboard(Page page, SparkSession spark, List<Row> board) {
@@ -199,7 +350,14 @@ public final class HtmlReport {
           ? "" : String.valueOf(Math.round(row.<Double>getAs("best_epoch_mean"))));
       html.append("</tr>\n");
     }
-    html.append("</tbody></table></div>\n<p class=\"note\">Grey rows are not competitive. ")
+    long prunedTrials = pruned.values().stream().mapToLong(Long::longValue).sum();
+    html.append("</tbody></table></div>\n<p class=\"note\">Grey rows are not competitive. ");
+    if (prunedTrials > 0) {
+      html.append(prunedTrials).append(" trial(s) were pruned: successive halving stopped them ")
+          .append("early because others did better at the same epoch; they are marked pruned, ")
+          .append("never judged overfit or underfit. ");
+    }
+    html
         .append("Generalization gap = validation loss &minus; training loss at the best epoch, ")
         .append("both measured in inference mode, without the L2 penalty, on un-augmented ")
         .append("images.</p>\n");
@@ -216,6 +374,7 @@ public final class HtmlReport {
       config.put("valLoss", nullable(row, "val_loss_mean"));
       config.put("valAcc", nullable(row, "val_acc_mean"));
       config.put("competitive", competitive(row));
+      config.put("trials", row.getAs("trials"));
       config.put("pruned", pruned.getOrDefault(row.<String>getAs("config_id"), 0L).intValue());
       configs.add(config);
     }
@@ -229,7 +388,7 @@ public final class HtmlReport {
     List<Row> points =
         spark.sql(
                 "SELECT b.config_id, c.epoch, c.train_loss, c.val_loss, c.fit_loss, c.train_acc, "
-                    + "c.val_acc, t.best_epoch, s.overfit_onset FROM trials t "
+                    + "c.val_acc, t.best_epoch, s.overfit_onset, t.stop_reason FROM trials t "
                     + "JOIN curves c ON c.trial_id = t.trial_id "
                     + "JOIN trial_summary s ON s.trial_id = t.trial_id "
                     + "JOIN (" + AnalysisViews.BEST_SEEDS_SQL + ") b ON b.trial_id = t.trial_id "
@@ -242,6 +401,7 @@ public final class HtmlReport {
         Map<String, Object> c = new LinkedHashMap<>();
         c.put("best", p.isNullAt(7) ? null : p.getInt(7));
         c.put("onset", p.isNullAt(8) ? null : p.getInt(8));
+        c.put("pruned", "pruned".equals(p.getString(9)));
         for (String key : List.of("epoch", "train", "val", "fit", "trainAcc", "valAcc")) {
           c.put(key, new ArrayList<>());
         }
@@ -261,7 +421,7 @@ public final class HtmlReport {
     }
     page.html.append("<h2>Learning curves</h2>\n<p class=\"note\">The seed with the lowest ")
         .append("validation loss of the chosen configuration; pick a second one to compare ")
-        .append("(dashed). The faint grey line is the loss as trained (dropout, augmentation and ")
+        .append("(dashed); a pruned trial says so in the title. The faint grey line is the loss as trained (dropout, augmentation and ")
         .append("L2 included), which is what Keras prints as <code>loss</code> and why comparing ")
         .append("it with validation loss misleads. Green marks the best epoch, orange the ")
         .append("overfitting onset.</p>\n<div class=\"controls\"><label>Configuration ")
@@ -386,54 +546,118 @@ public final class HtmlReport {
     page.data.put("heatmaps", heat);
   }
 
-  /** Per-class accuracy and confusion matrix of the recommendation, over its seeds and folds. */
+  /**
+   * Per-class accuracy and confusion matrix of the recommendation: on the held-out test set when
+   * {@code test_results} has them, else its validation predictions over its seeds and folds.
+   */
   private static void predictions(Page page, SparkSession spark, List<Row> board,
       List<String> classNames) {
     Row best = recommendation(board);
-    if (best == null || !exists(spark, "predictions")) {
+    if (best == null) {
       return;
     }
-    List<Row> counts = spark.sql("SELECT label, predicted, count(*) AS n FROM predictions "
-        + "WHERE config_id = '" + quote(best.getAs("config_id")) + "' "
-        + "GROUP BY label, predicted ORDER BY label, predicted").collectAsList();
-    if (counts.isEmpty()) {
+    long[][] matrix = testConfusion(spark, best);
+    String source;
+    if (matrix != null) {
+      long n = 0;
+      for (long[] row : matrix) {
+        for (long count : row) {
+          n += count;
+        }
+      }
+      source = "Held-out test images (n = " + n + "), classified by the recommendation refit for "
+          + "the test.";
+    } else {
+      matrix = validationConfusion(spark, best);
+      source = "Validation predictions at the kept epoch, summed over its seeds and folds (this "
+          + "output has no test result per class).";
+    }
+    if (matrix == null) {
       return;
     }
-    int classes = classNames.size();
-    for (Row row : counts) {
-      classes = Math.max(classes, Math.max(row.getInt(0), row.getInt(1)) + 1);
-    }
+    int classes = Math.max(classNames.size(), matrix.length);
     List<String> names = new ArrayList<>();
     for (int c = 0; c < classes; c++) {
       names.add(c < classNames.size() ? classNames.get(c) : "class " + c);
-    }
-    long[][] matrix = new long[classes][classes];
-    for (Row row : counts) {
-      matrix[row.getInt(0)][row.getInt(1)] += row.getLong(2);
     }
     List<Object> cells = new ArrayList<>();
     List<Object> accuracy = new ArrayList<>();
     for (int label = 0; label < classes; label++) {
       long total = 0;
-      for (int predicted = 0; predicted < classes; predicted++) {
-        total += matrix[label][predicted];
-        if (matrix[label][predicted] > 0) {
-          cells.add(List.of(predicted, label, (int) matrix[label][predicted]));
+      long[] row = label < matrix.length ? matrix[label] : new long[0];
+      for (int predicted = 0; predicted < row.length; predicted++) {
+        total += row[predicted];
+        if (row[predicted] > 0) {
+          cells.add(List.of(predicted, label, (int) row[predicted]));
         }
       }
-      accuracy.add(total == 0 ? null : (double) matrix[label][label] / total);
+      accuracy.add(total == 0 || label >= row.length ? null : (double) row[label] / total);
     }
     Map<String, Object> data = new LinkedHashMap<>();
     data.put("classes", names);
     data.put("cells", cells);
     data.put("accuracy", accuracy);
     page.data.put("predictions", data);
-    page.html.append("<h2>The recommendation, class by class</h2>\n<p class=\"note\">Validation ")
-        .append("predictions at the kept epoch, summed over its seeds and folds.</p>\n")
+    page.html.append("<h2>The recommendation, class by class</h2>\n<p class=\"note\">")
+        .append(escape(source)).append("</p>\n")
         .append("<div class=\"grid\"><figure><figcaption>accuracy per class</figcaption>")
         .append("<div class=\"chart\" id=\"chart-class-acc\"></div></figure>")
         .append("<figure><figcaption>confusion matrix (rows: true class)</figcaption>")
         .append("<div class=\"chart\" id=\"chart-confusion\"></div></figure></div>\n");
+  }
+
+  /** The test confusion matrix ([true][predicted]) of {@code test_results}, or null. */
+  private static long[][] testConfusion(SparkSession spark, Row best) {
+    Row test = testRow(spark, best);
+    if (test == null || !has(test, "confusion") || test.isNullAt(test.fieldIndex("confusion"))) {
+      return null;
+    }
+    // Spark hands the inner arrays over as Scala sequences.
+    List<List<Object>> rows = new ArrayList<>();
+    for (Object row : test.getList(test.fieldIndex("confusion"))) {
+      @SuppressWarnings("unchecked")
+      List<Object> counts = row == null ? List.of()
+          : scala.collection.JavaConverters.seqAsJavaList((scala.collection.Seq<Object>) row);
+      rows.add(counts);
+    }
+    if (rows.isEmpty()) {
+      return null;
+    }
+    int classes = rows.size();
+    for (List<Object> row : rows) {
+      classes = Math.max(classes, row.size());
+    }
+    long[][] matrix = new long[classes][classes];
+    for (int label = 0; label < rows.size(); label++) {
+      List<Object> row = rows.get(label);
+      for (int predicted = 0; predicted < row.size(); predicted++) {
+        Object count = row.get(predicted);
+        matrix[label][predicted] = count == null ? 0 : ((Number) count).longValue();
+      }
+    }
+    return matrix;
+  }
+
+  /** The confusion matrix of the recommendation's validation predictions, or null. */
+  private static long[][] validationConfusion(SparkSession spark, Row best) {
+    if (!exists(spark, "predictions")) {
+      return null;
+    }
+    List<Row> counts = spark.sql("SELECT label, predicted, count(*) AS n FROM predictions "
+        + "WHERE config_id = '" + quote(best.getAs("config_id")) + "' "
+        + "GROUP BY label, predicted ORDER BY label, predicted").collectAsList();
+    if (counts.isEmpty()) {
+      return null;
+    }
+    int classes = 0;
+    for (Row row : counts) {
+      classes = Math.max(classes, Math.max(row.getInt(0), row.getInt(1)) + 1);
+    }
+    long[][] matrix = new long[classes][classes];
+    for (Row row : counts) {
+      matrix[row.getInt(0)][row.getInt(1)] += row.getLong(2);
+    }
+    return matrix;
   }
 
   private static void examples(Page page, ExampleImages examples) {
@@ -472,7 +696,9 @@ public final class HtmlReport {
 
   private static Map<String, Long> pruned(SparkSession spark) {
     Map<String, Long> pruned = new LinkedHashMap<>();
-    for (Row row : spark.sql("SELECT config_id, count(*) FROM trials WHERE status = 'PRUNED' "
+    // Successive halving stops a trial early on purpose; only stop_reason says so (its status
+    // is the halving's choice), and such a trial is neither overfit nor underfit.
+    for (Row row : spark.sql("SELECT config_id, count(*) FROM trials WHERE stop_reason = 'pruned' "
         + "GROUP BY config_id").collectAsList()) {
       pruned.put(row.getString(0), row.getLong(1));
     }
@@ -547,6 +773,15 @@ public final class HtmlReport {
         .stripTrailingZeros().toPlainString();
   }
 
+  /** A fraction in [0, 1] as a percentage with at most four significant digits. */
+  static String percent(Double fraction) {
+    return fraction == null ? "" : significant(100 * fraction) + "%";
+  }
+
+  private static Double percentValue(Double fraction) {
+    return fraction == null ? null : 100 * fraction;
+  }
+
   private static String number(Row row, String field) {
     Double value = nullable(row, field);
     return value == null ? "" : significant(value);
@@ -597,6 +832,9 @@ public final class HtmlReport {
   private static final String STYLE =
       "body{font-family:system-ui,sans-serif;margin:1.5em;color:#222;max-width:84em}"
           + "h2{margin-top:1.6em}"
+          + ".why{padding-left:1.2em;margin:.4em 0}.why li{margin:.25em 0}"
+          + "details{margin:.5em 0}summary{cursor:pointer;color:#333}"
+          + "tr.chosen td{font-weight:600;background:#eaf5ea}"
           + ".answer{background:#f3f8f3;border-left:4px solid #2ca02c;padding:.6em 1em}"
           + ".big{font-size:125%;font-weight:600}"
           + ".scroll{overflow-x:auto}"
@@ -608,7 +846,7 @@ public final class HtmlReport {
           + ".grid>*{flex:1 1 360px;min-width:0}"
           + "figure{margin:0}figcaption{font-size:90%;color:#333;margin-bottom:.2em}"
           + ".chart{height:320px;min-width:0}.chart.wide{height:420px}.chart.small{height:240px}"
-          + ".chart.heat{height:300px}"
+          + ".chart.heat{height:300px}.chart.audit{height:360px}"
           + ".controls{margin:.5em 0}select{max-width:100%}"
           + "img.pixels{image-rendering:pixelated;max-width:100%}"
           + ".note{font-size:90%;color:#555}"

@@ -33,7 +33,7 @@ import org.apache.spark.sql.types.StructType;
  * test_results/} and {@code audit/} (Parquet, one file each, schemas in
  * {@link ResultSchema}), {@code sweep.conf} (the resolved configuration the sweep ran with), {@code journal/} (one
  * committed record per trial, {@link TrialJournal}), {@code data-summary.txt}, {@code
- * classes.txt}, {@code models/} ({@link ModelStore}) and {@code report.html}; while a run lasts,
+ * classes.txt}, {@code examples.json}, {@code models/} ({@link ModelStore}) and {@code report.html}; while a run lasts,
  * also {@code run.lock} ({@link OutputLock}). Overwriting deletes those and leaves anything else
  * in the folder alone.
  *
@@ -55,6 +55,13 @@ public final class OutputFolder {
   /** The class names, one per line, in label order. */
   public static final String CLASSES = "classes.txt";
 
+  /**
+   * The report's example images (a few training images per class under each augmentation), kept
+   * so that {@code gapsweep report} redraws them without the data; {@code
+   * io.gapsweep.report.ExampleImages}.
+   */
+  public static final String EXAMPLES = "examples.json";
+
   /** The HTML report; written by {@code io.gapsweep.report.HtmlReport}. */
   public static final String REPORT = "report.html";
 
@@ -64,7 +71,7 @@ public final class OutputFolder {
   /** What {@code --overwrite} deletes: a sweep, and nothing else. */
   private static final List<String> ENTRIES =
       List.of(ResultSchema.TRIALS, ResultSchema.CURVES, ResultSchema.PREDICTIONS, SWEEP_CONF, TrialJournal.FOLDER, MODELS,
-          DATA_SUMMARY, CLASSES, REPORT, ResultSchema.TEST_RESULTS, ResultSchema.AUDIT, MARKER);
+          DATA_SUMMARY, CLASSES, EXAMPLES, REPORT, ResultSchema.TEST_RESULTS, ResultSchema.AUDIT, MARKER);
 
   /** Prefix of a file or table being written; never read as results. */
   private static final String STAGED = "_staged-";

@@ -37,6 +37,8 @@
   var byId = {};
   configs.forEach(function (c) { byId[c.id] = c; });
   function label(c) { return (c.rank ? '#' + c.rank + ' ' : '') + c.label; }
+  // Every trial of the configuration was stopped early by successive halving.
+  function allPruned(c) { return c.pruned > 0 && c.pruned === c.trials; }
 
   // Learning curves: a configuration, optionally compared with a second one.
   (function () {
@@ -76,8 +78,11 @@
         .forEach(function (spec) {
           var series = lines(a.value, false, spec[2], spec[3]);
           if (b.value && b.value !== a.value) series = series.concat(lines(b.value, true, spec[2], spec[3]));
+          var pruned = [a.value, b.value].filter(function (id) { return id && data.curves[id].pruned; });
+          var title = spec[1] + (pruned.length ? ' (' + (pruned.length === 2 || pruned[0] === a.value ?
+            'pruned early' : 'compared: pruned early') + ')' : '');
           spec[0].setOption(opts({
-            title: {text: spec[1], left: 'center', textStyle: {fontSize: 13}},
+            title: {text: title, left: 'center', textStyle: {fontSize: 13}},
             legend: {bottom: 0, type: 'scroll', textStyle: {fontSize: 11}},
             grid: {left: 60, right: 20, top: 36, bottom: 70},
             tooltip: {trigger: 'axis', valueFormatter: fmt},
@@ -109,8 +114,10 @@
       xAxis: valueAxis('validation loss'),
       yAxis: valueAxis('generalization gap', {nameGap: 50}),
       series: [
-        {name: 'not competitive', type: 'scatter', data: pts(function (c) { return !c.competitive; }),
+        {name: 'not competitive', type: 'scatter', data: pts(function (c) { return !c.competitive && !allPruned(c); }),
           itemStyle: {color: OTHER}, symbolSize: 9},
+        {name: 'pruned', type: 'scatter', data: pts(function (c) { return !c.competitive && allPruned(c); }),
+          itemStyle: {color: 'transparent', borderColor: '#888', borderWidth: 1.5}, symbolSize: 9},
         {name: 'competitive', type: 'scatter', data: pts(function (c) { return c.competitive && c.rank !== 1; }),
           itemStyle: {color: TRAIN}, symbolSize: 11},
         {name: 'recommended', type: 'scatter', data: pts(function (c) { return c.rank === 1; }),
@@ -147,6 +154,53 @@
           lineStyle: {color: TRAIN, width: 1.5, opacity: 0.8}},
         {name: 'recommended', type: 'parallel', data: rows(function (c) { return c.rank === 1; }),
           lineStyle: {color: BEST, width: 3}}
+      ]}));
+  })();
+
+  // The audit: test accuracy of every configuration with its interval, best first (post-hoc).
+  (function () {
+    var rows = data.audit;
+    var el = document.getElementById('chart-audit');
+    if (!rows || !el) return;
+    el.style.height = Math.max(200, 90 + 22 * rows.length) + 'px';
+    var chart = init('chart-audit');
+    var labels = rows.map(function (r) { return (r.recommended ? '\u2605 ' : '') + r.label; });
+    function colour(r) { return r.recommended ? BEST : r.competitive ? TRAIN : OTHER; }
+    // Room for the longest label, up to 45% of the width (longer ones are cut, the tooltip has all).
+    var ctx = document.createElement('canvas').getContext('2d');
+    ctx.font = '11px system-ui, sans-serif';
+    var widest = Math.max.apply(null, labels.map(function (l) { return ctx.measureText(l).width; }));
+    var room = Math.min(Math.ceil(widest) + 4, Math.floor(el.clientWidth * 0.45));
+    var ends = [];
+    rows.forEach(function (r) { [r.low, r.high, r.acc].forEach(function (v) { if (v !== null) ends.push(v); }); });
+    var lo = Math.max(0, Math.floor(Math.min.apply(null, ends) / 5) * 5);
+    var hi = Math.min(100, Math.ceil(Math.max.apply(null, ends) / 5) * 5);
+    chart.setOption(opts({
+      grid: {left: room + 14, right: 30, top: 10, bottom: 45},
+      tooltip: {trigger: 'item', formatter: function (p) {
+        var r = rows[p.dataIndex];
+        return esc(r.label) + (r.recommended ? ' (recommended)' : '') + '<br>test accuracy ' + fmt(r.acc) +
+          '%, 95% interval ' + fmt(r.low) + '% to ' + fmt(r.high) + '%<br>rank on test ' + fmt(r.rankOnTest);
+      }},
+      xAxis: valueAxis('test accuracy (%), post-hoc', {nameGap: 26, min: lo, max: hi, scale: false}),
+      yAxis: {type: 'category', data: labels, inverse: true,
+        axisLabel: {interval: 0, fontSize: 11, width: room, overflow: 'truncate'}},
+      series: [
+        {type: 'custom', name: 'interval', renderItem: function (params, api) {
+          var low = api.value(1), high = api.value(2);
+          if (low === null || high === null || isNaN(low) || isNaN(high)) return null;
+          var a = api.coord([low, api.value(0)]), b = api.coord([high, api.value(0)]);
+          var style = {stroke: colour(rows[params.dataIndex]), lineWidth: 2};
+          return {type: 'group', children: [
+            {type: 'line', shape: {x1: a[0], y1: a[1], x2: b[0], y2: b[1]}, style: style},
+            {type: 'line', shape: {x1: a[0], y1: a[1] - 4, x2: a[0], y2: a[1] + 4}, style: style},
+            {type: 'line', shape: {x1: b[0], y1: b[1] - 4, x2: b[0], y2: b[1] + 4}, style: style}]};
+        }, encode: {x: [1, 2], y: 0},
+          data: rows.map(function (r, k) { return [k, r.low, r.high]; }), z: 1},
+        {type: 'scatter', name: 'test accuracy', z: 2,
+          data: rows.map(function (r, k) {
+            return {value: [r.acc, k], symbolSize: r.recommended ? 14 : 8, itemStyle: {color: colour(r)}};
+          })}
       ]}));
   })();
 
@@ -221,10 +275,16 @@
     if (!p) return;
     var accChart = init('chart-class-acc');
     var rotate = p.classes.length > 6 ? 40 : 0;
+    // Every class named while there is room (a long name is cut, the tooltip has it all).
+    function classLabels(chart, rotate) {
+      var each = (chart.getWidth() - 110) / p.classes.length;
+      return {interval: p.classes.length <= 20 ? 0 : 'auto', rotate: rotate, overflow: 'truncate',
+        width: rotate ? 80 : Math.max(24, each - 6)};
+    }
     accChart.setOption(opts({
       grid: {left: 60, right: 20, top: 15, bottom: 70},
       tooltip: {trigger: 'axis', valueFormatter: fmt},
-      xAxis: {type: 'category', data: p.classes, axisLabel: {interval: 'auto', hideOverlap: true, rotate: rotate}},
+      xAxis: {type: 'category', data: p.classes, axisLabel: classLabels(accChart, rotate)},
       yAxis: valueAxis('accuracy', {min: 0, max: 1, scale: false}),
       series: [{type: 'bar', data: p.accuracy, itemStyle: {color: TRAIN},
         label: {show: p.classes.length <= 12, position: 'top', formatter: function (x) { return fmt(x.value); }, fontSize: 10}}]}));
@@ -236,9 +296,9 @@
         return 'true ' + esc(p.classes[x.value[1]]) + ', predicted ' + esc(p.classes[x.value[0]]) + ': ' + x.value[2];
       }},
       xAxis: {type: 'category', data: p.classes, name: 'predicted', nameLocation: 'middle', nameGap: 55,
-        axisLabel: {interval: 'auto', hideOverlap: true, rotate: rotate}},
+        axisLabel: classLabels(conf, rotate)},
       yAxis: {type: 'category', data: p.classes, inverse: true, name: 'true', nameLocation: 'middle', nameGap: 70,
-        axisLabel: {interval: 'auto', hideOverlap: true}},
+        axisLabel: {interval: p.classes.length <= 20 ? 0 : 'auto', width: 64, overflow: 'truncate'}},
       visualMap: {min: 0, max: max, show: false, inRange: {color: ['#f7fbff', '#08306b']}},
       series: [{type: 'heatmap', data: p.cells,
         label: {show: p.classes.length <= 15, fontSize: 10, formatter: function (x) { return String(x.value[2]); }},

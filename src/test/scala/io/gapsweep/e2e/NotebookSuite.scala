@@ -1,6 +1,9 @@
 package io.gapsweep.e2e
 
-import io.gapsweep.testing.TempDirs
+import io.gapsweep.analysis.SavedSweep
+import io.gapsweep.store.OutputFolder
+import io.gapsweep.testing.{ContractViews, SavedResults, SharedSparkSession, TempDirs, TrialFixtures}
+import io.gapsweep.train.Predictions
 import org.apache.spark.api.java.JavaSparkContext
 import org.apache.spark.sql.SparkSession
 import org.scalatest.funsuite.AnyFunSuite
@@ -8,14 +11,16 @@ import org.scalatest.funsuite.AnyFunSuite
 import java.lang.reflect.{Executable, Modifier}
 import java.nio.file.{Files, Path, Paths}
 import java.util.concurrent.TimeUnit
+import scala.jdk.CollectionConverters._
 
 /**
  * The notebooks as far as this machine can run them without PySpark (which no registry here
  * serves): every code cell compiles under python3 and reads no undefined name, every JVM entry
- * point a notebook calls exists with that signature, and git holds no outputs. EndToEndSuite
- * runs every SQL statement of every notebook against a real sweep output.
+ * point a notebook calls exists with that signature, every SQL statement returns rows from an output
+ * with folds, predictions and pruned trials, and git holds no outputs. EndToEndSuite runs every
+ * SQL statement again against the output of a real sweep.
  */
-class NotebookSuite extends AnyFunSuite with TempDirs {
+class NotebookSuite extends AnyFunSuite with SharedSparkSession with TempDirs {
 
   private val folder = Paths.get("notebooks")
   private val notebooks = NotebookQueries.notebooks(folder)
@@ -37,8 +42,48 @@ class NotebookSuite extends AnyFunSuite with TempDirs {
 
   test("there are notebooks, and each starts with the shared setup") {
     assert(notebooks.map(_.getFileName.toString) ==
-      Seq("axis-effects.ipynb", "leaderboard.ipynb", "learning-curves.ipynb"))
+      Seq("axis-effects.ipynb", "leaderboard.ipynb", "learning-curves.ipynb", "report-pictures.ipynb"))
     assert(NotebookQueries.all(folder).forall(_._2.nonEmpty))
+  }
+
+  test("every SQL statement of every notebook returns rows from an output with folds, predictions, " +
+      "pruned trials, a test result and an audit") {
+    withTempDir { dir =>
+      val out = dir.resolve("out").toString
+      // 3 configurations x 2 seeds x 2 folds of 4 validation examples; successive halving pruned
+      // the third configuration.
+      val results = for {
+        (dropout, c) <- Seq(0.0, 0.25, 0.5).zipWithIndex
+        seed <- 0 to 1
+        fold <- 0 to 1
+      } yield {
+        val losses = Array(0.2 + 0.1 * c, 0.3 + 0.01 * seed, 0.9 - 0.05 * fold, 0.25)
+        val probabilities = losses.flatMap { loss =>
+          val p = math.exp(-loss).toFloat
+          Array(p, 1 - p)
+        }
+        val predictions = new Predictions(2, Array(0, 0, 0, 0), Array(0, 0, c % 2, 0), losses,
+          probabilities, Array(0, 1, 2, 3).map(_ + 4 * fold))
+        val points = TrialFixtures.curve((1.2, 0.5, 1.3, 0.45), (0.8, 0.7, 1.0 + 0.1 * c, 0.6),
+          (0.5, 0.8, 1.1 + 0.1 * c, 0.62), (0.3, 0.9, 1.3 + 0.1 * c, 0.6))
+        TrialFixtures.trial(s"c$c", seed, points, 2, dropout = dropout, fold = fold,
+          stopReason = if (c == 2) "pruned" else "patience", predictions = predictions)
+      }
+      SavedResults.write(spark, out, results.asJava, "gapsweep { name = \"notebooks\" }\n")
+      OutputFolder.of(spark, out).writeText(OutputFolder.CLASSES, "circle\nsquare\n")
+      SavedSweep.open(spark, out)
+      // Branch verdict writes test_results and audit; until then, views with their columns.
+      val created = ContractViews.register(spark)
+      try {
+        for ((notebook, queries) <- NotebookQueries.all(folder); query <- queries) {
+          val rows = spark.sql(query).collect()
+          assert(rows.nonEmpty, s"$notebook: no rows from\n$query")
+        }
+        val outcomes = spark.sql("SELECT CASE WHEN stop_reason = 'pruned' THEN 'pruned' ELSE fit END AS o " +
+          "FROM trial_summary WHERE config_id = 'c2'").collect().map(_.getString(0)).distinct.toSeq
+        assert(outcomes == Seq("pruned"))
+      } finally created.foreach(spark.catalog.dropTempView)
+    }
   }
 
   test("every code cell compiles under python3 and reads only names bound before it") {

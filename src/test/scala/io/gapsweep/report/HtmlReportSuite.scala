@@ -5,7 +5,7 @@ import io.gapsweep.config.{AugmentationPreset, LeaderboardSettings}
 import io.gapsweep.data.SyntheticShapes
 import io.gapsweep.store.OutputFolder
 import io.gapsweep.testing.SavedResults
-import io.gapsweep.testing.{Cli, Fixtures, SharedSparkSession, TempDirs, TrialFixtures}
+import io.gapsweep.testing.{Cli, ContractViews, Fixtures, SharedSparkSession, TempDirs, TrialFixtures}
 import io.gapsweep.testing.TrialFixtures.curve
 import org.scalatest.funsuite.AnyFunSuite
 
@@ -53,8 +53,10 @@ class HtmlReportSuite extends AnyFunSuite with SharedSparkSession with TempDirs 
         val validation = train + over * e / 12.0 + 0.003 * math.max(0, e - 7) + 0.21120999999999998
         (train, 0.3 + 0.05 * e - 0.001 * l, validation, 0.28 + 0.045 * e - 0.002 * d)
       }
+      // Successive halving stopped both seeds of the two no-dropout, no-L2 configurations.
+      val stopReason = if (d == 0 && l == 0) "pruned" else "patience"
       TrialFixtures.trial(s"c$d$l$a", seed, curve(points: _*), 7 + seed, dropout = dropout, l2 = l2,
-        augmentation = augmentation)
+        augmentation = augmentation, stopReason = stopReason)
     }
     SavedResults.write(spark, out.toString, results.asJava, "gapsweep { name = \"grid\" }\n")
     val folder = OutputFolder.of(spark, out.toString)
@@ -62,14 +64,7 @@ class HtmlReportSuite extends AnyFunSuite with SharedSparkSession with TempDirs 
     folder.registerViews(spark)
     AnalysisViews.register(spark,
       new LeaderboardSettings(LeaderboardSettings.Band.ACCURACY_TOLERANCE, 1.0, 0.05, 0.2), 3)
-    spark.sql("SELECT config_id, CAST(0.0123456789 AS DOUBLE) AS val_loss_se, " +
-      "CAST(rank IS NOT NULL AS BOOLEAN) AS competitive FROM leaderboard")
-      .createOrReplaceTempView("competitive_band")
-    spark.sql("SELECT config_id, CAST(0.8125 AS DOUBLE) AS test_acc, " +
-      "CAST(0.7512345678 AS DOUBLE) AS test_acc_ci_low, CAST(0.86 AS DOUBLE) AS test_acc_ci_high, " +
-      "320 AS examples FROM leaderboard WHERE rank = 1").createOrReplaceTempView("test_results")
-    spark.sql("SELECT CAST(0.012345678 AS DOUBLE) AS regret, 3 AS rank_on_test")
-      .createOrReplaceTempView("audit")
+    ContractViews.register(spark)
     spark.sql("SELECT b.config_id, CAST(r.id % 3 AS INT) AS label, " +
       "CAST(CASE WHEN r.id % 7 = 0 THEN (r.id + 1) % 3 ELSE r.id % 3 END AS INT) AS predicted " +
       "FROM leaderboard b CROSS JOIN range(90) r WHERE b.rank = 1")
@@ -129,6 +124,32 @@ class HtmlReportSuite extends AnyFunSuite with SharedSparkSession with TempDirs 
         html.contains("Apache License"), "the ECharts license is kept")
       assert(html.contains("echarts"))
       assert(!markup.contains("<img "), "charts are drawn by the script, not pictures")
+    }
+  }
+
+  test("the example images are kept in the output, so gapsweep report draws them again without the data") {
+    withTempDir { dir =>
+      writeResults(dir)
+      OutputFolder.of(spark, dir.toString).registerViews(spark)
+      AnalysisViews.register(spark, new LeaderboardSettings(LeaderboardSettings.Band.ACCURACY_TOLERANCE, 1.0, 0.05, 0.5), 2)
+      HtmlReport.write(spark, dir.toString, "run", null, "gapsweep {}", examples)
+      assert(Files.isRegularFile(dir.resolve(OutputFolder.EXAMPLES)))
+      val images = (html: String) =>
+        "<img [^>]*>".r.findAllIn(html.replaceAll("(?s)<script[^>]*>.*?</script>", "")).toList
+      val byRun = images(Files.readString(dir.resolve("report.html")))
+      assert(byRun.size == 3)
+      assert(ExampleImages.fromJson(Files.readString(dir.resolve(OutputFolder.EXAMPLES))) == examples)
+
+      Files.delete(dir.resolve("report.html"))
+      val result = Cli.run("report", dir.toString)
+      assert(result.code == 0, result.err)
+      assert(images(Files.readString(dir.resolve("report.html"))) == byRun)
+
+      // A damaged file costs the pictures, not the report.
+      Files.writeString(dir.resolve(OutputFolder.EXAMPLES), "{\"classes\": [], \"sheets\": [{\"png\": \"http://x\"}]}")
+      val again = Cli.run("report", dir.toString)
+      assert(again.code == 0, again.err)
+      assert(images(Files.readString(dir.resolve("report.html"))).isEmpty)
     }
   }
 
@@ -203,13 +224,34 @@ class HtmlReportSuite extends AnyFunSuite with SharedSparkSession with TempDirs 
         val page = dir.resolve("probe.html")
         Files.writeString(page, probe(html))
         val charts = "class=\"chart".r.findAllMatchIn(html).size
-        // loss, accuracy, scatter, parallel, 4 effects (depth's one level included), 2 heatmaps,
-        // class accuracy, confusion
-        assert(charts == 2 + 1 + 1 + 4 + 2 + 2, charts)
+        // audit, loss, accuracy, scatter, parallel, 4 effects (depth's one level included),
+        // 2 heatmaps, class accuracy, confusion
+        assert(charts == 1 + 2 + 1 + 1 + 4 + 2 + 2, charts)
         for (section <- Seq("Recommendation", "Its place in the competitive band", "Held-out test",
-            "Audit", "class by class", "under each augmentation")) {
+            "Audit (post-hoc)", "class by class", "under each augmentation")) {
           assert(html.contains(section), section)
         }
+        // The answer comes first and states the test result and the audit's verdict, from the views.
+        val best = spark.sql("SELECT * FROM audit WHERE recommended").head()
+        val answer = html.substring(html.indexOf("<section class=\"answer\">"), html.indexOf("</section>"))
+        assert(html.indexOf("<section class=\"answer\">") < html.indexOf("<h2>Leaderboard"))
+        assert(answer.contains("<b>Held-out test:</b> accuracy <b>" +
+          HtmlReport.percent(best.getAs[Double]("test_acc")) + "</b> (95% interval " +
+          HtmlReport.percent(best.getAs[Double]("test_acc_ci_low")) + " to "), answer)
+        assert(answer.contains("n = 320 images"), answer)
+        assert(answer.contains(s"ranks <b>${best.getAs[Int]("rank_on_test")} of 40</b> on test; regret <b>" +
+          HtmlReport.significant(100 * best.getAs[Double]("regret")) + " points</b>"), answer)
+        // Its distance to the best in standard errors, when the band could measure one (here the
+        // band was drawn before the predictions view existed, so it has none and says none).
+        val distance = spark.sql("SELECT distance_se FROM leaderboard WHERE rank = 1").head()
+        if (distance.isNullAt(0)) assert(!answer.contains("standard error"), answer)
+        else assert(answer.contains(HtmlReport.significant(distance.getDouble(0)) + " standard errors " +
+          "of the paired difference above the lowest") || answer.contains("the lowest of all"), answer)
+        // Per class on the test set (162 + 158 + 0 images, ContractViews), not the 90 validation predictions.
+        assert(html.contains("Held-out test images (n = 320)"))
+        // Pruned trials are counted as pruned.
+        assert(html.contains("4 trial(s) were pruned"))
+        assert(html.contains("2/2, 2 pruned"))
 
         val dom = browse(dir, page, 1280, 900, "--dump-dom")
         val probed = "data-probe=\"([^\"]*)\"".r.findFirstMatchIn(dom).map(_.group(1))
