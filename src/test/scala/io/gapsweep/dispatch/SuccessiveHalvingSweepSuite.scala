@@ -2,7 +2,12 @@ package io.gapsweep.dispatch
 
 import com.fasterxml.jackson.databind.ObjectMapper
 import io.gapsweep.analysis.{CompetitiveBand, SavedSweep}
-import io.gapsweep.testing.{Cli, SharedSparkSession, TempDirs}
+import io.gapsweep.config.{SearchSettings, SearchSpace, SweepSettings}
+import io.gapsweep.data.SyntheticShapes
+import io.gapsweep.plan.GridExpander
+import io.gapsweep.store.{OutputFolder, SweepOutput, WriteMode}
+import io.gapsweep.testing.{Cli, Fixtures, SharedSparkSession, TempDirs}
+import io.gapsweep.train.{TrialOutput, TrialResult}
 import org.apache.spark.sql.functions._
 import org.scalatest.BeforeAndAfterAll
 import org.scalatest.funsuite.AnyFunSuite
@@ -149,5 +154,44 @@ class SuccessiveHalvingSweepSuite extends AnyFunSuite with SharedSparkSession wi
     assert(tied == Set("leader", "noisy"))
     assert(HalvingSweep.tiedWithLeader(Seq(
       new CompetitiveBand.Candidate("alone", leader, 0, 0)).asJava).isEmpty)
+  }
+
+  test("each rung is one Spark job; its trial-epochs and slot utilization are measured") {
+    val base = Fixtures.settings(
+      space = Fixtures.searchSpace(dropout = Seq(0.0, 0.25, 0.5), l2 = Seq(0.0, 0.001, 0.01)),
+      trainingSettings = Fixtures.training(maxEpochs = 9, patience = 9),
+      dataSettings = Fixtures.data(size = 8))
+    val space = base.searchSpace
+    val settings = new SweepSettings(base.name,
+      new SearchSpace(space.distributions, space.seeds,
+        SearchSettings.grid().withScheduler(new SearchSettings.Scheduler(true, 1, 3))),
+      base.training, base.data, base.augmentationPresets, base.validation, base.leaderboard,
+      base.run)
+    val plan = GridExpander.expand(settings)
+    val data = SyntheticShapes.generate(settings.data)
+    val out = dir.resolve("direct")
+    val output = SweepOutput.open(OutputFolder.beforeSpark(out.toString), WriteMode.FAIL_IF_EXISTS,
+      null, false)
+    val finished = scala.collection.mutable.ArrayBuffer[TrialResult]()
+    val stats = try {
+      HalvingSweep.run(spark, settings, plan, data, 1, java.util.Map.of(), output.rungs(),
+        new java.util.function.Consumer[TrialOutput] {
+          override def accept(t: TrialOutput): Unit = finished += t.result
+        }).asScala
+    } finally output.close()
+    assert(finished.map(_.spec.trialId).sorted == plan.trials.asScala.map(_.trialId).sorted)
+    assert(stats.map(_.rung) == Seq(0, 1, 2))
+    assert(stats.head.segments == 9)
+    // Every epoch trained is in exactly one rung's count, and in one trial's curve.
+    assert(stats.map(_.epochs).sum == finished.map(_.epochsRun.toLong).sum)
+    assert(stats.map(_.segments).sum >= finished.size)
+    stats.foreach { s =>
+      assert(s.utilization > 0 && s.utilization <= 1.0 + 1e-9, s)
+      info(f"rung ${s.rung}: ${s.segments} segments, ${s.epochs} trial-epochs, " +
+        f"${s.wallSeconds}%.1f s, slot utilization ${s.utilization * 100}%.0f%% of ${s.slots} slots")
+    }
+    info(s"trial-epochs: ${stats.map(_.epochs).sum} with successive halving, " +
+      s"${9 * plan.trials.size} for the full grid at 9 epochs (patience 9: no early stop)")
+    assert(stats.map(_.epochs).sum < 9 * plan.trials.size)
   }
 }
