@@ -472,7 +472,7 @@ public final class HtmlReport {
 
   private static Map<String, Long> pruned(SparkSession spark) {
     Map<String, Long> pruned = new LinkedHashMap<>();
-    for (Row row : spark.sql("SELECT config_id, count(*) FROM trials WHERE status = 'PRUNED' "
+    for (Row row : spark.sql("SELECT config_id, count(*) FROM trials WHERE stop_reason = 'pruned' "
         + "GROUP BY config_id").collectAsList()) {
       pruned.put(row.getString(0), row.getLong(1));
     }

@@ -102,6 +102,9 @@ class SuccessiveHalvingSweepSuite extends AnyFunSuite with SharedSparkSession wi
     assert(query(halved,
       "SELECT DISTINCT fit FROM trial_summary WHERE stop_reason = 'pruned'") == Seq("pruned"))
     assert(query(halved, "SELECT count(*) FROM leaderboard") == Seq("9"))
+    // The report counts them per configuration (by stop reason, as the shared contract says).
+    val report = new String(Files.readAllBytes(halved.resolve("report.html")), "UTF-8")
+    assert("""\d+, \d+ pruned""".r.findFirstIn(report).nonEmpty)
     // Checkpoints are gone once the sweep is trained; the rung decisions stay.
     assert(!Files.exists(halved.resolve("journal/checkpoints")))
     assert(Files.isRegularFile(halved.resolve("journal/rungs/rung-1.json")))
@@ -157,13 +160,13 @@ class SuccessiveHalvingSweepSuite extends AnyFunSuite with SharedSparkSession wi
   }
 
   test("each rung is one Spark job; its trial-epochs and slot utilization are measured") {
-    val base = Fixtures.settings(
+    val base: SweepSettings = Fixtures.settings(
       space = Fixtures.searchSpace(dropout = Seq(0.0, 0.25, 0.5), l2 = Seq(0.0, 0.001, 0.01)),
       trainingSettings = Fixtures.training(maxEpochs = 9, patience = 9),
       dataSettings = Fixtures.data(size = 8))
-    val space = base.searchSpace
+    val grid = base.searchSpace
     val settings = new SweepSettings(base.name,
-      new SearchSpace(space.distributions, space.seeds,
+      new SearchSpace(grid.distributions, grid.seeds,
         SearchSettings.grid().withScheduler(new SearchSettings.Scheduler(true, 1, 3))),
       base.training, base.data, base.augmentationPresets, base.validation, base.leaderboard,
       base.run)
