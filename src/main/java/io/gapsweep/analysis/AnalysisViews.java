@@ -42,6 +42,8 @@ import org.apache.spark.sql.SparkSession;
  * <h2>Fit label</h2>
  *
  * First rule that applies: {@code failed} (status FAILED), {@code diverged} (status DIVERGED),
+ * {@code pruned} (stop reason {@code pruned}: successive halving stopped it after a few epochs, so
+ * its fit says nothing about the configuration),
  * {@code underfit} (training accuracy at the best epoch below halfway from chance to perfect,
  * {@code train_acc < (1 + 1/classes) / 2}), {@code overfit} (accuracy gap at the best epoch, {@code
  * train_acc - val_acc}, above {@value #OVERFIT_ACC_GAP}), {@code good} otherwise. The labels judge
@@ -124,6 +126,7 @@ public final class AnalysisViews {
              CAST(epochs_run - overfit_onset AS INT) AS epochs_past_onset,
              CASE WHEN status = 'FAILED' THEN 'failed'
                   WHEN status = 'DIVERGED' THEN 'diverged'
+                  WHEN stop_reason = 'pruned' THEN 'pruned'
                   WHEN train_acc IS NULL THEN NULL
                   WHEN train_acc < %s THEN 'underfit'
                   WHEN acc_gap > %s THEN 'overfit'

@@ -64,7 +64,11 @@ import org.apache.spark.sql.types.StructType;
  *       val_loss_mean}.
  *   <li>Competitive configurations come first, by {@code gap_mean}, then {@code val_loss_cv}, then
  *       {@code config_id} (as {@link CompetitiveBand#rank} orders them), with {@code rank} 1..k:
- *       inside a statistical tie of validation loss, the gap decides. The others follow with a
+ *       inside a statistical tie of validation loss, the gap decides; but a configuration that
+ *       successive halving pruned (a trial with stop reason {@code pruned}) ranks after every
+ *       fully trained one of the band, since its small gap after a few epochs says nothing of the
+ *       gap it would have reached (its loss is never below a survivor's of the same rung, so it
+ *       is rarely in the band at all). The others follow with a
  *       null rank, by {@code val_loss_cv} (then {@code config_id}). Configurations whose trials
  *       all failed or diverged come last, with {@code seeds = 0}, null metrics and a null rank.
  * </ul>
@@ -114,7 +118,9 @@ public final class Leaderboard {
                avg(p.val_acc_best) AS val_acc_best_mean,
                avg(p.train_loss) AS train_loss_mean,
                avg(p.train_acc) AS train_acc_mean,
-               avg(p.best_epoch) AS best_epoch_mean
+               avg(p.best_epoch) AS best_epoch_mean,
+               -- Successive halving prunes a configuration as a whole, after a few epochs.
+               sum(CASE WHEN t.stop_reason = 'pruned' THEN 1 ELSE 0 END) AS pruned
         FROM trials t
         LEFT JOIN points p ON p.trial_id = t.trial_id
         GROUP BY t.config_id, {t.axes}
@@ -130,7 +136,8 @@ public final class Leaderboard {
                CASE WHEN competitive
                     THEN row_number() OVER (
                       PARTITION BY competitive
-                      ORDER BY gap_mean, coalesce(val_loss_cv, val_loss_mean), config_id)
+                      ORDER BY CASE WHEN pruned > 0 THEN 1 ELSE 0 END,
+                               gap_mean, coalesce(val_loss_cv, val_loss_mean), config_id)
                END AS rank
         FROM flagged f
       ),

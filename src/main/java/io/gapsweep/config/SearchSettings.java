@@ -12,9 +12,42 @@ import java.util.Map;
  * @param trials configurations to draw (random only); each trains once per seed index
  * @param seed the seed every draw derives from (random only)
  * @param significantDigits significant digits a drawn real number is rounded to (random only)
+ * @param scheduler which trials continue ({@code gapsweep.search.scheduler}); under either strategy
  */
-public record SearchSettings(Strategy strategy, int trials, long seed, int significantDigits)
+public record SearchSettings(
+    Strategy strategy, int trials, long seed, int significantDigits, Scheduler scheduler)
     implements Serializable {
+
+  public SearchSettings {
+    java.util.Objects.requireNonNull(scheduler, "scheduler");
+  }
+
+  /** Settings without a scheduler: every trial trains until early stopping. */
+  public SearchSettings(Strategy strategy, int trials, long seed, int significantDigits) {
+    this(strategy, trials, seed, significantDigits, Scheduler.none());
+  }
+
+  /**
+   * Which trials continue ({@code gapsweep.search.scheduler} and {@code
+   * gapsweep.search.successive-halving}); see {@code search.SuccessiveHalving}.
+   *
+   * @param successiveHalving whether configurations are pruned at rungs; false: none
+   * @param minEpochs epochs of the first rung (r)
+   * @param reductionFactor η: about one configuration in η continues at each rung
+   */
+  public record Scheduler(boolean successiveHalving, int minEpochs, int reductionFactor)
+      implements Serializable {
+
+    /** No scheduler (the defaults of the halving settings, which then change nothing). */
+    public static Scheduler none() {
+      return new Scheduler(false, 3, 3);
+    }
+
+    /** The scheduler's HOCON name. */
+    public String configName() {
+      return successiveHalving ? "successive-halving" : "none";
+    }
+  }
 
   /**
    * The strategies, by their HOCON name. Each has its sampler in {@code search.Samplers}, whose
@@ -71,9 +104,26 @@ public record SearchSettings(Strategy strategy, int trials, long seed, int signi
     Long seed = r.longInteger(SEARCH + "seed", "an integer");
     Integer digits = r.integer(SEARCH + "significant-digits", "an integer in [1, 15]",
         v -> v >= 1 && v <= 15);
-    if (strategy == null || trials == null || seed == null || digits == null) {
+    Map<String, Boolean> schedulers = new LinkedHashMap<>();
+    schedulers.put("none", Boolean.FALSE);
+    schedulers.put("successive-halving", Boolean.TRUE);
+    Boolean halving = r.choice(SEARCH + "scheduler", schedulers);
+    Integer minEpochs = r.integer(SEARCH + "successive-halving.min-epochs", "an integer >= 1",
+        v -> v >= 1);
+    Integer eta = r.integer(SEARCH + "successive-halving.reduction-factor", "an integer >= 2",
+        v -> v >= 2);
+    if (strategy == null || trials == null || seed == null || digits == null || halving == null
+        || minEpochs == null || eta == null) {
       return null;
     }
-    return strategy == Strategy.GRID ? grid() : new SearchSettings(strategy, trials, seed, digits);
+    Scheduler scheduler = halving ? new Scheduler(true, minEpochs, eta) : Scheduler.none();
+    return strategy == Strategy.GRID
+        ? grid().withScheduler(scheduler)
+        : new SearchSettings(strategy, trials, seed, digits, scheduler);
+  }
+
+  /** These settings with {@code scheduler}. */
+  public SearchSettings withScheduler(Scheduler scheduler) {
+    return new SearchSettings(strategy, trials, seed, significantDigits, scheduler);
   }
 }

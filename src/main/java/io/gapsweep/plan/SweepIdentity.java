@@ -36,6 +36,10 @@ public final class SweepIdentity {
 
   private static final String ROOT = "gapsweep";
 
+  private static final String SCHEDULER = ROOT + ".search.scheduler";
+
+  private static final String HALVING = ROOT + ".search.successive-halving";
+
   private SweepIdentity() {}
 
   /**
@@ -46,7 +50,7 @@ public final class SweepIdentity {
     Config saved;
     Set<String> savedIds = new HashSet<>();
     try {
-      saved = withValidation(ConfigFactory.parseString(savedHocon).resolve());
+      saved = withScheduler(withValidation(ConfigFactory.parseString(savedHocon).resolve()));
       Optional<String> missing = missingKey(saved);
       if (missing.isPresent()) {
         return List.of(olderVersion(missing.get()));
@@ -60,7 +64,10 @@ public final class SweepIdentity {
     Set<String> ids = new HashSet<>();
     plan.trials().forEach(t -> ids.add(t.trialId()));
     if (ids.equals(savedIds)) {
-      return List.of();
+      // Trial ids leave the scheduler out (a trial computes the same epochs with or without it),
+      // but a sweep resumed under another scheduler would mix pruned and fully trained trials.
+      return keyDifferences(
+          schedulerOf(saved), schedulerOf(ConfigFactory.parseString(currentHocon).resolve()));
     }
     List<String> lines = keyDifferences(saved, ConfigFactory.parseString(currentHocon).resolve());
     if (lines.isEmpty()) {
@@ -91,6 +98,22 @@ public final class SweepIdentity {
     }
     return ConfigFactory.parseString(ROOT + ".validation { scheme = holdout, folds = 5,"
         + " repeats = 1, keep-given-split = false }").withFallback(saved);
+  }
+
+  /**
+   * An output saved before the scheduler existed trained every trial to early stopping, with the
+   * same trial ids: read it as {@code scheduler = none}.
+   */
+  private static Config withScheduler(Config saved) {
+    if (saved.hasPath(SCHEDULER)) {
+      return saved;
+    }
+    return ConfigFactory.parseString(SCHEDULER + " = none\n" + HALVING
+        + " { min-epochs = 3, reduction-factor = 3 }").withFallback(saved);
+  }
+
+  private static Config schedulerOf(Config config) {
+    return config.withOnlyPath(SCHEDULER).withFallback(config.withOnlyPath(HALVING));
   }
 
   private static Optional<String> missingKey(Config saved) {

@@ -71,12 +71,17 @@ public final class ResultSchema {
                 "How the trial ended: COMPLETED, DIVERGED (a loss became NaN or infinite) or FAILED"
                     + " (training threw)."),
             column("stop_reason", DataTypes.StringType, false,
-                "Why training stopped: patience, max-epochs, diverged or error."),
+                "Why training stopped: patience, max-epochs, diverged, error, or pruned (successive"
+                    + " halving stopped its configuration at a rung; status stays COMPLETED and"
+                    + " best_epoch is its best so far)."),
             column("error", DataTypes.StringType, true,
                 "Error message of a failed or diverged trial; null when there is none."),
             column("best_epoch", DataTypes.IntegerType, true,
                 "1-based epoch of the lowest validation loss; null when none was measured."),
             column("epochs_run", DataTypes.IntegerType, false, "Epochs trained."),
+            column("rung", DataTypes.IntegerType, false,
+                "The last successive-halving rung the trial trained in, from 0; 0 without a"
+                    + " scheduler (gapsweep.search.scheduler)."),
             column("seconds", DataTypes.DoubleType, false, "Wall time of the whole trial, seconds."),
             column("threads", DataTypes.IntegerType, false, "ND4J threads the trial ran with."),
             column("executor_id", DataTypes.StringType, false,
@@ -314,6 +319,7 @@ public final class ResultSchema {
         error,
         bestEpoch,
         result.epochsRun(),
+        result.rung(),
         result.seconds(),
         result.threads(),
         required(executor.executorId(), "executor_id", id),

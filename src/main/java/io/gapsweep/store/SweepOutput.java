@@ -91,6 +91,11 @@ public final class SweepOutput implements AutoCloseable {
     }
   }
 
+  /** Checkpoints and rung decisions of successive halving, under the journal. */
+  public RungJournal rungs() {
+    return new RungJournal(folder);
+  }
+
   /** The folder this run owns. */
   public OutputFolder folder() {
     return folder;

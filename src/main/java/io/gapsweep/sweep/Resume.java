@@ -69,6 +69,13 @@ public record Resume(Map<String, TrialResult> committed, List<TrialSpec> todo, l
     return committed == null || (retryFailed && committed.status() == TrialStatus.FAILED);
   }
 
+  /** The committed trials this run keeps: all but those it trains again (retried failures). */
+  public Map<String, TrialResult> kept() {
+    Map<String, TrialResult> kept = new java.util.HashMap<>(committed);
+    todo.forEach(trial -> kept.remove(trial.trialId()));
+    return kept;
+  }
+
   /** Trials of the grid already done. */
   public int done(int total) {
     return total - todo.size();

@@ -12,6 +12,7 @@ import io.gapsweep.data.Dataset;
 import io.gapsweep.data.DatasetSource;
 import io.gapsweep.data.ImageSet;
 import io.gapsweep.data.LoadedDataset;
+import io.gapsweep.dispatch.HalvingSweep;
 import io.gapsweep.dispatch.SparkSessions;
 import io.gapsweep.dispatch.SparkSweep;
 import io.gapsweep.dispatch.SweepProgress;
@@ -93,13 +94,20 @@ public final class SweepRun {
         long start = System.nanoTime();
         try (SweepProgress progress =
             listener.progress(spark, todo.size())) {
-          dispatch(spark, settings, plan, todo, data, threads, trial -> {
+          Consumer<TrialOutput> onFinished = trial -> {
             // Committed before it is shown as done: what the user saw finish is on disk.
             long before = System.nanoTime();
             output.commit(trial);
             commitNanos.addAndGet(System.nanoTime() - before);
             progress.accept(trial);
-          });
+          };
+          if (settings.searchSpace().search().scheduler().successiveHalving()) {
+            // Its own loop (one Spark job per rung); it resumes from the journal's rungs.
+            HalvingSweep.run(spark, settings, plan, data, threads,
+                resume.map(Resume::kept).orElse(Map.of()), output.rungs(), onFinished);
+          } else {
+            dispatch(spark, settings, plan, todo, data, threads, onFinished);
+          }
         }
         LOG.info("Trained {} trials in {} s", todo.size(),
             String.format("%.1f", (System.nanoTime() - start) / 1e9));

@@ -34,6 +34,24 @@ final class CurveRecorder extends BaseTrainingListener
     this.epochStart = System.nanoTime();
   }
 
+  /**
+   * A recorder that continues a paused trial: its curve so far and the predictions of its best
+   * epoch, so the next point is numbered on and a later best replaces the kept predictions only
+   * if it is strictly lower, as in one uninterrupted run.
+   */
+  CurveRecorder(
+      ImageSet trainImages, ImageSet validationImages, List<EpochMetrics> curveSoFar,
+      Predictions bestSoFar) {
+    this(trainImages, validationImages);
+    for (EpochMetrics point : curveSoFar) {
+      curve.add(point);
+      if (point.valLoss() < bestValidationLoss) {
+        bestValidationLoss = point.valLoss();
+      }
+    }
+    this.bestPredictions = bestSoFar;
+  }
+
   @Override
   public void onEpochStart(Model model) {
     fitLossSum = 0;

@@ -34,6 +34,20 @@ public final class TrainingBatches implements DataSetIterator {
   /** @param augmenter applied to each training image, or {@code null} for none */
   public TrainingBatches(
       ImageSet images, int classes, int batchSize, long seed, Augmenter augmenter) {
+    this(images, classes, batchSize, seed, augmenter, 0);
+  }
+
+  /**
+   * Batches of a trial that has already trained {@code passesDone} passes (a continued trial):
+   * its next pass draws what pass {@code passesDone + 1} of an uninterrupted trial draws. The
+   * order is reshuffled in place from pass to pass, so the passes done are replayed (shuffles
+   * only, no augmentation: cheap) to reach the same order.
+   *
+   * @param augmenter applied to each training image, or {@code null} for none
+   */
+  public TrainingBatches(
+      ImageSet images, int classes, int batchSize, long seed, Augmenter augmenter,
+      int passesDone) {
     this.images = images;
     this.classes = classes;
     this.batchSize = batchSize;
@@ -42,6 +56,9 @@ public final class TrainingBatches implements DataSetIterator {
     this.image = new float[images.imageSize()];
     this.order = ImageTensors.identity(images.count());
     reset();
+    for (int p = 0; p < passesDone; p++) {
+      reset();
+    }
   }
 
   @Override

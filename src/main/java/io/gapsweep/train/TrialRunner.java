@@ -46,7 +46,11 @@ public final class TrialRunner {
       Dataset data,
       int threads,
       ExecutorInfo executor) {
-    Outcome outcome = train(spec, training, preset, data, threads, executor);
+    return output(train(spec, training, preset, data, threads, executor));
+  }
+
+  /** The outcome ready to cross the wire: the kept model of a completed trial as a zip. */
+  static TrialOutput output(Outcome outcome) {
     if (outcome.bestModel() == null || outcome.result().status() != TrialStatus.COMPLETED) {
       return new TrialOutput(outcome.result(), null);
     }
@@ -112,7 +116,8 @@ public final class TrialRunner {
     try {
       ModelSerializer.writeModel(network, zip, false);
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot serialize the model of trial " + spec.trialId(), e);
+      throw new UncheckedIOException(
+          "Cannot serialize the model of trial " + outcome.result().spec().trialId(), e);
     }
     return zip.toByteArray();
   }
@@ -185,14 +190,14 @@ public final class TrialRunner {
     }
   }
 
-  private static List<EpochTerminationCondition> terminationConditions(TrainingSettings training) {
+  static List<EpochTerminationCondition> terminationConditions(TrainingSettings training) {
     return List.of(
         new DivergenceCondition(),
         new MaxEpochsTerminationCondition(training.maxEpochs()),
         new ScoreImprovementEpochTerminationCondition(training.patience(), training.minDelta()));
   }
 
-  private static TrialResult result(
+  static TrialResult result(
       TrialSpec spec,
       EarlyStoppingResult<MultiLayerNetwork> outcome,
       CurveRecorder recorder,
@@ -228,7 +233,7 @@ public final class TrialRunner {
   }
 
   /** The kept epoch's predictions, each example under its stable id; null when none. */
-  private static Predictions predictions(CurveRecorder recorder, Dataset.Split split) {
+  static Predictions predictions(CurveRecorder recorder, Dataset.Split split) {
     Predictions best = recorder == null ? null : recorder.bestPredictions();
     return best == null ? null : best.withExampleIds(split.heldOutIds());
   }
@@ -249,7 +254,7 @@ public final class TrialRunner {
     return best;
   }
 
-  private static String describe(Throwable e) {
+  static String describe(Throwable e) {
     String message = e.getMessage();
     return e.getClass().getSimpleName() + (message == null ? "" : ": " + message);
   }
@@ -259,7 +264,7 @@ public final class TrialRunner {
   }
 
   /** Stops at the first epoch whose clean losses are not finite: nothing after it can recover. */
-  private static final class DivergenceCondition implements EpochTerminationCondition {
+  static final class DivergenceCondition implements EpochTerminationCondition {
 
     @Override
     public void initialize() {}

@@ -787,6 +787,30 @@ class SettingsLoaderSuite extends AnyFunSuite with TempDirs {
         " expected an integer in [1, 15]"))
   }
 
+  test("the scheduler: successive halving with its settings, and every problem named") {
+    val halving = loads(
+      """gapsweep.search {
+        |  scheduler = successive-halving
+        |  successive-halving { min-epochs = 2, reduction-factor = 4 }
+        |}
+        |""").searchSpace().search()
+    assert(halving.scheduler() == new SearchSettings.Scheduler(true, 2, 4))
+    assert(halving.strategy() == SearchSettings.Strategy.GRID)
+    assert(settings().searchSpace().search().scheduler() == SearchSettings.Scheduler.none())
+    assert(problems(
+      """gapsweep.search {
+        |  scheduler = asha
+        |  successive-halving { min-epochs = 0, reduction-factor = 1 }
+        |}
+        |""") == Seq(
+      "sweep.conf:2: gapsweep.search.scheduler: \"asha\" is unknown; expected one of none," +
+        " successive-halving",
+      "sweep.conf:3: gapsweep.search.successive-halving.min-epochs: 0 is out of range; expected" +
+        " an integer >= 1",
+      "sweep.conf:3: gapsweep.search.successive-halving.reduction-factor: 1 is out of range;" +
+        " expected an integer >= 2"))
+  }
+
   test("a range under the grid") {
     assert(problems(
       """gapsweep.search-space {

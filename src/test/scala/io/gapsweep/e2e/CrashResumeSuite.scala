@@ -175,4 +175,52 @@ class CrashResumeSuite extends AnyFunSuite with SharedSparkSession with TempDirs
     assert(retried.output.contains("3 of 4 trials are already done; 1 to run"), retried.output)
     assertSameAsBaseline(out)
   }
+
+  /**
+   * 4 configurations under successive halving: rungs end at 1, 2 and 4 epochs, η = 2. The learning
+   * rates are far apart, so that rung 0 prunes despite the tie guard.
+   */
+  private lazy val halvingConf: Path = Files.writeString(dir.resolve("halving.conf"),
+    """gapsweep {
+      |  search { scheduler = successive-halving, successive-halving { min-epochs = 1, reduction-factor = 2 } }
+      |  search-space { depth = [1], dropout = [0.0, 0.5], learning-rate = [0.000001, 0.02] }
+      |  training { max-epochs = 4, patience = 4, base-filters = 2, dense-units = 8, batch-size = 4 }
+      |  data { width = 8, height = 8, synthetic { train-per-class = 10, validation-per-class = 10 } }
+      |}
+      |""".stripMargin)
+
+  test("successive halving killed between rungs and inside a rung resumes to the uninterrupted tables") {
+    def runHalving(out: Path, env: (String, String)*) =
+      LocalScript.run(Seq(halvingConf.toString, "--output", out.toString), env.toMap)
+    val reference = dir.resolve("halving-baseline")
+    val clean = runHalving(reference)
+    assert(clean.code == 0, clean.output)
+
+    val out = dir.resolve("halving-chain")
+    // Rung 0's decision journaled, its pruned trials not yet committed.
+    val decided = runHalving(out, kill -> "rung-decided")
+    assert(decided.code == 137, decided.output)
+    assert(decided.output.contains("Fault injection: SIGKILL at rung-decided:1"), decided.output)
+    assert(Files.isRegularFile(out.resolve("journal/rungs/rung-0.json")))
+    // Hadoop's local filesystem writes a .crc beside each file: count the checkpoints only.
+    assert(Files.list(out.resolve("journal/checkpoints")).iterator().asScala
+      .count(_.getFileName.toString.endsWith(".ckpt")) == 4)
+    assert(committed(out).isEmpty)
+    // The rerun reuses rung 0 (no segment trains again), commits the pruned trials, and dies after
+    // the first checkpoint of rung 1.
+    val inRung = runHalving(out, kill -> "checkpointed")
+    assert(inRung.code == 137, inRung.output)
+    assert(inRung.output.contains("Fault injection: SIGKILL at checkpointed:1"), inRung.output)
+    assert(committed(out).nonEmpty)
+    val last = runHalving(out)
+    assert(last.code == 0, last.output)
+
+    val (trials, curves) = metrics(out)
+    val (expectedTrials, expectedCurves) = metrics(reference)
+    assert(trials.size == 4 && trials == expectedTrials)
+    assert(curves == expectedCurves)
+    assert(trials.exists(_.getAs[String]("stop_reason") == "pruned"))
+    assert(committed(out) == committed(reference))
+    assert(!Files.exists(out.resolve("journal/checkpoints")))
+  }
 }

@@ -50,9 +50,9 @@ class ResultStoreSuite extends AnyFunSuite with SharedSparkSession with TempDirs
       write(output, results)
       OutputFolder.of(spark, output).registerViews(spark)
       assert(table("trials", "trial_id") == Seq(
-        Row("cfg-a-s0", "cfg-a", 3, 0.5, 0.001, "flip", 0.005, 16, 0, 0, 1000L, "COMPLETED", "max-epochs", null, 2, 2, 20.0, 2, "1", "worker-a", 4242L, "linux-x86_64-avx2"),
-        Row("cfg-a-s1", "cfg-a", 3, 0.5, 0.001, "flip", 0.005, 16, 1, 0, 1001L, "DIVERGED", "diverged", "loss is NaN at epoch 2", 1, 2, 20.0, 2, "1", "worker-a", 4242L, "linux-x86_64-avx2"),
-        Row("cfg-b-s0", "cfg-b", 2, 0.25, 0.0001, "none", 0.005, 16, 0, 0, 1000L, "FAILED", "error", "java.lang.OutOfMemoryError: Java heap space", null, 0, 0.0, 2, "1", "worker-a", 4242L, "linux-x86_64-avx2")))
+        Row("cfg-a-s0", "cfg-a", 3, 0.5, 0.001, "flip", 0.005, 16, 0, 0, 1000L, "COMPLETED", "max-epochs", null, 2, 2, 0, 20.0, 2, "1", "worker-a", 4242L, "linux-x86_64-avx2"),
+        Row("cfg-a-s1", "cfg-a", 3, 0.5, 0.001, "flip", 0.005, 16, 1, 0, 1001L, "DIVERGED", "diverged", "loss is NaN at epoch 2", 1, 2, 0, 20.0, 2, "1", "worker-a", 4242L, "linux-x86_64-avx2"),
+        Row("cfg-b-s0", "cfg-b", 2, 0.25, 0.0001, "none", 0.005, 16, 0, 0, 1000L, "FAILED", "error", "java.lang.OutOfMemoryError: Java heap space", null, 0, 0, 0.0, 2, "1", "worker-a", 4242L, "linux-x86_64-avx2")))
       assert(spark.table("trials").schema.map(f => f.name -> f.dataType) ==
         ResultSchema.TRIALS_SCHEMA.map(f => f.name -> f.dataType))
     }
