@@ -1,5 +1,6 @@
 package io.gapsweep.sweep;
 
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.EnumMap;
@@ -9,7 +10,11 @@ import java.util.StringJoiner;
 
 /**
  * Where a sweep's wall time went, phase by phase; the phases add up to the run's wall time from
- * reading the settings to the written report (the JVM's own start is not in it).
+ * reading the settings to the written report and, when the run is what its process was started
+ * for ({@code gapsweep run}, see {@link #countProcessStart}), from the launcher's start: {@link
+ * Phase#LAUNCHER} from the time the launcher passes as {@code -D}{@value #LAUNCHED} (epoch
+ * milliseconds) to the JVM's start, {@link Phase#JVM_START} from there to the run's first step.
+ * A run inside a longer-lived JVM (a test, a notebook, the bench) counts neither.
  *
  * <p>Trials are committed while others still train: {@link Phase#TRAINING} is the dispatch's
  * wall time less the time spent committing, which {@link Phase#COMMIT_AND_COMPACTION} counts
@@ -17,8 +22,28 @@ import java.util.StringJoiner;
  */
 public record PhaseTimes(Map<Phase, Duration> times) {
 
+  /** The system property the launcher sets to its own start, in epoch milliseconds. */
+  public static final String LAUNCHED = "gapsweep.launched";
+
+  // Set once by the command line's main; the first clock after it takes the process's start.
+  private static boolean processStartPending;
+
   public PhaseTimes {
     times = Collections.unmodifiableMap(new EnumMap<>(times));
+  }
+
+  /**
+   * Says that this process was started to run one command: the next run's breakdown then begins
+   * with the launcher and the JVM's start. Called by {@code Main.main} only.
+   */
+  public static synchronized void countProcessStart() {
+    processStartPending = true;
+  }
+
+  private static synchronized boolean takeProcessStart() {
+    boolean pending = processStartPending;
+    processStartPending = false;
+    return pending;
   }
 
   /** The time of {@code phase}; zero when the run did not reach it. */
@@ -49,6 +74,15 @@ public record PhaseTimes(Map<Phase, Duration> times) {
     private final Map<Phase, Duration> times = new EnumMap<>(Phase.class);
     private long last = System.nanoTime();
 
+    Clock() {
+      if (takeProcessStart()) {
+        long now = System.currentTimeMillis();
+        long jvmStart = ManagementFactory.getRuntimeMXBean().getStartTime();
+        add(Phase.JVM_START, Duration.ofMillis(Math.max(0, now - jvmStart)));
+        add(Phase.LAUNCHER, launcher(System.getProperty(LAUNCHED), jvmStart));
+      }
+    }
+
     /** Ends {@code phase}, which ran since the previous lap. */
     void lap(Phase phase) {
       long now = System.nanoTime();
@@ -68,6 +102,21 @@ public record PhaseTimes(Map<Phase, Duration> times) {
 
     PhaseTimes times() {
       return new PhaseTimes(times);
+    }
+  }
+
+  /**
+   * The launcher's share: from {@code launched} (epoch milliseconds as text, from {@value
+   * #LAUNCHED}) to the JVM's start; zero when it is missing, not a number, or not before the JVM.
+   */
+  static Duration launcher(String launched, long jvmStartMillis) {
+    if (launched == null) {
+      return Duration.ZERO;
+    }
+    try {
+      return Duration.ofMillis(Math.max(0, jvmStartMillis - Long.parseLong(launched.trim())));
+    } catch (NumberFormatException e) {
+      return Duration.ZERO;
     }
   }
 }

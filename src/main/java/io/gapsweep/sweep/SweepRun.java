@@ -80,11 +80,13 @@ public final class SweepRun {
         Dataset data = loadedData.dataset();
         String summary = DatasetSource.summary(loadedData);
         clock.lap(Phase.DATA);
+        String backend = NativeBackend.running();
+        clock.lap(Phase.ND4J_LOAD);
 
         output.start(loaded.resolvedHocon(), mode);
         List<TrialSpec> todo = resume.map(Resume::todo).orElse(plan.trials());
         listener.started(new SweepStart(settings.name(), summary, plan.trials().size(), threads,
-            NativeBackend.running(), target, resume));
+            backend, target, resume));
         AtomicLong commitNanos = new AtomicLong();
         long start = System.nanoTime();
         try (SweepProgress progress =
