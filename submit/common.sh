@@ -60,7 +60,7 @@ gapsweep_local_launch() {
   read -r -a java_opts <<< "${GAPSWEEP_JAVA_OPTS:--Xmx4g}"
   gapsweep_launch=(
     "${JAVA_HOME:+$JAVA_HOME/bin/}java" "${java_opens[@]}" "${java_opts[@]}" -Djava.awt.headless=true
-    -Dgapsweep.launched="$gapsweep_launched"
+    -Dio.gapsweep.launched="$gapsweep_launched"
     -cp "$gapsweep_root/target/classes:$(cat "$classpath_file")" io.gapsweep.cli.Main
   )
 }

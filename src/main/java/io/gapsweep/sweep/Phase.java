@@ -2,7 +2,7 @@ package io.gapsweep.sweep;
 
 /** The stages of a sweep's wall time, in the order a run passes them. */
 public enum Phase {
-  /** Before the JVM: the launcher script, from {@code -Dgapsweep.launched}; see {@link PhaseTimes}. */
+  /** Before the JVM: the launcher script, from {@code -Dio.gapsweep.launched}; see {@link PhaseTimes}. */
   LAUNCHER("launcher"),
   /** From the JVM's start to the run's first step: class loading, the command line. */
   JVM_START("JVM start"),

@@ -22,8 +22,11 @@ import java.util.StringJoiner;
  */
 public record PhaseTimes(Map<Phase, Duration> times) {
 
-  /** The system property the launcher sets to its own start, in epoch milliseconds. */
-  public static final String LAUNCHED = "gapsweep.launched";
+  /**
+   * The system property the launcher sets to its own start, in epoch milliseconds; outside the
+   * {@code gapsweep} namespace, where system properties override the settings.
+   */
+  public static final String LAUNCHED = "io.gapsweep.launched";
 
   // Set once by the command line's main; the first clock after it takes the process's start.
   private static boolean processStartPending;
