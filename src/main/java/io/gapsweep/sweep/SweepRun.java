@@ -25,6 +25,7 @@ import io.gapsweep.store.OutputFolder;
 import io.gapsweep.store.SweepOutput;
 import io.gapsweep.store.WriteMode;
 import io.gapsweep.train.NativeBackend;
+import io.gapsweep.train.ThreadPolicy;
 import io.gapsweep.train.TrialOutput;
 import io.gapsweep.train.TrialResult;
 import java.time.Duration;
@@ -66,6 +67,8 @@ public final class SweepRun {
     String target = settings.run().output();
     WriteMode mode = request.overwrite() ? WriteMode.OVERWRITE : WriteMode.FAIL_IF_EXISTS;
     int threads = SparkSessions.threadsPerTrial(settings.run(), plan.trials().size());
+    // OpenMP and OpenBLAS read it when ND4J loads them; setting it here spares a launcher JVM.
+    ThreadPolicy.exportBeforeLoad(threads);
 
     try (SweepOutput output = SweepOutput.open(OutputFolder.beforeSpark(target), mode,
         request.configuration(), settings.run().saveModels() > 0)) {
