@@ -4,9 +4,12 @@ import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.StringJoiner;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Where a sweep's wall time went, phase by phase; the phases add up to the run's wall time from
@@ -65,6 +68,41 @@ public record PhaseTimes(Map<Phase, Duration> times) {
       line.add(phase.label() + " " + seconds(of(phase)));
     }
     return line.toString();
+  }
+
+  private static final Pattern PHASE = Pattern.compile("(.+) (-?[0-9]+\\.[0-9]) s");
+
+  /**
+   * Reads back a line of {@link #format} (the last such line of {@code text}, e.g. a run's whole
+   * output), to the tenth of a second it shows.
+   *
+   * @throws IllegalArgumentException when {@code text} has no such line or it names an unknown phase
+   */
+  public static PhaseTimes parse(String text) {
+    String line = null;
+    for (String candidate : text.split("\n")) {
+      if (candidate.startsWith("Time: ")) {
+        line = candidate.strip();
+      }
+    }
+    int total = line == null ? -1 : line.lastIndexOf("; total ");
+    if (total < 0) {
+      throw new IllegalArgumentException("No phase breakdown (a line 'Time: ...') in: " + text);
+    }
+    Map<String, Phase> byLabel = new HashMap<>();
+    for (Phase phase : Phase.values()) {
+      byLabel.put(phase.label(), phase);
+    }
+    Map<Phase, Duration> times = new EnumMap<>(Phase.class);
+    for (String part : line.substring("Time: ".length(), total).split(", ")) {
+      Matcher m = PHASE.matcher(part);
+      Phase phase = m.matches() ? byLabel.get(m.group(1)) : null;
+      if (phase == null) {
+        throw new IllegalArgumentException("Unknown phase '" + part + "' in: " + line);
+      }
+      times.put(phase, Duration.ofMillis(Math.round(Double.parseDouble(m.group(2)) * 1000)));
+    }
+    return new PhaseTimes(times);
   }
 
   private static String seconds(Duration duration) {

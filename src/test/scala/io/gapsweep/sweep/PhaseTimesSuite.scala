@@ -43,4 +43,18 @@ class PhaseTimesSuite extends AnyFunSuite {
     assert(first.of(Phase.JVM_START).compareTo(Duration.ZERO) > 0)
     assert(new PhaseTimes.Clock().times().of(Phase.JVM_START) == Duration.ZERO)
   }
+
+  test("a run's output reads back into its breakdown, to the tenth of a second") {
+    val times = new PhaseTimes(Map(
+      Phase.JVM_START -> Duration.ofMillis(1240),
+      Phase.TRAINING -> Duration.ofMillis(21960)).asJava)
+    val parsed = PhaseTimes.parse("Report: out/report.html\n" + times.format() + "\n")
+    assert(parsed.of(Phase.JVM_START) == Duration.ofMillis(1200))
+    assert(parsed.of(Phase.TRAINING) == Duration.ofMillis(22000))
+    assert(parsed.format() == times.format())
+    val none = intercept[IllegalArgumentException](PhaseTimes.parse("Report: out/report.html\n"))
+    assert(none.getMessage.startsWith("No phase breakdown"))
+    val odd = intercept[IllegalArgumentException](PhaseTimes.parse("Time: warp 1.0 s; total 1.0 s"))
+    assert(odd.getMessage == "Unknown phase 'warp 1.0 s' in: Time: warp 1.0 s; total 1.0 s")
+  }
 }
