@@ -10,6 +10,15 @@
 #   GAPSWEEP_EXECUTOR_OFFHEAP_MB  executor off-heap limit for ND4J (JavaCPP), MiB (default: the heap)
 #   GAPSWEEP_SUBMIT_OPTS          more spark-submit options, split on spaces (e.g. --executor-cores 4)
 
+# When the launcher started, in epoch milliseconds: a run counts the time to the JVM's start as its
+# "launcher" phase. Bash 5's clock where there is one; date otherwise.
+if [[ -n "${EPOCHREALTIME:-}" ]]; then
+  gapsweep_launched="${EPOCHREALTIME/[.,]/}"
+  gapsweep_launched="${gapsweep_launched:0:${#gapsweep_launched}-3}"
+else
+  gapsweep_launched="$(date +%s%3N)"
+fi
+
 gapsweep_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
 gapsweep_usage() {
@@ -51,6 +60,7 @@ gapsweep_local_launch() {
   read -r -a java_opts <<< "${GAPSWEEP_JAVA_OPTS:--Xmx4g}"
   gapsweep_launch=(
     "${JAVA_HOME:+$JAVA_HOME/bin/}java" "${java_opens[@]}" "${java_opts[@]}" -Djava.awt.headless=true
+    -Dio.gapsweep.launched="$gapsweep_launched"
     -cp "$gapsweep_root/target/classes:$(cat "$classpath_file")" io.gapsweep.cli.Main
   )
 }

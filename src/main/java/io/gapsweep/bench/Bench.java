@@ -7,6 +7,7 @@ import io.gapsweep.data.SyntheticShapes;
 import io.gapsweep.dispatch.SparkSessions;
 import io.gapsweep.plan.GridExpander;
 import io.gapsweep.plan.SweepPlan;
+import io.gapsweep.sweep.Phase;
 import io.gapsweep.train.NativeBackend;
 import io.gapsweep.train.ThreadPolicy;
 import io.gapsweep.train.kernels.Kernels;
@@ -38,7 +39,9 @@ public final class Bench {
     SWEEP,
     PYTORCH,
     RESUME,
-    CURVES
+    CURVES,
+    /** Not among the default parts: it starts two JVMs per repeat. */
+    FIXED_COST
   }
 
   /**
@@ -102,6 +105,9 @@ public final class Bench {
       }
       if (options.parts().contains(Part.CURVES)) {
         curves(options, table, progress);
+      }
+      if (options.parts().contains(Part.FIXED_COST)) {
+        fixedCost(options, table, workDir, progress);
       }
       return table.markdown(machine);
     } finally {
@@ -261,6 +267,39 @@ public final class Bench {
     table.note(String.format(Locale.ROOT, "A %,d-trial sweep leaves %,d files (%,d bytes) in its"
         + " output: one record and one model per trial in journal/, trials, curves and"
         + " predictions as one Parquet file each, sweep.conf, the .gapsweep marker.", n, last.files(), last.bytes()));
+  }
+
+  /**
+   * Part fixed-cost: a one-trial sweep and a resume with nothing to train, each in a fresh JVM
+   * ({@link FixedCost}), alternating; their wall time and every phase of their breakdown.
+   */
+  private static void fixedCost(Options o, BenchTable table, Path workDir, PrintWriter progress) {
+    Path conf = FixedCost.writeConf(workDir.resolve("fixed-cost"));
+    Path output = workDir.resolve("fixed-cost").resolve("out");
+    String fresh = "one-trial sweep (1 epoch, 8×8 images), fresh JVM";
+    String resume = "resume with nothing to train, fresh JVM";
+    for (int r = 0; r < o.repeats(); r++) {
+      progress.printf("bench: repeat %d/%d: a one-trial sweep, then its resume, each in a new JVM%n",
+          r + 1, o.repeats());
+      progress.flush();
+      record(table, fresh, FixedCost.run(conf, output, true));
+      record(table, resume, FixedCost.run(conf, output, false));
+    }
+    table.atMostSeconds("one-trial sweep, end to end (fresh JVM)", fresh + ": wall time", 10);
+    table.atMostSeconds("resume with nothing to train, end to end (fresh JVM)",
+        resume + ": wall time", 10);
+    table.note("The fixed-cost part times gapsweep run in a JVM of its own, started with this"
+        + " JVM's java, options and class path (as submit/gapsweep starts it), from the process's"
+        + " start to its exit; the phases are the run's own breakdown (the Time line), to 0.1 s.");
+  }
+
+  private static void record(BenchTable table, String kind, FixedCost.Run run) {
+    table.add(kind + ": wall time", "s", run.wallSeconds());
+    table.add(kind + ": outside the trials (wall time − training)", "s",
+        run.wallSeconds() - run.phases().of(Phase.TRAINING).toNanos() / 1e9);
+    for (Phase phase : Phase.values()) {
+      table.add(kind + ": " + phase.label(), "s", run.phases().of(phase).toNanos() / 1e9);
+    }
   }
 
   private static void curves(Options o, BenchTable table, PrintWriter progress) {

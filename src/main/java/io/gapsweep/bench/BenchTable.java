@@ -15,8 +15,11 @@ final class BenchTable {
 
   private record Series(String unit, List<Double> values) {}
 
+  /** How a target's values read: a ratio, a share, or seconds. */
+  private enum Kind { RATIO, PERCENT, SECONDS }
+
   private record Target(String name, List<Double> values, double goal, boolean atMost,
-      boolean percent) {
+      Kind kind) {
 
     double median() {
       return BenchTable.median(values);
@@ -52,7 +55,12 @@ final class BenchTable {
       double ratio = top.get(i) / bottom.get(i);
       ratios.add(overhead ? 1 - ratio : ratio);
     }
-    targets.add(new Target(name, ratios, goal, overhead, overhead));
+    targets.add(new Target(name, ratios, goal, overhead, overhead ? Kind.PERCENT : Kind.RATIO));
+  }
+
+  /** A target on the seconds of series {@code label} themselves: at most {@code goal}. */
+  void atMostSeconds(String name, String label, double goal) {
+    targets.add(new Target(name, List.copyOf(series.get(label).values()), goal, true, Kind.SECONDS));
   }
 
   /** As {@link #target}, for a ratio that is reported without a goal. */
@@ -75,7 +83,11 @@ final class BenchTable {
           + "|---|--:|--:|--:|--:|--:|---|\n");
       for (Target t : targets) {
         boolean met = t.atMost() ? t.median() <= t.goal() : t.median() >= t.goal();
-        DoubleFunction<String> format = t.percent() ? BenchTable::percent : BenchTable::ratio;
+        DoubleFunction<String> format = switch (t.kind()) {
+          case RATIO -> BenchTable::ratio;
+          case PERCENT -> BenchTable::percent;
+          case SECONDS -> v -> number(v) + " s";
+        };
         String goal = (t.atMost() ? "≤ " : "≥ ") + format.apply(t.goal());
         boolean measureOnly = Double.isNaN(t.goal());
         md.append(String.format(Locale.ROOT, "| %s | %d | %s | %s | %s | %s | %s |%n",

@@ -1,6 +1,7 @@
 package io.gapsweep.cli;
 
 import io.gapsweep.UserError;
+import io.gapsweep.sweep.PhaseTimes;
 import io.gapsweep.train.NativeBackend;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
@@ -38,6 +39,8 @@ public final class Main implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   public static void main(String[] args) {
+    // This process exists for this one command: a run's breakdown counts the JVM's start too.
+    PhaseTimes.countProcessStart();
     // Threads outside Spark's tasks (ours, libraries') end the process the same way.
     Thread.setDefaultUncaughtExceptionHandler(
         (thread, e) -> {

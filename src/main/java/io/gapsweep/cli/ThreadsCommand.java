@@ -11,8 +11,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /**
- * Prints a configuration's threads per trial, for launch scripts: OpenMP and OpenBLAS size their
- * pools from {@code OMP_NUM_THREADS} before any Java code runs, so the launcher must know it first.
+ * Prints a configuration's threads per trial, for the spark-submit scripts: {@code spark.task.cpus}
+ * and the executors' {@code OMP_NUM_THREADS} go on spark-submit's command line. (A local run sets
+ * {@code OMP_NUM_THREADS} inside its own JVM before ND4J loads: {@code ThreadPolicy#exportBeforeLoad}.)
  */
 @Command(
     name = "threads",

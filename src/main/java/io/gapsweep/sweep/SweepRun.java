@@ -26,6 +26,7 @@ import io.gapsweep.store.OutputFolder;
 import io.gapsweep.store.SweepOutput;
 import io.gapsweep.store.WriteMode;
 import io.gapsweep.train.NativeBackend;
+import io.gapsweep.train.ThreadPolicy;
 import io.gapsweep.train.TrialOutput;
 import io.gapsweep.train.TrialResult;
 import io.gapsweep.verdict.Audit;
@@ -71,6 +72,8 @@ public final class SweepRun {
     String target = settings.run().output();
     WriteMode mode = request.overwrite() ? WriteMode.OVERWRITE : WriteMode.FAIL_IF_EXISTS;
     int threads = SparkSessions.threadsPerTrial(settings.run(), plan.trials().size());
+    // OpenMP and OpenBLAS read it when ND4J loads them; setting it here spares a launcher JVM.
+    ThreadPolicy.exportBeforeLoad(threads);
 
     try (SweepOutput output = SweepOutput.open(OutputFolder.beforeSpark(target), mode,
         request.configuration(), settings.run().saveModels() > 0)) {
@@ -85,11 +88,13 @@ public final class SweepRun {
         Dataset data = loadedData.dataset();
         String summary = DatasetSource.summary(loadedData);
         clock.lap(Phase.DATA);
+        String backend = NativeBackend.running();
+        clock.lap(Phase.ND4J_LOAD);
 
         output.start(loaded.resolvedHocon(), mode);
         List<TrialSpec> todo = resume.map(Resume::todo).orElse(plan.trials());
         listener.started(new SweepStart(settings.name(), summary, plan.trials().size(), threads,
-            NativeBackend.running(), target, resume));
+            backend, target, resume));
         AtomicLong commitNanos = new AtomicLong();
         long start = System.nanoTime();
         try (SweepProgress progress =

@@ -68,11 +68,31 @@ class BenchCommandSuite extends AnyFunSuite with SharedSparkSession with TempDir
       + " masks: best validation loss over 2 seeds, gapsweep "), result.out)
   }
 
+  test("fixed-cost times a one-trial sweep and its resume in fresh JVMs, phase by phase") {
+    val result = Cli.run("bench", "--parts", "fixed-cost", "--repeats", "1")
+    assert(result.code == 0, result.err)
+    val rows = tableRows(result.out)
+    val fresh = "one-trial sweep (1 epoch, 8×8 images), fresh JVM"
+    val resume = "resume with nothing to train, fresh JVM"
+    val phases = io.gapsweep.sweep.Phase.values().toSeq.map(_.label())
+    def kind(name: String) = Seq(s"$name: wall time", s"$name: outside the trials (wall time − training)") ++
+      phases.map(p => s"$name: $p")
+    assert(rows.map(_.head) == Seq("measure") ++ kind(fresh) ++ kind(resume) ++ Seq("target",
+      "one-trial sweep, end to end (fresh JVM)", "resume with nothing to train, end to end (fresh JVM)"), rows)
+    def value(label: String) = rows.find(_.head == label).get(2).toDouble
+    // The child JVM counts its own start; the resume trains nothing; training is inside the wall time.
+    assert(value(s"$fresh: JVM start") > 0, rows)
+    assert(value(s"$fresh: training") > 0, rows)
+    assert(value(s"$resume: training") < value(s"$fresh: training"), rows)
+    assert(value(s"$fresh: outside the trials (wall time − training)") < value(s"$fresh: wall time"), rows)
+    assert(rows.find(_.head == "one-trial sweep, end to end (fresh JVM)").get.drop(5).head == "≤ 10.00 s", rows)
+  }
+
   test("bench refuses an unknown part and a count below 1, with exit code 2") {
     val part = Cli.run("bench", "--parts", "training,gpu")
     assert(part.code == 2)
     assert(part.err == "gapsweep: Cannot run the bench: unknown part 'gpu'; expected training," +
-      " sweep, pytorch, resume or curves\n", part.err)
+      " sweep, pytorch, resume, curves or fixed-cost\n", part.err)
     val repeats = Cli.run("bench", "--repeats", "0")
     assert(repeats.code == 2)
     assert(repeats.err ==

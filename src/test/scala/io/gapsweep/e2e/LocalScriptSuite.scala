@@ -108,7 +108,7 @@ class LocalScriptSuite extends AnyFunSuite with TempDirs {
 
   /**
    * A stand-in `java` (through JAVA_HOME) that logs each call, OMP_NUM_THREADS and the arguments
-   * after the main class, and answers the internal threads command with 3.
+   * after the main class.
    */
   private def withFakeJava(body: (Map[String, String], () => Seq[String]) => Unit): Unit =
     withTempDir { home =>
@@ -122,7 +122,6 @@ class LocalScriptSuite extends AnyFunSuite with TempDirs {
            |  [[ "$$a" == -Xmx* ]] && heap="$$a"
            |done
            |echo "OMP=$${OMP_NUM_THREADS:-unset} $$heap $${args[*]}" >> "${home.resolve("calls")}"
-           |[[ "$${args[0]:-}" == threads ]] && echo 3
            |exit 0
            |""".stripMargin)
       Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"))
@@ -136,17 +135,14 @@ class LocalScriptSuite extends AnyFunSuite with TempDirs {
       })
     }
 
-  test("run exports the configuration's threads per trial before the JVM starts; nothing else does") {
+  test("the launcher starts one JVM, whatever the command; run sets its threads inside it") {
     withFakeJava { (env, calls) =>
       val cases = Seq(
-        ("gapsweep", Seq("run", "a.conf")) ->
-          Seq("OMP=inherited -Xmx7m threads a.conf", "OMP=3 -Xmx7m run a.conf"),
+        ("gapsweep", Seq("run", "a.conf")) -> Seq("OMP=inherited -Xmx7m run a.conf"),
         ("gapsweep", Seq("run", "-o", "out", "--overwrite", "a.conf", "--retry-failed")) ->
-          Seq("OMP=inherited -Xmx7m threads a.conf", "OMP=3 -Xmx7m run -o out --overwrite a.conf --retry-failed"),
-        ("gapsweep", Seq("run", "--output", "out", "a.conf")) ->
-          Seq("OMP=inherited -Xmx7m threads a.conf", "OMP=3 -Xmx7m run --output out a.conf"),
-        ("local.sh", Seq("a.conf", "--output", "out")) ->
-          Seq("OMP=inherited -Xmx7m threads a.conf", "OMP=3 -Xmx7m run a.conf --output out"),
+          Seq("OMP=inherited -Xmx7m run -o out --overwrite a.conf --retry-failed"),
+        ("gapsweep", Seq("run", "--output", "out", "a.conf")) -> Seq("OMP=inherited -Xmx7m run --output out a.conf"),
+        ("local.sh", Seq("a.conf", "--output", "out")) -> Seq("OMP=inherited -Xmx7m run a.conf --output out"),
         ("gapsweep", Seq("run", "a.conf", "--help")) -> Seq("OMP=inherited -Xmx7m run a.conf --help"),
         ("gapsweep", Seq("run")) -> Seq("OMP=inherited -Xmx7m run"),
         ("gapsweep", Seq("plan", "a.conf")) -> Seq("OMP=inherited -Xmx7m plan a.conf"),
