@@ -11,7 +11,6 @@ import org.deeplearning4j.nn.layers.convolution.ConvolutionLayer;
 import org.deeplearning4j.nn.layers.convolution.subsampling.SubsamplingLayer;
 import org.deeplearning4j.nn.layers.mkldnn.MKLDNNBatchNormHelper;
 import org.deeplearning4j.nn.layers.mkldnn.MKLDNNConvHelper;
-import org.deeplearning4j.nn.layers.mkldnn.MKLDNNSubsamplingHelper;
 import org.deeplearning4j.nn.layers.normalization.BatchNormalization;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.activations.Activation;
@@ -19,12 +18,12 @@ import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationReLU;
 
 /**
- * Which implementation of dropout, ReLU, and the backprop of batch norm, max pooling and the first
- * convolution a network trains with.
+ * Which implementation of dropout, ReLU, and the backprop of batch norm and the first convolution
+ * a network trains with.
  *
  * <p>{@link #GAPSWEEP} (what trials use) computes the same functions as {@link #DL4J} (M2's
- * stock layers) with faster ops: see {@link FastDropout}, {@link FastRelu}, {@link FastBatchNorm},
- * {@link FastMaxPool} and {@link FirstConvolution}. The bench trains both side by side.
+ * stock layers) with faster ops: see {@link FastDropout}, {@link FastRelu}, {@link FastBatchNorm}
+ * and {@link FirstConvolution}. The bench trains both side by side.
  */
 public enum Kernels {
   /** DL4J M2's own layers and helpers. */
@@ -43,9 +42,9 @@ public enum Kernels {
   }
 
   /**
-   * Gives every batch-norm and max-pooling layer that runs DL4J's oneDNN helper the faster
-   * backward pass, and the first layer, when it is a convolution on that helper, a backward pass
-   * without the input gradient; call after {@code init()}. Layers without those helpers (generic
+   * Gives every batch-norm layer that runs DL4J's oneDNN helper the faster backward pass, and
+   * the first layer, when it is a convolution on that helper, a backward pass without the input
+   * gradient; call after {@code init()}. Layers without those helpers (generic
    * build, helpers disabled) keep DL4J's built-in implementation. DL4J offers no hook for this:
    * the helper is a package-private or protected field, set here by reflection.
    */
@@ -62,9 +61,6 @@ public enum Kernels {
       }
       if (layer instanceof BatchNormalization && helper.getClass() == MKLDNNBatchNormHelper.class) {
         setHelper(layer, new FastBatchNorm());
-      } else if (layer instanceof SubsamplingLayer
-          && helper.getClass() == MKLDNNSubsamplingHelper.class) {
-        setHelper(layer, new FastMaxPool());
       } else if (i == 0 && layer.getClass() == ConvolutionLayer.class
           && helper.getClass() == MKLDNNConvHelper.class) {
         // Only the first layer: its input gradient is the one nothing uses.

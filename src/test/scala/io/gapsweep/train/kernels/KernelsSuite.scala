@@ -4,10 +4,8 @@ import io.gapsweep.testing.Fixtures
 import io.gapsweep.train.{ImageShape, NativeBackend, NetworkFactory}
 import org.deeplearning4j.nn.conf.{CNN2DFormat, ConvolutionMode}
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer.AlgoMode
-import org.deeplearning4j.nn.conf.layers.PoolingType
 import org.deeplearning4j.nn.layers.convolution.ConvolutionLayer
-import org.deeplearning4j.nn.layers.convolution.subsampling.SubsamplingLayer
-import org.deeplearning4j.nn.layers.mkldnn.{MKLDNNConvHelper, MKLDNNSubsamplingHelper}
+import org.deeplearning4j.nn.layers.mkldnn.MKLDNNConvHelper
 import org.deeplearning4j.nn.conf.layers.{ActivationLayer, DenseLayer, DropoutLayer}
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr
@@ -144,17 +142,14 @@ class KernelsSuite extends AnyFunSuite {
     assert(stock.forall(h => h.getClass.getSimpleName == "MKLDNNBatchNormHelper"), stock)
   }
 
-  test("on the oneDNN build the first convolution skips its input gradient, max pooling is fast") {
+  test("on the oneDNN build the first convolution skips its input gradient") {
     assume(NativeBackend.running().contains("onednn"), "no oneDNN build here")
     val layers = network(Kernels.GAPSWEEP).getLayers.toSeq
     val convs = layers.collect { case l: ConvolutionLayer => Kernels.helperOf(l) }
     assert(convs.size == 2 && convs.head.isInstanceOf[FirstConvolution], convs)
     assert(convs(1).getClass == classOf[MKLDNNConvHelper], "only the first layer's input gradient is unused")
-    val pools = layers.collect { case l: SubsamplingLayer => Kernels.helperOf(l) }
-    assert(pools.size == 2 && pools.forall(_.isInstanceOf[FastMaxPool]), pools)
     val stock = network(Kernels.DL4J).getLayers.toSeq.collect {
       case l: ConvolutionLayer => Kernels.helperOf(l)
-      case l: SubsamplingLayer => Kernels.helperOf(l)
     }
     assert(stock.forall(h => h.getClass.getName.startsWith("org.deeplearning4j.nn.layers.mkldnn.")), stock)
   }
@@ -187,29 +182,6 @@ class KernelsSuite extends AnyFunSuite {
       assert(fastB.zip(stockB).forall { case (a, b) => math.abs(a - b) <= 1e-5 * stockB.map(math.abs).max })
       assert(fast.getSecond == null, "no input gradient")
       assert(fast.getFirst.gradientForVariable.get("W") != null)
-    }
-  }
-
-  test("max-pooling backprop routes each gradient to its window's maximum, as DL4J's does") {
-    assume(NativeBackend.running().contains("onednn"), "no oneDNN build here")
-    // (kernel, stride, mode, input side): the network's 2x2/2, overlapping 3x3/2 with Same padding
-    for ((k, s, mode, side) <- Seq((2, 2, ConvolutionMode.Truncate, 8), (3, 2, ConvolutionMode.Same, 9),
-        (3, 1, ConvolutionMode.Truncate, 6))) {
-      Nd4j.getRandom.setSeed(41)
-      val x = Nd4j.rand(DataType.FLOAT, 3, 4, side, side).subi(0.5)
-      val out = if (mode == ConvolutionMode.Same) (side + s - 1) / s else (side - k) / s + 1
-      val pad = if (mode == ConvolutionMode.Same) {
-        org.deeplearning4j.util.ConvolutionUtils.getSameModeTopLeftPadding(
-          Array(out, out), Array(side, side), Array(k, k), Array(s, s), Array(1, 1))
-      } else Array(0, 0)
-      val eps = Nd4j.rand(DataType.FLOAT, 3, 4, out, out)
-      def run(helper: org.deeplearning4j.nn.layers.convolution.subsampling.SubsamplingHelper) =
-        flat(helper.backpropGradient(x, eps, Array(k, k), Array(s, s), pad, PoolingType.MAX, mode,
-          Array(1, 1), CNN2DFormat.NCHW, LayerWorkspaceMgr.noWorkspaces()).getSecond)
-      val fast = run(new FastMaxPool())
-      val stock = run(new MKLDNNSubsamplingHelper(DataType.FLOAT))
-      val worst = fast.zip(stock).map { case (a, b) => math.abs(a - b) }.max
-      assert(worst <= 1e-6, s"k $k s $s $mode: $worst")
     }
   }
 
