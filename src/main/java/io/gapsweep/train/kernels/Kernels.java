@@ -7,7 +7,10 @@ import org.deeplearning4j.nn.conf.dropout.Dropout;
 import org.deeplearning4j.nn.conf.dropout.IDropout;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
+import org.deeplearning4j.nn.layers.convolution.ConvolutionLayer;
+import org.deeplearning4j.nn.layers.convolution.subsampling.SubsamplingLayer;
 import org.deeplearning4j.nn.layers.mkldnn.MKLDNNBatchNormHelper;
+import org.deeplearning4j.nn.layers.mkldnn.MKLDNNConvHelper;
 import org.deeplearning4j.nn.layers.normalization.BatchNormalization;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.activations.Activation;
@@ -15,11 +18,12 @@ import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationReLU;
 
 /**
- * Which implementation of dropout, ReLU and batch-norm backprop a network trains with.
+ * Which implementation of dropout, ReLU, and the backprop of batch norm and the first convolution
+ * a network trains with.
  *
  * <p>{@link #GAPSWEEP} (what trials use) computes the same functions as {@link #DL4J} (M2's
- * stock layers) with faster ND4J ops: see {@link FastDropout}, {@link FastRelu} and {@link
- * FastBatchNorm}. The bench trains both side by side.
+ * stock layers) with faster ops: see {@link FastDropout}, {@link FastRelu}, {@link FastBatchNorm}
+ * and {@link FirstConvolution}. The bench trains both side by side.
  */
 public enum Kernels {
   /** DL4J M2's own layers and helpers. */
@@ -38,19 +42,29 @@ public enum Kernels {
   }
 
   /**
-   * Gives every batch-norm layer that runs DL4J's oneDNN helper the faster backward pass; call
-   * after {@code init()}. Layers without that helper (generic build, helpers disabled) keep
-   * DL4J's built-in implementation. DL4J offers no hook for this: the helper is a package-private
-   * field, set here by reflection.
+   * Gives every batch-norm layer that runs DL4J's oneDNN helper the faster backward pass, and
+   * the first layer, when it is a convolution on that helper, a backward pass without the input
+   * gradient; call after {@code init()}. Layers without those helpers (generic
+   * build, helpers disabled) keep DL4J's built-in implementation. DL4J offers no hook for this:
+   * the helper is a package-private or protected field, set here by reflection.
    */
   public void install(MultiLayerNetwork network) {
     if (this != GAPSWEEP) {
       return;
     }
-    for (Layer layer : network.getLayers()) {
-      Object helper = layer instanceof BatchNormalization ? helperOf(layer) : null;
-      if (helper != null && helper.getClass() == MKLDNNBatchNormHelper.class) {
+    Layer[] layers = network.getLayers();
+    for (int i = 0; i < layers.length; i++) {
+      Layer layer = layers[i];
+      Object helper = helperOf(layer);
+      if (helper == null) {
+        continue;
+      }
+      if (layer instanceof BatchNormalization && helper.getClass() == MKLDNNBatchNormHelper.class) {
         setHelper(layer, new FastBatchNorm());
+      } else if (i == 0 && layer.getClass() == ConvolutionLayer.class
+          && helper.getClass() == MKLDNNConvHelper.class) {
+        // Only the first layer: its input gradient is the one nothing uses.
+        setHelper(layer, new FirstConvolution());
       }
     }
   }
@@ -76,23 +90,40 @@ public enum Kernels {
     }
   }
 
-  private static final Field HELPER = helperField();
+  private static final Field BATCH_NORM_HELPER = helperField(BatchNormalization.class);
+  private static final Field CONVOLUTION_HELPER = helperField(ConvolutionLayer.class);
+  private static final Field SUBSAMPLING_HELPER = helperField(SubsamplingLayer.class);
 
-  private static Field helperField() {
+  private static Field helperField(Class<?> layer) {
     try {
-      Field field = BatchNormalization.class.getDeclaredField("helper");
+      Field field = layer.getDeclaredField("helper");
       field.setAccessible(true);
       return field;
     } catch (NoSuchFieldException e) {
       throw new IllegalStateException(
-          "Cannot find DL4J's batch-norm helper field: not DL4J 1.0.0-M2?", e);
+          "Cannot find DL4J's " + layer.getSimpleName() + " helper field: not DL4J 1.0.0-M2?", e);
     }
   }
 
-  /** The helper a batch-norm layer runs, or null. */
+  /** The field that holds {@code layer}'s helper, or null for a layer without one we replace. */
+  private static Field fieldOf(Layer layer) {
+    if (layer instanceof BatchNormalization) {
+      return BATCH_NORM_HELPER;
+    }
+    if (layer instanceof ConvolutionLayer) {
+      return CONVOLUTION_HELPER;
+    }
+    if (layer instanceof SubsamplingLayer) {
+      return SUBSAMPLING_HELPER;
+    }
+    return null;
+  }
+
+  /** The helper a batch-norm, convolution or pooling layer runs, or null. */
   public static Object helperOf(Layer layer) {
+    Field field = fieldOf(layer);
     try {
-      return HELPER.get(layer);
+      return field == null ? null : field.get(layer);
     } catch (IllegalAccessException e) {
       throw new IllegalStateException(e);
     }
@@ -100,7 +131,7 @@ public enum Kernels {
 
   private static void setHelper(Layer layer, Object helper) {
     try {
-      HELPER.set(layer, helper);
+      fieldOf(layer).set(layer, helper);
     } catch (IllegalAccessException e) {
       throw new IllegalStateException(e);
     }

@@ -2,12 +2,15 @@ package io.gapsweep.train.kernels
 
 import io.gapsweep.testing.Fixtures
 import io.gapsweep.train.{ImageShape, NativeBackend, NetworkFactory}
-import org.deeplearning4j.nn.conf.CNN2DFormat
+import org.deeplearning4j.nn.conf.{CNN2DFormat, ConvolutionMode}
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer.AlgoMode
+import org.deeplearning4j.nn.layers.convolution.ConvolutionLayer
+import org.deeplearning4j.nn.layers.mkldnn.MKLDNNConvHelper
 import org.deeplearning4j.nn.conf.layers.{ActivationLayer, DenseLayer, DropoutLayer}
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr
 import org.deeplearning4j.util.ModelSerializer
-import org.nd4j.linalg.activations.impl.ActivationReLU
+import org.nd4j.linalg.activations.impl.{ActivationIdentity, ActivationReLU}
 import org.nd4j.linalg.api.buffer.DataType
 import org.nd4j.linalg.api.ndarray.INDArray
 import org.nd4j.linalg.factory.Nd4j
@@ -137,6 +140,49 @@ class KernelsSuite extends AnyFunSuite {
       case l: org.deeplearning4j.nn.layers.normalization.BatchNormalization => Kernels.helperOf(l)
     }
     assert(stock.forall(h => h.getClass.getSimpleName == "MKLDNNBatchNormHelper"), stock)
+  }
+
+  test("on the oneDNN build the first convolution skips its input gradient") {
+    assume(NativeBackend.running().contains("onednn"), "no oneDNN build here")
+    val layers = network(Kernels.GAPSWEEP).getLayers.toSeq
+    val convs = layers.collect { case l: ConvolutionLayer => Kernels.helperOf(l) }
+    assert(convs.size == 2 && convs.head.isInstanceOf[FirstConvolution], convs)
+    assert(convs(1).getClass == classOf[MKLDNNConvHelper], "only the first layer's input gradient is unused")
+    val stock = network(Kernels.DL4J).getLayers.toSeq.collect {
+      case l: ConvolutionLayer => Kernels.helperOf(l)
+    }
+    assert(stock.forall(h => h.getClass.getName.startsWith("org.deeplearning4j.nn.layers.mkldnn.")), stock)
+  }
+
+  test("the first convolution's weight and bias gradients equal DL4J's, for odd kernels and padding") {
+    assume(NativeBackend.running().contains("onednn"), "no oneDNN build here")
+    // (kernel, mode, padding, input side): the network's case, a wider kernel, explicit padding
+    for ((k, mode, p, side) <- Seq((3, ConvolutionMode.Same, 0, 16), (5, ConvolutionMode.Same, 0, 9),
+        (3, ConvolutionMode.Truncate, 1, 7), (3, ConvolutionMode.Truncate, 0, 8))) {
+      Nd4j.getRandom.setSeed(31)
+      val (n, c, o) = (5, 3, 4)
+      val out = if (mode == ConvolutionMode.Same) side else side + 2 * p - k + 1
+      val x = Nd4j.rand(DataType.FLOAT, n, c, side, side).subi(0.3)
+      val w = Nd4j.rand(DataType.FLOAT, o, c, k, k).subi(0.5)
+      val b = Nd4j.zeros(DataType.FLOAT, 1, o)
+      val delta = Nd4j.rand(DataType.FLOAT, n, o, out, out).subi(0.5)
+      def run(helper: org.deeplearning4j.nn.layers.convolution.ConvolutionHelper) = {
+        val dW = Nd4j.zeros(DataType.FLOAT, o, c, k, k)
+        val dB = Nd4j.zeros(DataType.FLOAT, 1, o)
+        val r = helper.backpropGradient(x, w, b, delta, Array(k, k), Array(1, 1), Array(p, p), dB, dW,
+          new ActivationIdentity(), AlgoMode.PREFER_FASTEST, null, null, mode, Array(1, 1),
+          CNN2DFormat.NCHW, LayerWorkspaceMgr.noWorkspaces())
+        (flat(dW), flat(dB), r)
+      }
+      val (fastW, fastB, fast) = run(new FirstConvolution())
+      val (stockW, stockB, _) = run(new MKLDNNConvHelper(DataType.FLOAT))
+      val scale = stockW.map(math.abs).max
+      val worst = fastW.zip(stockW).map { case (a, b) => math.abs(a - b) }.max
+      assert(scale > 1e-3 && worst <= 1e-5 * scale, s"k $k $mode p $p: $worst of $scale")
+      assert(fastB.zip(stockB).forall { case (a, b) => math.abs(a - b) <= 1e-5 * stockB.map(math.abs).max })
+      assert(fast.getSecond == null, "no input gradient")
+      assert(fast.getFirst.gradientForVariable.get("W") != null)
+    }
   }
 
   test("ReLU's gradient is the incoming gradient where the input is positive, else zero") {
