@@ -29,9 +29,12 @@ import java.util.Locale;
  *   java -cp ... io.gapsweep.bench.SelectionReport DATA OUT.md [k] [seeds] [max-epochs] [k-fold seeds]
  * </pre>
  *
- * DATA is {@code synthetic} (the built-in data with its test split, at 16x16 grey) or an image folder with
- * {@code train/}, {@code validation/} and {@code test/} (for example the tree of {@code
- * src/bench/python/digits_tree.py}, 16x16 grey).
+ * DATA is {@code synthetic} (the built-in data with its test split, at 16x16 grey), an image folder
+ * with {@code train/}, {@code validation/} and {@code test/} (for example the tree of {@code
+ * src/bench/python/digits_tree.py}, 16x16 grey), or a sweep configuration ({@code *.conf}, e.g.
+ * {@code conf/demo.conf}): its own grid, training and data, exactly as {@code gapsweep run} would
+ * sweep them (seeds and max-epochs then come from the file; the arguments are ignored). A k below
+ * 2 runs holdout only.
  */
 public final class SelectionReport {
 
@@ -60,6 +63,11 @@ public final class SelectionReport {
     return SettingsLoader.fromConfig(ConfigFactory.parseString(hocon));
   }
 
+  /** Whether DATA names a sweep configuration rather than data. */
+  static boolean isConf(String data) {
+    return data.endsWith(".conf");
+  }
+
   public static void main(String[] args) throws IOException {
     if (args.length < 2) {
       System.err.println("usage: SelectionReport DATA OUT.md [k] [seeds] [max-epochs] [k-fold seeds]");
@@ -71,7 +79,14 @@ public final class SelectionReport {
     int seeds = args.length > 3 ? Integer.parseInt(args[3]) : 2;
     int maxEpochs = args.length > 4 ? Integer.parseInt(args[4]) : 30;
     int foldSeeds = args.length > 5 ? Integer.parseInt(args[5]) : seeds;
-    SweepSettings settings = settings(data, seeds, maxEpochs);
+    SweepSettings settings;
+    if (isConf(data)) {
+      settings = SettingsLoader.load(Path.of(data));
+      seeds = settings.searchSpace().seeds();
+      foldSeeds = seeds;
+    } else {
+      settings = settings(data, seeds, maxEpochs);
+    }
     LoadedDataset loaded;
     try (SparkSessions.Handle session = SparkSessions.forQueries("gapsweep selection")) {
       loaded = DatasetSource.load(session.spark(), settings.data());
@@ -83,6 +98,10 @@ public final class SelectionReport {
     String partial = markdown(data, settings, loaded, outcomes, String.join(" ", args),
         (System.nanoTime() - start) / 1e9);
     Files.writeString(out, partial);
+    if (k < 2) {
+      progress.println("selection: wrote " + out);
+      System.exit(0);
+    }
     outcomes.add(SelectionSweep.run(settings, loaded, Scheme.KFOLD, k, FOLD_SEED, foldSeeds, 2, progress));
     Files.writeString(out, markdown(data, settings, loaded, outcomes, String.join(" ", args),
         (System.nanoTime() - start) / 1e9));
@@ -102,12 +121,12 @@ public final class SelectionReport {
         + " thread.%n%n", arguments, settings.searchSpace(), settings.searchSpace().seeds(),
         settings.training(), FOLD_SEED, seconds));
     for (Outcome o : outcomes) {
-      md.append(section(o));
+      md.append(section(o, settings));
     }
     return md.toString();
   }
 
-  static String section(Outcome o) {
+  static String section(Outcome o, SweepSettings settings) {
     StringBuilder md = new StringBuilder();
     String scheme = o.scheme() == Scheme.HOLDOUT ? "holdout (the given validation split)"
         : "stratified " + o.k() + "-fold on train + validation pooled";
@@ -124,7 +143,10 @@ public final class SelectionReport {
         SelectionRules.spearman(losses, tests)));
     md.append("| rule | rank 1 | band | regret (points) | test rank | gap | gap < median |\n");
     md.append("|---|---|---:|---:|---:|---:|:---:|\n");
-    for (Pick p : o.picks()) {
+    List<Pick> picks = new ArrayList<>();
+    picks.add(SelectionRules.scores(cs).pick(SelectionRules.defaultRule(settings)));
+    picks.addAll(o.picks());
+    for (Pick p : picks) {
       md.append(String.format(Locale.ROOT, "| %s | %s | %d | %.2f | %d/%d | %.4f | %s |%n",
           p.rule(), p.label(), p.bandSize(), p.regret(), p.testRank(), cs.size(), p.gap(),
           p.gapBelowMedian() ? "yes" : "no"));

@@ -1,8 +1,10 @@
 package io.gapsweep.bench;
 
 import io.gapsweep.analysis.CompetitiveBand;
+import io.gapsweep.analysis.Leaderboard;
 import io.gapsweep.bench.SelectionSweep.Configuration;
 import io.gapsweep.bench.SelectionSweep.Pick;
+import io.gapsweep.config.SweepSettings;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -56,6 +58,16 @@ final class SelectionRules {
       new Named("no band: gap ≤ grid median, then lowest loss",
           new CompetitiveBand.OneStandardError(Double.POSITIVE_INFINITY),
           Order.LOWEST_LOSS_GAP_BELOW_MEDIAN));
+
+  /**
+   * The rule the leaderboard of {@code settings} applies (reference.conf's unless overridden): its
+   * band, then the smallest gap, as {@code gapsweep run} ranks. The name says which band.
+   */
+  static Named defaultRule(SweepSettings settings) {
+    CompetitiveBand.Rule band = Leaderboard.rule(settings.leaderboard());
+    return new Named("the leaderboard's rule (" + band + "), then smallest gap", band,
+        Order.SMALLEST_GAP);
+  }
 
   /** The grid's configurations with what scores a pick: test accuracies and the median gap. */
   record Scores(List<Configuration> configurations, double bestTestAcc, double medianGap,

@@ -49,15 +49,17 @@ class SettingsLoaderSuite extends AnyFunSuite with TempDirs {
       training: TrainingSettings = defaultTraining,
       presets: Map[String, AugmentationPreset] = defaultPresets,
       output: String = "results/sweep",
-      size: Int = 32): SweepSettings =
+      size: Int = 32,
+      data: DataSettings = null): SweepSettings =
     new SweepSettings(
       name,
       // By default reference.conf's grid, whose optional axes take the training settings' values.
       Option(searchSpace).getOrElse(
         space(ints(1, 2), doubles(0.0, 0.5), doubles(0.0, 0.001), List("none").asJava, 1, training)),
       training,
-      new DataSettings("synthetic", size, size, 3, new SyntheticSettings(40, 30, 7L, 12.0, 1, 200),
-        new DirectorySettings("", 0.0, false, 10, 40000000)),
+      Option(data).getOrElse(new DataSettings("synthetic", size, size, 3,
+        new SyntheticSettings(40, 30, 7L, 12.0, 1, 200),
+        new DirectorySettings("", 0.0, false, 10, 40000000))),
       presets.asJava,
       new ValidationSettings(ValidationSettings.Scheme.HOLDOUT, 5, 1, false),
       new LeaderboardSettings(LeaderboardSettings.Band.ONE_STANDARD_ERROR, 1.0, 0.05, 0.05),
@@ -95,12 +97,13 @@ class SettingsLoaderSuite extends AnyFunSuite with TempDirs {
     val demo = SettingsLoader.load(Paths.get("conf/demo.conf"))
     val expected = settings(
       name = "demo",
-      searchSpace = space(ints(1, 2), doubles(0.0, 0.5), doubles(0.0, 0.001),
+      searchSpace = space(ints(1, 2), doubles(0.0, 0.25), doubles(0.0, 0.001),
         List("none", "light").asJava, 1,
-        new TrainingSettings(Optimizer.ADAM, 0.003, 0.9, 32, 20, 6, 0.0, 8, 32)),
-      training = new TrainingSettings(Optimizer.ADAM, 0.003, 0.9, 32, 20, 6, 0.0, 8, 32),
+        new TrainingSettings(Optimizer.ADAM, 0.002, 0.9, 32, 20, 6, 0.0, 8, 32)),
+      training = new TrainingSettings(Optimizer.ADAM, 0.002, 0.9, 32, 20, 6, 0.0, 8, 32),
       output = "results/demo",
-      size = 24)
+      data = new DataSettings("synthetic", 24, 24, 1, new SyntheticSettings(60, 40, 7L, 6.0, 0, 200),
+        new DirectorySettings("", 0.0, false, 10, 40000000)))
     assert(demo == expected)
     assert(demo.searchSpace().size() == 16)
   }
