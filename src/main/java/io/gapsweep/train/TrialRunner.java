@@ -54,7 +54,7 @@ public final class TrialRunner {
     if (outcome.bestModel() == null || outcome.result().status() != TrialStatus.COMPLETED) {
       return new TrialOutput(outcome.result(), null);
     }
-    return new TrialOutput(outcome.result(), portableZip(outcome.bestModel(), spec));
+    return new TrialOutput(outcome.result(), portableZip(outcome.bestModel(), outcome.result().spec()));
   }
 
   /**
@@ -116,8 +116,7 @@ public final class TrialRunner {
     try {
       ModelSerializer.writeModel(network, zip, false);
     } catch (IOException e) {
-      throw new UncheckedIOException(
-          "Cannot serialize the model of trial " + outcome.result().spec().trialId(), e);
+      throw new UncheckedIOException("Cannot serialize the model of trial " + spec.trialId(), e);
     }
     return zip.toByteArray();
   }
