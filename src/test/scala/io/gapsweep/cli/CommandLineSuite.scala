@@ -87,7 +87,7 @@ class CommandLineSuite extends AnyFunSuite with TempDirs {
     assert(lines.head == "demo: 16 trials (2 depth x 2 dropout x 2 l2 x 2 augmentation x 1 seeds)")
     assert(lines(1).startsWith("trial_id"))
     assert(lines.size == 18)
-    assert(lines(2).matches("[0-9a-f]{16}  [0-9a-f]{16}      1        0      0  light  +0"), lines(2))
+    assert(lines(2).matches("[0-9a-f]{16}  [0-9a-f]{16}      2        0      0  light  +0"), lines(2))
   }
 
   test("leaderboard of a folder without results says so") {

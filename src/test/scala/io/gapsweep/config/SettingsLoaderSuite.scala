@@ -97,12 +97,12 @@ class SettingsLoaderSuite extends AnyFunSuite with TempDirs {
     val demo = SettingsLoader.load(Paths.get("conf/demo.conf"))
     val expected = settings(
       name = "demo",
-      searchSpace = space(ints(1, 2), doubles(0.0, 0.25), doubles(0.0, 0.001),
+      searchSpace = space(ints(2, 3), doubles(0.0, 0.2), doubles(0.0, 0.001),
         List("none", "light").asJava, 1,
-        new TrainingSettings(Optimizer.ADAM, 0.002, 0.9, 32, 20, 6, 0.0, 8, 32)),
-      training = new TrainingSettings(Optimizer.ADAM, 0.002, 0.9, 32, 20, 6, 0.0, 8, 32),
+        new TrainingSettings(Optimizer.ADAM, 0.002, 0.9, 32, 40, 10, 0.0, 8, 32)),
+      training = new TrainingSettings(Optimizer.ADAM, 0.002, 0.9, 32, 40, 10, 0.0, 8, 32),
       output = "results/demo",
-      data = new DataSettings("synthetic", 24, 24, 1, new SyntheticSettings(60, 40, 7L, 6.0, 0, 200),
+      data = new DataSettings("synthetic", 24, 24, 1, new SyntheticSettings(30, 40, 7L, 6.0, 0, 250),
         new DirectorySettings("", 0.0, false, 10, 40000000)))
     assert(demo == expected)
     assert(demo.searchSpace().size() == 16)
