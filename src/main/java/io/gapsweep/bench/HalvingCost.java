@@ -82,12 +82,12 @@ final class HalvingCost {
     if (shape.patience() != null) {
       training.append(", patience = ").append(shape.patience());
     }
-    StringBuilder rungs = new StringBuilder();
+    List<String> rungs = new java.util.ArrayList<>();
     if (shape.minEpochs() != null) {
-      rungs.append("min-epochs = ").append(shape.minEpochs()).append(' ');
+      rungs.add("min-epochs = " + shape.minEpochs());
     }
     if (shape.reductionFactor() != null) {
-      rungs.append("reduction-factor = ").append(shape.reductionFactor());
+      rungs.add("reduction-factor = " + shape.reductionFactor());
     }
     // The sweep's name is not part of a trial id: both kinds train the same trials.
     String hocon = String.join("\n",
@@ -96,7 +96,7 @@ final class HalvingCost {
         "  search {",
         "    strategy = random, trials = " + shape.configs() + ", seed = " + searchSeed,
         "    scheduler = " + (halving ? "successive-halving" : "none"),
-        "    successive-halving { " + rungs + " }",
+        "    successive-halving { " + String.join(", ", rungs) + " }",
         "  }",
         "  search-space {",
         "    depth = [1]",
@@ -127,6 +127,8 @@ final class HalvingCost {
     long start = System.nanoTime();
     SweepOutcome outcome = SweepRun.run(new SweepRequest(conf, null, false, false), bracket);
     double sweepSeconds = (System.nanoTime() - start) / 1e9;
+    progress.println(outcome.phases().format());
+    progress.flush();
     SavedSweep.open(spark, outcome.output());
     Row totals = spark.sql("SELECT count(*), sum(epochs_run), sum(seconds),"
         + " count_if(stop_reason = 'pruned') FROM trials").head();
