@@ -1,12 +1,14 @@
 package io.gapsweep.bench;
 
 import io.gapsweep.config.AugmentationPreset;
+import io.gapsweep.config.SettingsLoader;
 import io.gapsweep.config.SweepSettings;
 import io.gapsweep.data.ImageSet;
 import io.gapsweep.data.SyntheticShapes;
 import io.gapsweep.dispatch.SparkSessions;
 import io.gapsweep.plan.GridExpander;
 import io.gapsweep.plan.SweepPlan;
+import io.gapsweep.search.SuccessiveHalving;
 import io.gapsweep.sweep.Phase;
 import io.gapsweep.train.NativeBackend;
 import io.gapsweep.train.ThreadPolicy;
@@ -41,7 +43,9 @@ public final class Bench {
     RESUME,
     CURVES,
     /** Not among the default parts: it starts two JVMs per repeat. */
-    FIXED_COST
+    FIXED_COST,
+    /** Not among the default parts: two sweeps of at least 27 configurations per repeat. */
+    HALVING
   }
 
   /**
@@ -60,6 +64,13 @@ public final class Bench {
    * @param resumeTrials trials of the resume part's sweep
    * @param curveSeeds seeds of the curves part's dropout configuration
    * @param curveEpochs epochs of every trial of the curves part
+   * @param halvingConfigs configurations the halving part draws per repeat
+   * @param halvingMaxEpochs the halving part's {@code training.max-epochs}; null: reference.conf's
+   * @param halvingMinEpochs its {@code search.successive-halving.min-epochs}; null:
+   *     reference.conf's
+   * @param halvingReductionFactor its {@code search.successive-halving.reduction-factor}; null:
+   *     reference.conf's
+   * @param halvingPatience its {@code training.patience}; null: reference.conf's
    */
   public record Options(
       List<Part> parts,
@@ -74,7 +85,12 @@ public final class Bench {
       List<String> pythons,
       int resumeTrials,
       int curveSeeds,
-      int curveEpochs) {}
+      int curveEpochs,
+      int halvingConfigs,
+      Integer halvingMaxEpochs,
+      Integer halvingMinEpochs,
+      Integer halvingReductionFactor,
+      Integer halvingPatience) {}
 
   /**
    * Pythons tried for part 3, in order: the one on the PATH, then where Debian's python3-torch
@@ -108,6 +124,9 @@ public final class Bench {
       }
       if (options.parts().contains(Part.FIXED_COST)) {
         fixedCost(options, table, workDir, progress);
+      }
+      if (options.parts().contains(Part.HALVING)) {
+        halving(options, table, workDir, progress);
       }
       return table.markdown(machine);
     } finally {
@@ -291,6 +310,95 @@ public final class Bench {
     table.note("The fixed-cost part times gapsweep run in a JVM of its own, started with this"
         + " JVM's java, options and class path (as submit/gapsweep starts it), from the process's"
         + " start to its exit; the phases are the run's own breakdown (the Time line), to 0.1 s.");
+  }
+
+  /**
+   * Part halving: per repeat, {@code halvingConfigs} configurations drawn with search seed =
+   * repeat, trained once with successive halving and once without ({@link HalvingCost}), the two
+   * in alternating order; their trial-epochs, wall times, slot utilization and recommendations.
+   */
+  private static void halving(Options o, BenchTable table, Path workDir, PrintWriter progress) {
+    HalvingCost.Shape shape = new HalvingCost.Shape(o.halvingConfigs(), o.halvingMaxEpochs(),
+        o.halvingMinEpochs(), o.halvingReductionFactor(), o.halvingPatience());
+    String full = "full grid";
+    String halved = "successive halving";
+    int same = 0;
+    int tied = 0;
+    SweepSettings first = null;
+    int threads;
+    try (SparkSessions.Handle session = SparkSessions.forSweep("gapsweep bench",
+        ReferenceSweep.settings(1, 1, 1, o.cores()).run(), 1)) {
+      threads = session.spark().sparkContext().getConf().getInt("spark.task.cpus", 1);
+      int slots = Math.max(1, session.spark().sparkContext().defaultParallelism() / threads);
+      for (int r = 0; r < o.repeats(); r++) {
+        Path dir = workDir.resolve("halving-" + r);
+        long seed = r + 1;
+        Path fullConf = HalvingCost.writeConf(dir, shape, false, seed);
+        Path halvedConf = HalvingCost.writeConf(dir, shape, true, seed);
+        if (first == null) {
+          first = SettingsLoader.load(halvedConf);
+        }
+        HalvingCost.Sweep[] sweeps = new HalvingCost.Sweep[2];
+        // The kinds swap order every repeat, so that a machine getting busier favours neither.
+        for (int kind : r % 2 == 0 ? List.of(0, 1) : List.of(1, 0)) {
+          progress.printf("bench: repeat %d/%d: %d configurations (search seed %d), %s%n",
+              r + 1, o.repeats(), o.halvingConfigs(), seed, kind == 0 ? full : halved);
+          progress.flush();
+          sweeps[kind] = HalvingCost.run(session.spark(), kind == 0 ? fullConf : halvedConf,
+              slots, progress);
+        }
+        deleteTree(dir);
+        HalvingCost.Sweep f = sweeps[0];
+        HalvingCost.Sweep h = sweeps[1];
+        for (int kind = 0; kind < 2; kind++) {
+          HalvingCost.Sweep s = sweeps[kind];
+          String name = kind == 0 ? full : halved;
+          table.add(name + ": trial-epochs (sum of trials.epochs_run)", "epochs", s.trialEpochs());
+          table.add(name + ": training wall time", "s", s.trainingSeconds());
+          table.add(name + ": sweep wall time, settings to report", "s", s.sweepSeconds());
+          table.add(name + ": slot utilization while training", "%", 100 * s.utilization());
+        }
+        table.add(halved + ": trials pruned", "trials", h.pruned());
+        table.add(full + ": configurations in the competitive band", "configurations",
+            f.band().size());
+        boolean isSame = h.rankOne() != null && h.rankOne().equals(f.rankOne());
+        boolean isTied = !isSame && h.rankOne() != null && f.band().contains(h.rankOne());
+        same += isSame ? 1 : 0;
+        tied += isTied ? 1 : 0;
+        table.note(String.format(Locale.ROOT, "Halving, repeat %d (search seed %d): trial-epochs"
+            + " %d with halving / %d full (%.2f); training %.1f s / %.1f s (%.2f); slot"
+            + " utilization %.0f%% / %.0f%% of %d slots; %d of %d trials pruned; halving's rank 1"
+            + " %s %s.", r + 1, seed, h.trialEpochs(), f.trialEpochs(),
+            h.trialEpochs() / (double) f.trialEpochs(), h.trainingSeconds(),
+            f.trainingSeconds(), h.trainingSeconds() / f.trainingSeconds(),
+            100 * h.utilization(), 100 * f.utilization(), slots, h.pruned(), h.trials(),
+            h.rankOne(), isSame ? "is the full grid's rank 1 (same)"
+                : isTied ? "is inside the full grid's competitive band (rank "
+                    + f.ranks().get(h.rankOne()) + " of " + f.band().size() + "): tied"
+                : "is outside the full grid's competitive band of " + f.band().size()
+                    + " (rank 1 " + f.rankOne() + "): neither same nor tied"));
+      }
+    }
+    table.ratioAtMost("trial-epochs, successive halving / full grid",
+        halved + ": trial-epochs (sum of trials.epochs_run)",
+        full + ": trial-epochs (sum of trials.epochs_run)", 1.0 / 3);
+    table.ratio("training wall time, successive halving / full grid",
+        halved + ": training wall time", full + ": training wall time");
+    table.percentAtLeast("slot utilization while training, successive halving",
+        halved + ": slot utilization while training", 0.9);
+    var halving = first.searchSpace().search().scheduler();
+    table.note(String.format(Locale.ROOT, "Halving: %d configurations per repeat drawn at random"
+        + " (search seed = repeat; learning rate log-uniform in [1e-4, 0.1], dropout uniform in"
+        + " [0, 0.5], L2 in {0, 1e-4, 1e-3}), 1 seed each, 8×8 synthetic images, 12 per class"
+        + " (train and validation), max-epochs %d, patience %d, min-epochs %d, reduction factor"
+        + " %d (rungs end at %s), %d thread(s) per trial. The recommendation with halving was the"
+        + " full grid's rank 1 in %d of %d repeats and inside its competitive band in %d more."
+        + " Slot utilization = sum of trials.seconds (each trial's time inside its Spark tasks)"
+        + " / (slots × the wall time from the sweep's first Spark job to its last committed"
+        + " trial).", o.halvingConfigs(), first.training().maxEpochs(),
+        first.training().patience(), halving.minEpochs(), halving.reductionFactor(),
+        SuccessiveHalving.rungEnds(halving.minEpochs(), halving.reductionFactor(),
+            first.training().maxEpochs()), threads, same, o.repeats(), tied));
   }
 
   private static void record(BenchTable table, String kind, FixedCost.Run run) {

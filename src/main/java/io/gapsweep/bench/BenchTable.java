@@ -58,6 +58,23 @@ final class BenchTable {
     targets.add(new Target(name, ratios, goal, overhead, overhead ? Kind.PERCENT : Kind.RATIO));
   }
 
+  /** As {@link #target}, for a ratio that meets its goal at or below it (not an overhead). */
+  void ratioAtMost(String name, String numerator, String denominator, double goal) {
+    target(name, numerator, denominator, goal, false);
+    Target t = targets.remove(targets.size() - 1);
+    targets.add(new Target(t.name(), t.values(), goal, true, Kind.RATIO));
+  }
+
+  /**
+   * A target on series {@code label} itself, recorded in percent: met at or above {@code goal}, a
+   * fraction.
+   */
+  void percentAtLeast(String name, String label, double goal) {
+    targets.add(new Target(name,
+        series.get(label).values().stream().map(v -> v / 100).toList(), goal, false,
+        Kind.PERCENT));
+  }
+
   /** A target on the seconds of series {@code label} themselves: at most {@code goal}. */
   void atMostSeconds(String name, String label, double goal) {
     targets.add(new Target(name, List.copyOf(series.get(label).values()), goal, true, Kind.SECONDS));

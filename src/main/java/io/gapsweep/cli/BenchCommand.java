@@ -26,6 +26,7 @@ import picocli.CommandLine.Option;
       "  resume    what durability costs a large sweep: commit, resume, compaction",
       "  curves    the same trials on gapsweep's kernels and on DL4J's stock ones",
       "  fixed-cost  a one-trial sweep and its resume in fresh JVMs (not by default)",
+      "  halving   a sweep with and without successive halving (not by default)",
       "The reference network: 2 conv blocks (8, 16 filters) with batch norm and dropout, dense"
           + " 16, 6 classes, 32x32x3 images, batch 32. Writes only a temporary folder, removed at"
           + " the end."
@@ -39,7 +40,7 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--parts", paramLabel = "PART", split = ",",
       defaultValue = "training,sweep,pytorch,resume,curves",
       description = "Parts to run, comma-separated: training, sweep, pytorch, resume, curves,"
-          + " fixed-cost (default: all but fixed-cost).")
+          + " fixed-cost, halving (default: all but fixed-cost and halving).")
   List<String> parts;
 
   @Option(names = "--samples", paramLabel = "N", defaultValue = "1920",
@@ -94,6 +95,30 @@ final class BenchCommand implements Callable<Integer> {
       description = "Epochs of every trial of the curves part (default: ${DEFAULT-VALUE}).")
   int curveEpochs;
 
+  @Option(names = "--halving-configs", paramLabel = "N", defaultValue = "27",
+      description = "Configurations the halving part draws per repeat, with search seed ="
+          + " repeat; each is trained with and without successive halving"
+          + " (default: ${DEFAULT-VALUE}).")
+  int halvingConfigs;
+
+  @Option(names = "--halving-max-epochs", paramLabel = "N",
+      description = "training.max-epochs of the halving part (default: reference.conf's).")
+  Integer halvingMaxEpochs;
+
+  @Option(names = "--halving-patience", paramLabel = "N",
+      description = "training.patience of the halving part (default: reference.conf's).")
+  Integer halvingPatience;
+
+  @Option(names = "--halving-min-epochs", paramLabel = "N",
+      description = "search.successive-halving.min-epochs of the halving part"
+          + " (default: reference.conf's).")
+  Integer halvingMinEpochs;
+
+  @Option(names = "--halving-reduction-factor", paramLabel = "N",
+      description = "search.successive-halving.reduction-factor of the halving part"
+          + " (default: reference.conf's).")
+  Integer halvingReductionFactor;
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
@@ -108,6 +133,14 @@ final class BenchCommand implements Callable<Integer> {
     positive("--resume-trials", resumeTrials);
     positive("--curve-seeds", curveSeeds);
     positive("--curve-epochs", curveEpochs);
+    positive("--halving-configs", halvingConfigs);
+    positiveIfGiven("--halving-max-epochs", halvingMaxEpochs);
+    positiveIfGiven("--halving-patience", halvingPatience);
+    positiveIfGiven("--halving-min-epochs", halvingMinEpochs);
+    if (halvingReductionFactor != null && halvingReductionFactor < 2) {
+      throw new UserError("Cannot run the bench: --halving-reduction-factor "
+          + halvingReductionFactor + "; expected an integer >= 2");
+    }
     int machineCores = Runtime.getRuntime().availableProcessors();
     positive("--cores", cores == null ? machineCores : cores);
     Bench.Options options =
@@ -115,7 +148,8 @@ final class BenchCommand implements Callable<Integer> {
             parts(), repeats, samples, epochs, threads, trials, trialEpochs, trainPerClass,
             cores == null ? machineCores : cores,
             python == null ? Bench.PYTHONS : List.of(python), resumeTrials, curveSeeds,
-            curveEpochs);
+            curveEpochs, halvingConfigs, halvingMaxEpochs, halvingMinEpochs,
+            halvingReductionFactor, halvingPatience);
     PrintWriter out = spec.commandLine().getOut();
     out.print(Bench.run(options, spec.commandLine().getErr()));
     out.flush();
@@ -128,6 +162,12 @@ final class BenchCommand implements Callable<Integer> {
     }
   }
 
+  private static void positiveIfGiven(String option, Integer value) {
+    if (value != null) {
+      positive(option, value);
+    }
+  }
+
   private List<Bench.Part> parts() {
     List<Bench.Part> chosen = new ArrayList<>();
     for (String name : parts) {
@@ -136,7 +176,7 @@ final class BenchCommand implements Callable<Integer> {
             name.strip().toUpperCase(Locale.ROOT).replace('-', '_')));
       } catch (IllegalArgumentException e) {
         throw new UserError("Cannot run the bench: unknown part '" + name
-            + "'; expected training, sweep, pytorch, resume, curves or fixed-cost");
+            + "'; expected training, sweep, pytorch, resume, curves, fixed-cost or halving");
       }
     }
     return chosen;

@@ -15,4 +15,10 @@ public interface SweepListener {
    * @param trials trials to train in this run
    */
   SweepProgress progress(SparkSession spark, int trials);
+
+  /**
+   * Every trial of this run has ended and is committed; compaction, views and the report come
+   * next. With {@link #progress}, it brackets the training (the bench's slot utilization).
+   */
+  default void trained() {}
 }

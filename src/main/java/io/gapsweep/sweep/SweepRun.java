@@ -114,6 +114,7 @@ public final class SweepRun {
             dispatch(spark, settings, plan, todo, data, threads, onFinished);
           }
         }
+        listener.trained();
         LOG.info("Trained {} trials in {} s", todo.size(),
             String.format("%.1f", (System.nanoTime() - start) / 1e9));
         clock.lap(Phase.TRAINING);

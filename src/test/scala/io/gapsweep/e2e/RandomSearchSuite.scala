@@ -47,4 +47,60 @@ class RandomSearchSuite extends AnyFunSuite with SharedSparkSession with TempDir
         again.out)
     }
   }
+
+  test("a random search under successive halving prunes, and two runs of it give the same tables") {
+    withTempDir { dir =>
+      def sweep(name: String): java.nio.file.Path = {
+        val out = dir.resolve(name)
+        val conf = Files.writeString(dir.resolve(name + ".conf"),
+          s"""gapsweep {
+             |  name = drawn-halving
+             |  search {
+             |    strategy = random, trials = 6, seed = 5
+             |    scheduler = successive-halving, successive-halving { min-epochs = 1, reduction-factor = 3 }
+             |  }
+             |  search-space {
+             |    depth = [1]
+             |    learning-rate = { log-uniform = [1e-5, 1e-1] }
+             |    dropout = { uniform = [0, 0.5] }
+             |    l2 = [0.0]
+             |    augmentation = [none]
+             |  }
+             |  training { max-epochs = 3, patience = 3, base-filters = 4, dense-units = 8, batch-size = 8 }
+             |  data { width = 8, height = 8, synthetic { train-per-class = 6, validation-per-class = 6 } }
+             |  run { output = "$out", save-models = 0 }
+             |}
+             |""".stripMargin)
+        val result = Cli.run("run", conf.toString)
+        assert(result.code == 0, result.err + result.out)
+        out
+      }
+      val (first, second) = (sweep("first"), sweep("second"))
+      def trials(out: java.nio.file.Path) = spark.read.parquet(out.resolve("trials").toString)
+        .select("trial_id", "config_id", "seed", "status", "stop_reason", "rung", "best_epoch",
+          "epochs_run", "dropout", "learning_rate")
+        .orderBy("trial_id").collect().toSeq
+      def curves(out: java.nio.file.Path) = spark.read.parquet(out.resolve("curves").toString)
+        .select("trial_id", "epoch", "train_loss", "val_loss", "val_acc")
+        .orderBy("trial_id", "epoch").collect().toSeq
+
+      // The 6 drawn configurations, 1 seed each: rung 0 (epoch 1) keeps ⌈6/3⌉ and any tied.
+      val rows = trials(first)
+      assert(rows.size == 6)
+      val pruned = rows.filter(_.getAs[String]("stop_reason") == "pruned")
+      assert(pruned.nonEmpty, rows)
+      for (row <- pruned) {
+        assert(row.getAs[String]("status") == "COMPLETED", row)
+        assert(row.getAs[Int]("epochs_run") == Seq(1, 3)(row.getAs[Int]("rung")), row)
+      }
+      assert(rows.exists(_.getAs[Int]("epochs_run") == 3), rows)
+      val decision = new String(Files.readAllBytes(first.resolve("journal/rungs/rung-0.json")), "UTF-8")
+
+      // Same settings, another output: the same draws, decisions, epochs and losses, bit for bit.
+      assert(trials(second) == rows)
+      assert(curves(second) == curves(first))
+      assert(new String(Files.readAllBytes(second.resolve("journal/rungs/rung-0.json")), "UTF-8") ==
+        decision)
+    }
+  }
 }

@@ -1,0 +1,178 @@
+package io.gapsweep.bench;
+
+import io.gapsweep.analysis.SavedSweep;
+import io.gapsweep.dispatch.SweepProgress;
+import io.gapsweep.sweep.SweepListener;
+import io.gapsweep.sweep.SweepOutcome;
+import io.gapsweep.sweep.SweepRequest;
+import io.gapsweep.sweep.SweepRun;
+import io.gapsweep.sweep.SweepStart;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Part halving: one random search, run as {@code gapsweep run} runs it, once with successive
+ * halving and once without, in the same Spark session; what each spent and what each recommends.
+ *
+ * <p>Why a random search, not a grid: a grid's configurations are the same whatever the search
+ * seed, so its repeats would only re-measure time. Drawing {@code configs} configurations with
+ * search seed = repeat gives each repeat another field of configurations (both kinds of a repeat
+ * train the same one), and the medians over repeats say how the saving varies with the field.
+ */
+final class HalvingCost {
+
+  /**
+   * What one repeat's sweeps look like.
+   *
+   * @param configs configurations drawn (1 seed each)
+   * @param maxEpochs {@code training.max-epochs}, or null for reference.conf's
+   * @param minEpochs {@code search.successive-halving.min-epochs}, or null for reference.conf's
+   * @param reductionFactor {@code search.successive-halving.reduction-factor}, or null for
+   *     reference.conf's
+   * @param patience {@code training.patience}, or null for reference.conf's
+   */
+  record Shape(int configs, Integer maxEpochs, Integer minEpochs, Integer reductionFactor,
+      Integer patience) {}
+
+  /**
+   * One sweep's cost and recommendation, read back from its output.
+   *
+   * @param trials trials in the {@code trials} table
+   * @param trialEpochs sum of {@code trials.epochs_run}
+   * @param pruned trials with {@code stop_reason = 'pruned'}
+   * @param busySeconds sum of {@code trials.seconds}: each trial's wall time inside its Spark
+   *     task(s), from building (or restoring) its network to its result, over all its segments
+   * @param trainingSeconds wall time from just before the first Spark job of the sweep to just
+   *     after its last trial was committed ({@link SweepListener#progress} to {@link
+   *     SweepListener#trained}): rung barriers and the driver's decisions included
+   * @param sweepSeconds the whole {@link SweepRun}, settings to report
+   * @param slots trials Spark runs at once: the session's cores over the threads per trial
+   * @param rankOne the leaderboard's rank 1
+   * @param band the configurations of the leaderboard's competitive band
+   * @param ranks every configuration's leaderboard rank
+   */
+  record Sweep(long trials, long trialEpochs, long pruned, double busySeconds,
+      double trainingSeconds, double sweepSeconds, int slots, String rankOne, Set<String> band,
+      java.util.Map<String, Integer> ranks) {
+
+    /** Busy slot-seconds over available slot-seconds while the sweep trained, in (0, 1]. */
+    double utilization() {
+      return busySeconds / (slots * trainingSeconds);
+    }
+  }
+
+  private HalvingCost() {}
+
+  /** Writes the sweep's settings to {@code dir/<kind>.conf}; its output goes to {@code dir/<kind>}. */
+  static Path writeConf(Path dir, Shape shape, boolean halving, long searchSeed) {
+    String kind = halving ? "halved" : "full";
+    StringBuilder training = new StringBuilder("base-filters = 4, dense-units = 8, batch-size = 8");
+    if (shape.maxEpochs() != null) {
+      training.append(", max-epochs = ").append(shape.maxEpochs());
+    }
+    if (shape.patience() != null) {
+      training.append(", patience = ").append(shape.patience());
+    }
+    List<String> rungs = new java.util.ArrayList<>();
+    if (shape.minEpochs() != null) {
+      rungs.add("min-epochs = " + shape.minEpochs());
+    }
+    if (shape.reductionFactor() != null) {
+      rungs.add("reduction-factor = " + shape.reductionFactor());
+    }
+    // The sweep's name is not part of a trial id: both kinds train the same trials.
+    String hocon = String.join("\n",
+        "gapsweep {",
+        "  name = halving-bench",
+        "  search {",
+        "    strategy = random, trials = " + shape.configs() + ", seed = " + searchSeed,
+        "    scheduler = " + (halving ? "successive-halving" : "none"),
+        "    successive-halving { " + String.join(", ", rungs) + " }",
+        "  }",
+        "  search-space {",
+        "    depth = [1]",
+        "    learning-rate = { log-uniform = [1e-4, 1e-1] }",
+        "    dropout = { uniform = [0, 0.5] }",
+        "    l2 = [0, 1e-4, 1e-3]",
+        "    augmentation = [none]",
+        "    seeds = 1",
+        "  }",
+        "  training { " + training + " }",
+        "  data { source = synthetic, width = 8, height = 8,",
+        "    synthetic { train-per-class = 12, validation-per-class = 12, test-per-class = 0 } }",
+        "  run { output = \"" + dir.resolve(kind).toString().replace("\\", "\\\\") + "\","
+            + " save-models = 0, threads-per-trial = auto }",
+        "}",
+        "");
+    try {
+      Files.createDirectories(dir);
+      return Files.writeString(dir.resolve(kind + ".conf"), hocon);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot write the halving bench's settings in " + dir, e);
+    }
+  }
+
+  /** Runs the sweep of {@code conf} in {@code spark} (already started) and reads it back. */
+  static Sweep run(SparkSession spark, Path conf, int slots, PrintWriter progress) {
+    Bracket bracket = new Bracket(progress);
+    long start = System.nanoTime();
+    SweepOutcome outcome = SweepRun.run(new SweepRequest(conf, null, false, false), bracket);
+    double sweepSeconds = (System.nanoTime() - start) / 1e9;
+    progress.println(outcome.phases().format());
+    progress.flush();
+    SavedSweep.open(spark, outcome.output());
+    Row totals = spark.sql("SELECT count(*), sum(epochs_run), sum(seconds),"
+        + " count_if(stop_reason = 'pruned') FROM trials").head();
+    List<Row> board = spark.sql("SELECT config_id, rank, competitive FROM leaderboard"
+        + " WHERE rank IS NOT NULL ORDER BY rank").collectAsList();
+    java.util.Map<String, Integer> ranks = new java.util.LinkedHashMap<>();
+    board.forEach(r -> ranks.put(r.getString(0), r.getInt(1)));
+    Set<String> band = board.stream().filter(r -> !r.isNullAt(2) && r.getBoolean(2))
+        .map(r -> r.getString(0)).collect(Collectors.toUnmodifiableSet());
+    return new Sweep(totals.getLong(0), totals.getLong(1), totals.getLong(3),
+        totals.getDouble(2), bracket.seconds(), sweepSeconds, slots,
+        board.isEmpty() ? null : board.get(0).getString(0), band, ranks);
+  }
+
+  /** Times the training of a {@link SweepRun}: from its first job to its last commit. */
+  private static final class Bracket implements SweepListener {
+
+    private final PrintWriter progress;
+    private long start;
+    private long end;
+
+    Bracket(PrintWriter progress) {
+      this.progress = progress;
+    }
+
+    @Override
+    public void started(SweepStart start) {}
+
+    @Override
+    public SweepProgress progress(SparkSession spark, int trials) {
+      start = System.nanoTime();
+      return SweepProgress.lines(spark, trials, progress, Duration.ofSeconds(30));
+    }
+
+    @Override
+    public void trained() {
+      end = System.nanoTime();
+    }
+
+    double seconds() {
+      if (end <= start) {
+        throw new IllegalStateException("The sweep's training was not bracketed");
+      }
+      return (end - start) / 1e9;
+    }
+  }
+}
