@@ -109,7 +109,15 @@ public final class SparkSessions {
           .config("spark.ui.enabled", "false")
           .config("spark.driver.host", "127.0.0.1")
           .config("spark.driver.bindAddress", "127.0.0.1");
+      // A sweep's tables are a few rows per trial: Spark's 200 shuffle partitions cost 200 tasks
+      // per shuffle for nothing (adaptive coalescing merges them only after they are planned). As
+      // many as the local master's cores, unless the user set it (-Dspark.sql.shuffle.partitions).
+      if (!new SparkConf().contains(SHUFFLE_PARTITIONS)) {
+        builder.config(SHUFFLE_PARTITIONS, String.valueOf(executorCores(localMaster)));
+      }
     }
     return builder;
   }
+
+  static final String SHUFFLE_PARTITIONS = "spark.sql.shuffle.partitions";
 }
