@@ -11,7 +11,8 @@ import org.apache.spark.sql.SparkSession;
 /**
  * Registers every analysis view over the temp views {@code trials} and {@code curves} (see {@code
  * OutputFolder#registerViews}), in dependency order, so that the command line and a notebook query
- * the same definitions. Each definition is Spark SQL text in this class or in {@link Leaderboard}.
+ * the same definitions. Each definition is Spark SQL text in this class or in {@link Leaderboard};
+ * each view is computed once, when registered, and holds its rows (see {@link #materialize}).
  *
  * <ol>
  *   <li>{@code t_quantiles(df, t975)}: the 0.975 quantile of Student's t for df = 1 .. trials - 1,
@@ -286,10 +287,26 @@ public final class AnalysisViews {
     // Arguments are checked first, so bad ones leave the session's views as they were.
     String trialSummary = trialSummarySql(classes);
     Leaderboard.rule(settings);
-    TQuantiles.register(spark);
     spark.sql(trialSummary).createOrReplaceTempView(TRIAL_SUMMARY);
+    materialize(spark, TRIAL_SUMMARY);
+    // Registers t_quantiles too.
     Leaderboard.compute(spark, settings);
+    materialize(spark, Leaderboard.VIEW);
     spark.sql(AXIS_EFFECTS_SQL).createOrReplaceTempView(AXIS_EFFECTS);
+    materialize(spark, AXIS_EFFECTS);
+  }
+
+  /**
+   * Replaces the view {@code name} by its rows, computed once, on the driver (a local relation):
+   * the leaderboard, Winners, the held-out test, the report and a notebook query it many times,
+   * and each query of the SQL view would run the whole chain of Spark jobs again. The rows are a
+   * handful per trial or configuration; rows, order and schema (comments included) stay the same; one partition, so
+   * queries over it add up in row order as before.
+   */
+  private static void materialize(SparkSession spark, String name) {
+    org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> view = spark.table(name);
+    spark.createDataFrame(view.collectAsList(), view.schema()).coalesce(1)
+        .createOrReplaceTempView(name);
   }
 
   /**

@@ -420,7 +420,9 @@ public final class OutputFolder {
       throw new UncheckedIOException("Cannot write " + name + " to " + output + ": "
           + e.getMessage(), e);
     }
-    spark.read().parquet(qualified(path(name))).createOrReplaceTempView(name);
+    // The rows it just wrote, not the table read back: the same view, without a Spark job to read
+    // the Parquet footer (ResultSchema.asRead is the schema reading gives).
+    local(spark, rows, schema).createOrReplaceTempView(name);
   }
 
   /** Whether the folder holds the entry {@code name}. */
@@ -501,6 +503,35 @@ public final class OutputFolder {
         ? spark.read().parquet(qualified(predictions))
         : spark.createDataFrame(List.<Row>of(), ResultSchema.PREDICTIONS_SCHEMA))
         .createOrReplaceTempView(ResultSchema.PREDICTIONS);
+    registerOptionalViews(spark);
+  }
+
+  /**
+   * Registers the views {@link #registerViews(SparkSession)} does, with {@code trials}, {@code
+   * curves} and {@code predictions} made from {@code results}, the rows {@link #replaceTables}
+   * just wrote, rather than read back: the same rows and schema ({@link ResultSchema#asRead}),
+   * without a Spark job per table to read its Parquet footer.
+   */
+  public void registerViews(SparkSession spark, List<TrialResult> results) {
+    local(spark, ResultSchema.trialRows(results), ResultSchema.TRIALS_SCHEMA)
+        .createOrReplaceTempView(ResultSchema.TRIALS);
+    local(spark, ResultSchema.curveRows(results), ResultSchema.CURVES_SCHEMA)
+        .createOrReplaceTempView(ResultSchema.CURVES);
+    local(spark, ResultSchema.predictionRows(results), ResultSchema.PREDICTIONS_SCHEMA)
+        .createOrReplaceTempView(ResultSchema.PREDICTIONS);
+    registerOptionalViews(spark);
+  }
+
+  /**
+   * {@code rows} of a table written with {@code schema}, as reading the table back gives them:
+   * its schema as read ({@link ResultSchema#asRead}) and one partition in row order, as the
+   * table's one Parquet file is scanned, so aggregates add up in the same order to the same bits.
+   */
+  public static Dataset<Row> local(SparkSession spark, List<Row> rows, StructType schema) {
+    return spark.createDataFrame(rows, ResultSchema.asRead(schema)).coalesce(1);
+  }
+
+  private void registerOptionalViews(SparkSession spark) {
     // The held-out test and the audit exist only when they were measured; a view left from
     // another output read in this session must not stand for them.
     for (String optional : List.of(ResultSchema.TEST_RESULTS, ResultSchema.AUDIT)) {

@@ -95,6 +95,32 @@ public final class ResultSchema {
     return new StructType(fields.toArray(new StructField[0]));
   }
 
+  /**
+   * {@code schema} as Spark reads it back from Parquet: every field, array element and nested
+   * field nullable, comments kept (what {@code spark.read().parquet} gives for a table written
+   * with {@code schema}). A view registered from rows on the driver with it is the table read back.
+   */
+  public static StructType asRead(StructType schema) {
+    return (StructType) nullable(schema);
+  }
+
+  private static DataType nullable(DataType type) {
+    if (type instanceof StructType struct) {
+      List<StructField> fields = new ArrayList<>();
+      for (StructField field : struct.fields()) {
+        fields.add(new StructField(field.name(), nullable(field.dataType()), true, field.metadata()));
+      }
+      return new StructType(fields.toArray(new StructField[0]));
+    }
+    if (type instanceof org.apache.spark.sql.types.ArrayType array) {
+      return DataTypes.createArrayType(nullable(array.elementType()), true);
+    }
+    if (type instanceof org.apache.spark.sql.types.MapType map) {
+      return DataTypes.createMapType(nullable(map.keyType()), nullable(map.valueType()), true);
+    }
+    return type;
+  }
+
   /** The Spark SQL (and Parquet) type of an axis's column. */
   public static DataType sparkType(Axis<?> axis) {
     return switch (axis.kind()) {

@@ -127,7 +127,8 @@ public final class SweepRun {
 
         OutputFolder folder = output.folder();
         folder.writeText(OutputFolder.DATA_SUMMARY, summary);
-        folder.registerViews(spark);
+        // The rows just compacted, not the tables read back: no Spark job per table.
+        folder.registerViews(spark, results);
         folder.writeText(OutputFolder.CLASSES, String.join("\n", data.classes()) + "\n");
         AnalysisViews.register(spark, settings.leaderboard(), data.classCount());
         String leaderboard = Leaderboard.format(spark.table(Leaderboard.VIEW), LEADERBOARD_ROWS);

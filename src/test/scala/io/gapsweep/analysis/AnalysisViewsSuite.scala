@@ -80,6 +80,22 @@ class AnalysisViewsSuite extends AnyFunSuite with SharedSparkSession with TempDi
       Row("cfg-x-s0", "DIVERGED", 2, 1, null, null, null, null, null, null, null, "diverged")))
   }
 
+  test("trial_summary, leaderboard and axis_effects hold their query's rows, order and schema") {
+    withViews(summaryTrials) {
+      for ((view, sql) <- Seq("trial_summary" -> AnalysisViews.trialSummarySql(classes),
+          "leaderboard" -> Leaderboard.sql(), "axis_effects" -> AnalysisViews.AXIS_EFFECTS_SQL)) {
+        val table = spark.table(view)
+        val query = spark.sql(sql)
+        assert(table.schema == query.schema, view)
+        assert(table.collect().toSeq == query.collect().toSeq, view)
+        // Computed once: a query of the view reads no table file again.
+        assert(table.queryExecution.optimizedPlan.collect {
+          case r: org.apache.spark.sql.execution.datasources.LogicalRelation => r
+        }.isEmpty, view)
+      }
+    }
+  }
+
   test("trial_summary and axis_effects have the documented columns; leaderboard is registered too") {
     val (summary, effects, board) = withViews(Seq(overfit)) {
       (spark.table("trial_summary").columns.toSeq, spark.table("axis_effects").columns.toSeq,

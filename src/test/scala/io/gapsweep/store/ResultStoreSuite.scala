@@ -100,6 +100,29 @@ class ResultStoreSuite extends AnyFunSuite with SharedSparkSession with TempDirs
     }
   }
 
+  test("views registered from the rows just written are the tables read back: schema, rows, one partition") {
+    withTempDir { dir =>
+      val output = dir.resolve("out").toString
+      val held = new Predictions(2, Array(1, 0), Array(1, 1), Array(0.25, 1.5),
+        Array(0.25f, 0.75f, 0.5f, 0.5f))
+      val rs = Seq(completed, diverged, failed,
+        trial("cfg-c", 0, curve((1.0, 0.5, 0.75, 1.0)), bestEpoch = 1, predictions = held))
+      write(output, rs)
+      val folder = OutputFolder.of(spark, output)
+      val names = Seq("trials", "curves", "predictions")
+      folder.registerViews(spark)
+      val read = names.map(n => n -> (spark.table(n).schema, spark.table(n).collect().toSeq)).toMap
+      folder.registerViews(spark, rs.asJava)
+      for (name <- names) {
+        val local = spark.table(name)
+        // StructField equality covers nullability and the comments.
+        assert(local.schema == read(name)._1, name)
+        assert(local.collect().toSeq == read(name)._2, name)
+        assert(local.rdd.getNumPartitions == 1, name)
+      }
+    }
+  }
+
   test("each table is one Parquet file, and sweep.conf holds the configuration text verbatim") {
     withTempDir { dir =>
       val output = dir.resolve("out")
