@@ -59,14 +59,75 @@ public final class HeldOutTest {
           "No held-out test: no configuration is ranked, so none is recommended");
     }
     Candidate candidate = recommended.get(0);
+    String mode = settings.refit().mode().configName();
+    Optional<TestResult> kept = kept(spark, folder, candidate, mode, loaded.test());
+    if (kept.isPresent()) {
+      return new Outcome(kept, kept.get().line());
+    }
     MultiLayerNetwork network = Refits.train(spark, settings, loaded.dataset(), recommended,
         threads, folder).get(0);
     TestScore score = evaluate(spark, settings, candidate, network, loaded);
-    TestResult result =
-        new TestResult(candidate, settings.refit().mode().configName(), score);
+    TestResult result = new TestResult(candidate, mode, score);
     folder.writeTable(spark, ResultSchema.TEST_RESULTS, List.of(row(result)),
         ResultSchema.TEST_RESULTS_SCHEMA);
     return new Outcome(Optional.of(result), result.line());
+  }
+
+  /**
+   * The test a previous run of this sweep already measured, when it is the one this run would
+   * measure: the same configuration at the same rank, refit by the same policy (so the same
+   * epochs from the same trials) and mode, on a test split of the same images per class. A resume
+   * with nothing left to train then costs no refit; the refit is deterministic, so measuring
+   * again would give the same row.
+   */
+  static Optional<TestResult> kept(SparkSession spark, OutputFolder folder, Candidate candidate,
+      String mode, ImageSet test) {
+    if (!folder.has(ResultSchema.TEST_RESULTS)) {
+      return Optional.empty();
+    }
+    List<Row> rows = spark.read().parquet(folder.qualified(folder.path(ResultSchema.TEST_RESULTS)))
+        .collectAsList();
+    if (rows.size() != 1) {
+      return Optional.empty();
+    }
+    Row row = rows.get(0);
+    int[][] confusion = confusion(row);
+    int[] perClass = new int[confusion.length];
+    for (int label : test.labels()) {
+      if (label >= perClass.length) {
+        return Optional.empty();
+      }
+      perClass[label]++;
+    }
+    boolean same = row.getAs("config_id").equals(candidate.configId())
+        && row.<Integer>getAs("rank").equals(candidate.rank())
+        && row.getAs("policy").equals(candidate.policy())
+        && row.getAs("refit_mode").equals(mode)
+        && row.<Integer>getAs("examples") == test.count()
+        && Arrays.equals(new DistributedEvaluation.Result(
+            test.count(), Double.NaN, Double.NaN, confusion).countPerClass(), perClass);
+    if (!same) {
+      return Optional.empty();
+    }
+    DistributedEvaluation.Result evaluation = new DistributedEvaluation.Result(
+        row.<Integer>getAs("examples"), row.<Double>getAs("test_acc"),
+        row.<Double>getAs("test_loss"), confusion);
+    return Optional.of(new TestResult(candidate, mode, new TestScore(evaluation,
+        row.<Double>getAs("test_acc_ci_low"), row.<Double>getAs("test_acc_ci_high"))));
+  }
+
+  /** The {@code confusion} column of a {@code test_results} row: actual class, then predicted. */
+  private static int[][] confusion(Row row) {
+    List<Object> actual = row.getList(row.fieldIndex("confusion"));
+    int[][] confusion = new int[actual.size()][];
+    for (int a = 0; a < confusion.length; a++) {
+      scala.collection.Seq<?> predicted = (scala.collection.Seq<?>) actual.get(a);
+      confusion[a] = new int[predicted.size()];
+      for (int p = 0; p < confusion[a].length; p++) {
+        confusion[a][p] = (Integer) predicted.apply(p);
+      }
+    }
+    return confusion;
   }
 
   /** {@code network}'s score on the test split, evaluated by Spark executors. */

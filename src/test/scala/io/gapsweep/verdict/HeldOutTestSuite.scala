@@ -169,6 +169,18 @@ class HeldOutTestSuite extends AnyFunSuite with SharedSparkSession with TempDirs
       val (a, b) = (dir.resolve("plain"), dir.resolve("swapped"))
       val testA = table(a, "test_results").head()
 
+      // Resumed with nothing to train and nothing changed: the test a run measured is kept, not
+      // refit again (the same files), and the console says the same.
+      def files(table: Path) = Files.list(table).iterator().asScala.map(_.getFileName.toString).toSet
+      val testFiles = files(a.resolve("test_results"))
+      val resumed = Cli.run("run", folderConf(dir, "plain", images).toString)
+      assert(resumed.code == 0, resumed.err + resumed.out)
+      assert(resumed.out.contains("already done; 0 to run"), resumed.out)
+      assert(files(a.resolve("test_results")) == testFiles)
+      def recommended(out: String) = out.linesIterator.find(_.startsWith("Recommended: "))
+      assert(recommended(resumed.out).isDefined && recommended(resumed.out) == recommended(plain.out),
+        resumed.out)
+
       // Resumed with nothing to train and refit.mode = data-parallel: the test is measured again,
       // across the local[2] executors, and no exported batch is left behind.
       val trialColumns = Seq("trial_id", "config_id", "seed", "status", "stop_reason", "best_epoch", "epochs_run")
