@@ -45,17 +45,15 @@ object SparkHome {
     System.getProperty("java.class.path").split(File.pathSeparator).toSeq.map(Paths.get(_))
 
   /**
-   * The jars of `classpath` that Spark's modules need at run time, according to the verbose
-   * output of `mvn dependency:tree`: spark-core and spark-sql, and every other Spark module the
-   * tree reaches at any depth (spark-mllib through dl4j-spark), since a Spark distribution ships
-   * them all and the cluster jar leaves them out. Maven places an artifact that several branches
-   * reach under one of them only, so the closure follows every node of an artifact Spark needs.
+   * The jars of `classpath` that spark-core and spark-sql need at run time, according to the
+   * verbose output of `mvn dependency:tree`. Maven places an artifact that several branches reach
+   * under one of them only, so the closure follows every node of an artifact Spark needs.
    */
   def sparkJars(tree: Seq[String], classpath: Seq[Path]): Seq[Path] = {
     val nodes = tree.drop(1).filter(_.trim.nonEmpty).map(parse).toVector
     def subtree(i: Int): Seq[String] =
       nodes.drop(i + 1).takeWhile(_._1 > nodes(i)._1).map(_._2)
-    val roots = nodes.indices.filter(i => nodes(i)._2.startsWith("org.apache.spark:"))
+    val roots = nodes.indices.filter(i => nodes(i)._1 == 1 && nodes(i)._2.startsWith("org.apache.spark:"))
     var keys = roots.flatMap(i => nodes(i)._2 +: subtree(i)).toSet
     var grown = true
     while (grown) {

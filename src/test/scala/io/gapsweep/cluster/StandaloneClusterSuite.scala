@@ -99,13 +99,13 @@ class StandaloneClusterSuite extends AnyFunSuite with SharedSparkSession with Te
   }
 
   /**
-   * A tiny image tree in the train/ + validation/ + test/ layout: 3 classes, 4 + 4 + 4 images of
-   * 8x8 each, PNG and JPEG alternating, every image its own colour. Its root folder is 0700: only its owner
+   * A tiny image tree in the train/ + validation/ layout: 3 classes, 4 + 4 images of 8x8 each,
+   * PNG and JPEG alternating, every image its own colour. Its root folder is 0700: only its owner
    * (root, the driver's user) can read it.
    */
   private def writeImages(root: Path): Path = {
     val colours = Seq("amber" -> ((200, 120, 20)), "blue" -> ((20, 60, 200)), "green" -> ((30, 180, 40)))
-    for ((split, offset) <- Seq("train" -> 0, "validation" -> 4, "test" -> 8); ((name, (r, g, b)), c) <- colours.zipWithIndex;
+    for ((split, offset) <- Seq("train" -> 0, "validation" -> 4); ((name, (r, g, b)), c) <- colours.zipWithIndex;
          i <- 0 until 4) {
       val format = if (i % 2 == 0) "png" else "jpg"
       val shade = 8 * (offset + i) + c
@@ -116,12 +116,9 @@ class StandaloneClusterSuite extends AnyFunSuite with SharedSparkSession with Te
     root
   }
 
-  /**
-   * Four trials on the image tree, a few epochs each, one thread per trial; the recommendation
-   * refit with `refitMode` for its held-out test.
-   */
-  private def writeConf(dir: Path, images: Path, refitMode: String = "data-parallel"): Path =
-    Files.writeString(dir.resolve(s"cluster-$refitMode.conf"),
+  /** Four trials on the image tree, a few epochs each, one thread per trial. */
+  private def writeConf(dir: Path, images: Path): Path =
+    Files.writeString(dir.resolve("cluster.conf"),
       s"""gapsweep {
         |  name = cluster
         |  search-space { depth = [1], dropout = [0.0, 0.5], l2 = [0.0, 0.01] }
@@ -132,7 +129,6 @@ class StandaloneClusterSuite extends AnyFunSuite with SharedSparkSession with Te
         |    directory { path = "$images", min-images-per-class = 4 }
         |  }
         |  run.threads-per-trial = 1
-        |  refit.mode = $refitMode
         |}
         |""".stripMargin)
 
@@ -269,24 +265,6 @@ class StandaloneClusterSuite extends AnyFunSuite with SharedSparkSession with Te
     } finally deleteRecursively(scratch)
   }
 
-  /**
-   * The held-out test's time and accuracy under each refit mode, from the two runs' console
-   * output (the "held-out test" phase of the time line), into target/spark-work/refit-modes.txt.
-   */
-  private def compareRefits(dataParallel: String, local: String): Unit = {
-    val phase = """held-out test ([0-9.]+) s""".r
-    val accuracy = """held-out test accuracy ([0-9.]+ \(95% CI [^)]*\))""".r
-    def figures(output: String) = (phase.findFirstMatchIn(output).map(_.group(1)).getOrElse("?"),
-      accuracy.findFirstMatchIn(output).map(_.group(1)).getOrElse("?"))
-    val (dpSeconds, dpAccuracy) = figures(dataParallel)
-    val (localSeconds, localAccuracy) = figures(local)
-    val text = s"refit.mode = data-parallel: held-out test phase $dpSeconds s, accuracy $dpAccuracy\n" +
-      s"refit.mode = local: held-out test phase $localSeconds s, accuracy $localAccuracy\n"
-    Files.writeString(work.resolve("refit-modes.txt"), text)
-    info(text)
-    assert(dpSeconds != "?" && localSeconds != "?", dataParallel + local)
-  }
-
   private def sweep(scratch: Path, scratchHome: Path, nobodyHome: Path, images: Path, conf: Path,
       clusterOut: Path, marker: Path, localOut: Path): Unit = {
     val started = System.nanoTime()
@@ -306,13 +284,6 @@ class StandaloneClusterSuite extends AnyFunSuite with SharedSparkSession with Te
         val submitted = System.nanoTime()
         val result = submit(cluster, conf, clusterOut, marker)
         info(s"sweep submitted and finished in ${seconds(submitted)}")
-        // The same sweep again, resumed with nothing to train, its recommendation refit in one
-        // task instead: local against data-parallel refit on this cluster, recorded once.
-        if (result._1 == 0) {
-          val local = submit(cluster, writeConf(work, images, "local"), clusterOut, marker)
-          assert(local._1 == 0, local._2)
-          compareRefits(result._2, local._2)
-        }
         result
       } finally {
         val stopping = System.nanoTime()
@@ -322,15 +293,8 @@ class StandaloneClusterSuite extends AnyFunSuite with SharedSparkSession with Te
     assert(cluster.leftovers.isEmpty, cluster.leftovers.map(_.info()).mkString("\n"))
     assert(code == 0, output)
     assert(output.contains("4 trials: 4 completed, 0 diverged, 0 failed."), output)
-    // The driver read the 36 files; executors, which cannot, decoded them.
-    assert(output.contains(s"Decoded 36 files from $images"), output)
-
-    // The recommendation was refit data-parallel across the workers and tested on executors.
-    val test = spark.read.parquet(clusterOut.resolve("test_results").toString).collect()
-    assert(test.length == 1)
-    assert(test.head.getAs[String]("refit_mode") == "local", "the second, local refit replaced it")
-    assert(test.head.getAs[Int]("examples") == 12)
-    assert(output.contains("held-out test accuracy") && output.contains("(data-parallel)"), output)
+    // The driver read the 24 files; executors, which cannot, decoded them.
+    assert(output.contains(s"Decoded 24 files from $images"), output)
 
     // An executor JVM died during a trial; Spark ran the trial again elsewhere and the driver
     // recorded it once (four distinct trials below, with the metrics of local mode).
