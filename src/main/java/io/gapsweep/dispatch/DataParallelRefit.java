@@ -5,7 +5,9 @@ import java.util.List;
 import java.util.Random;
 import java.util.function.IntFunction;
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.deeplearning4j.spark.impl.paramavg.util.ExportSupport;
 import org.apache.spark.sql.SparkSession;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -74,6 +76,33 @@ public final class DataParallelRefit {
   }
 
   /**
+   * Why dl4j-spark cannot refit data-parallel on {@code master} with {@code defaultFs} as the
+   * default Hadoop file system, or empty when it can. Its Export approach writes batches that every
+   * executor must read, so off local mode it refuses a local default file system (DL4J's {@code
+   * ExportSupport}, which otherwise fails with an exception after the whole sweep has trained).
+   */
+  public static java.util.Optional<String> unsupported(String master, FileSystem defaultFs) {
+    if (ExportSupport.exportSupported(master, defaultFs)) {
+      return java.util.Optional.empty();
+    }
+    return java.util.Optional.of("gapsweep.refit.mode = data-parallel needs a file system every"
+        + " executor shares (HDFS, S3...) as Hadoop's default (fs.defaultFS), and on " + master
+        + " it is " + defaultFs.getUri() + "; set spark.hadoop.fs.defaultFS, or use"
+        + " gapsweep.refit.mode = local");
+  }
+
+  /** {@link #unsupported} for {@code spark}'s master and default file system. */
+  public static java.util.Optional<String> unsupported(SparkSession spark) {
+    try {
+      return unsupported(spark.sparkContext().master(),
+          FileSystem.get(spark.sparkContext().hadoopConfiguration()));
+    } catch (java.io.IOException e) {
+      return java.util.Optional.of("gapsweep.refit.mode = data-parallel: cannot reach Hadoop's"
+          + " default file system: " + e.getMessage());
+    }
+  }
+
+  /**
    * As the other {@code dataParallel}, on the batches {@code epochBatches} gives for each epoch
    * (0-based), called once per epoch in order: e.g. a trial's shuffled and augmented batches.
    */
@@ -88,6 +117,9 @@ public final class DataParallelRefit {
       throw new IllegalArgumentException("Cannot refit data-parallel: averaging frequency "
           + averagingFrequency + ", expected >= 1");
     }
+    unsupported(spark).ifPresent(why -> {
+      throw new io.gapsweep.UserError("Cannot refit data-parallel: " + why);
+    });
     JavaSparkContext context = JavaSparkContext.fromSparkContext(spark.sparkContext());
     ParameterAveragingTrainingMaster master =
         new ParameterAveragingTrainingMaster.Builder(batchSize)

@@ -91,6 +91,17 @@ class SparkLibrariesSuite extends AnyFunSuite with SharedSparkSession with TempD
     }
   }
 
+  test("data-parallel refit is refused, with the key and the remedy, off local mode on a local file system") {
+    val localFs = org.apache.hadoop.fs.FileSystem.getLocal(new org.apache.hadoop.conf.Configuration())
+    assert(DataParallelRefit.unsupported("local[2]", localFs).isEmpty)
+    assert(DataParallelRefit.unsupported(spark).isEmpty)
+    val why = DataParallelRefit.unsupported("spark://127.0.0.1:7077", localFs)
+    assert(why.isPresent)
+    assert(why.get == "gapsweep.refit.mode = data-parallel needs a file system every executor" +
+      " shares (HDFS, S3...) as Hadoop's default (fs.defaultFS), and on spark://127.0.0.1:7077 it" +
+      " is file:///; set spark.hadoop.fs.defaultFS, or use gapsweep.refit.mode = local")
+  }
+
   test("bad inputs are refused with the reason") {
     val e = intercept[IllegalArgumentException](
       DataParallelRefit.local(configuration(1), images(6, 1), classes, 0, 4, 1))
