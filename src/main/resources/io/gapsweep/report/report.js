@@ -134,8 +134,18 @@
     var dims = axes.map(function (name, i) {
       return {dim: i, name: name, type: 'category', data: data.axisLevels[name]};
     });
-    dims.push({dim: axes.length, name: 'gap', type: 'value', scale: true, axisLabel: {formatter: fmt}});
-    dims.push({dim: axes.length + 1, name: 'val loss', type: 'value', scale: true, axisLabel: {formatter: fmt}});
+    // The value axes' extent from every configuration: ECharts takes it from one series only, and
+    // lines of the others (the recommendation's among them) ran off the axis.
+    function extent(value) {
+      var values = configs.filter(function (c) { return c.gap !== null; }).map(value);
+      return {min: Math.min.apply(null, values), max: Math.max.apply(null, values)};
+    }
+    var gapExtent = extent(function (c) { return c.gap; });
+    var lossExtent = extent(function (c) { return c.valLoss; });
+    dims.push({dim: axes.length, name: 'gap', type: 'value', min: gapExtent.min, max: gapExtent.max,
+      axisLabel: {formatter: fmt}});
+    dims.push({dim: axes.length + 1, name: 'val loss', type: 'value', min: lossExtent.min,
+      max: lossExtent.max, axisLabel: {formatter: fmt}});
     function rows(filter) {
       return configs.filter(filter).filter(function (c) { return c.gap !== null; }).map(function (c) {
         return {name: label(c), value: axes.map(function (a) { return c.levels[a]; }).concat([c.gap, c.valLoss])};
