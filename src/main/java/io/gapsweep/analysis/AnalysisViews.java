@@ -3,6 +3,7 @@ package io.gapsweep.analysis;
 import io.gapsweep.config.Axes;
 import io.gapsweep.config.Axis;
 import io.gapsweep.config.LeaderboardSettings;
+import io.gapsweep.store.OutputFolder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -294,6 +295,39 @@ public final class AnalysisViews {
     materialize(spark, Leaderboard.VIEW);
     spark.sql(AXIS_EFFECTS_SQL).createOrReplaceTempView(AXIS_EFFECTS);
     materialize(spark, AXIS_EFFECTS);
+  }
+
+  /**
+   * Saves the rows of {@link #VIEWS}, as {@link #register} computed them, into {@code folder}: a
+   * command that reads the sweep later ({@link #registerSaved}) queries them instead of computing
+   * them again, which costs a chain of Spark jobs per view.
+   */
+  public static void save(
+      SparkSession spark, OutputFolder folder, LeaderboardSettings settings, int classes) {
+    folder.saveViews(spark, VIEWS, savedKey(settings, classes));
+  }
+
+  /**
+   * Registers {@link #VIEWS} over the sweep in {@code folder}, whose tables are registered: the rows
+   * its run saved ({@link #save}) while they are still those of its tables, these settings and
+   * these definitions; otherwise computed again, as {@link #register} does.
+   *
+   * @return whether the saved rows were registered
+   */
+  public static boolean registerSaved(
+      SparkSession spark, OutputFolder folder, LeaderboardSettings settings, int classes) {
+    if (folder.registerSavedViews(spark, savedKey(settings, classes))) {
+      return true;
+    }
+    register(spark, settings, classes);
+    return false;
+  }
+
+  /** What the views depend on besides the tables: settings, classes and the views' SQL. */
+  private static String savedKey(LeaderboardSettings settings, int classes) {
+    String definitions = trialSummarySql(classes) + Leaderboard.sql() + AXIS_EFFECTS_SQL;
+    return String.format(Locale.ROOT, "%s, %d classes, definitions %08x",
+        settings, classes, definitions.hashCode());
   }
 
   /**

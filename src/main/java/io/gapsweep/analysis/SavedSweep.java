@@ -19,7 +19,10 @@ import org.apache.spark.sql.SparkSession;
  */
 public record SavedSweep(SweepSettings settings, String configuration, List<String> classes) {
 
-  /** Registers {@code trials}, {@code curves} and every analysis view of {@code output}. */
+  /**
+   * Registers {@code trials}, {@code curves} and every analysis view of {@code output}: the views'
+   * rows as its run saved them, when they are still current ({@link AnalysisViews#registerSaved}).
+   */
   public static SavedSweep open(SparkSession spark, String output) {
     OutputFolder folder = OutputFolder.of(spark, output);
     folder.registerViews(spark);
@@ -29,7 +32,7 @@ public record SavedSweep(SweepSettings settings, String configuration, List<Stri
         folder.readText(OutputFolder.CLASSES)
             .map(text -> text.lines().filter(line -> !line.isEmpty()).toList())
             .orElseThrow(() -> MissingResultsException.noFile(output, OutputFolder.CLASSES));
-    AnalysisViews.register(spark, settings.leaderboard(), classes.size());
+    AnalysisViews.registerSaved(spark, folder, settings.leaderboard(), classes.size());
     return new SavedSweep(settings, configuration, classes);
   }
 }

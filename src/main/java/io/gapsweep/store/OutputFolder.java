@@ -22,6 +22,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.StructType;
 
 /**
@@ -68,10 +69,23 @@ public final class OutputFolder {
   /** Folder of the saved models ({@link ModelStore}). */
   public static final String MODELS = "models";
 
+  /**
+   * Folder of the analysis views' rows as the run computed them, one Parquet table per view and
+   * {@value #VIEWS_KEY}; see {@link #saveViews}.
+   */
+  public static final String VIEWS = "views";
+
+  /** The file of {@value #VIEWS} that says what the views were computed from, and their schemas. */
+  static final String VIEWS_KEY = "_key";
+
+  /** First line of {@value #VIEWS_KEY}; a change of the layout changes it. */
+  private static final String VIEWS_FORMAT = "gapsweep views 1";
+
   /** What {@code --overwrite} deletes: a sweep, and nothing else. */
   private static final List<String> ENTRIES =
       List.of(ResultSchema.TRIALS, ResultSchema.CURVES, ResultSchema.PREDICTIONS, SWEEP_CONF, TrialJournal.FOLDER, MODELS,
-          DATA_SUMMARY, CLASSES, EXAMPLES, REPORT, ResultSchema.TEST_RESULTS, ResultSchema.AUDIT, MARKER);
+          DATA_SUMMARY, CLASSES, EXAMPLES, REPORT, ResultSchema.TEST_RESULTS, ResultSchema.AUDIT, VIEWS,
+          MARKER);
 
   /** Prefix of a file or table being written; never read as results. */
   private static final String STAGED = "_staged-";
@@ -529,6 +543,79 @@ public final class OutputFolder {
    */
   public static Dataset<Row> local(SparkSession spark, List<Row> rows, StructType schema) {
     return spark.createDataFrame(rows, ResultSchema.asRead(schema)).coalesce(1);
+  }
+
+  /**
+   * Writes the temp views {@code names} of {@code spark} under {@value #VIEWS}, replacing what it
+   * held only once all are written, with a key: {@code context} (what besides the tables the views
+   * depend on), the data files of {@code trials}, {@code curves} and {@code predictions} as they
+   * are now, and each view's schema. {@link #registerSavedViews} registers them again only while
+   * that key still holds, so a command that reads the sweep later queries the rows without
+   * computing them again.
+   */
+  public void saveViews(SparkSession spark, List<String> names, String context) {
+    Path staged = path(STAGED + VIEWS + "-" + UUID.randomUUID());
+    StringBuilder key = new StringBuilder(viewsKey(context));
+    try {
+      for (String name : names) {
+        Dataset<Row> view = spark.table(name);
+        view.coalesce(1).write().mode(SaveMode.ErrorIfExists).parquet(qualified(new Path(staged, name)));
+        key.append(name).append('\t').append(view.schema().json()).append('\n');
+      }
+      try (OutputStream out = fs.create(new Path(staged, VIEWS_KEY), false)) {
+        out.write(key.toString().getBytes(StandardCharsets.UTF_8));
+      }
+      moveIntoPlace(fs, staged, path(VIEWS));
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot write the views to " + output + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Registers the views {@link #saveViews} wrote, with the schemas they had, when its key still
+   * holds for {@code context} and the tables now in the folder; otherwise registers nothing.
+   *
+   * @return whether the saved views were registered
+   */
+  public boolean registerSavedViews(SparkSession spark, String context) {
+    Optional<String> saved = readText(VIEWS + "/" + VIEWS_KEY);
+    String expected = viewsKey(context);
+    if (saved.isEmpty() || !saved.get().startsWith(expected)) {
+      return false;
+    }
+    List<String[]> views = saved.get().substring(expected.length()).lines()
+        .map(line -> line.split("\t", 2)).toList();
+    for (String[] view : views) {
+      StructType schema = (StructType) DataType.fromJson(view[1]);
+      Dataset<Row> rows = spark.read().schema(schema)
+          .parquet(qualified(new Path(path(VIEWS), view[0])));
+      // Reading makes every column nullable; the view keeps the schema it was computed with.
+      spark.createDataFrame(rows.javaRDD(), schema).createOrReplaceTempView(view[0]);
+    }
+    return true;
+  }
+
+  /** The first lines of {@value #VIEWS_KEY}: the format, {@code context} and the tables' files. */
+  private String viewsKey(String context) {
+    StringBuilder key = new StringBuilder(VIEWS_FORMAT).append('\n')
+        .append(context.replace('\n', ' ')).append('\n');
+    for (String table : List.of(ResultSchema.TRIALS, ResultSchema.CURVES, ResultSchema.PREDICTIONS)) {
+      key.append(table).append(':');
+      try {
+        if (fs.exists(path(table))) {
+          // Every write of a table gives its data file a new name: the names stand for the rows.
+          for (FileStatus file : fs.listStatus(path(table))) {
+            if (file.getPath().getName().startsWith("part-")) {
+              key.append(' ').append(file.getPath().getName());
+            }
+          }
+        }
+      } catch (IOException e) {
+        throw cannotRead(e);
+      }
+      key.append('\n');
+    }
+    return key.toString();
   }
 
   private void registerOptionalViews(SparkSession spark) {

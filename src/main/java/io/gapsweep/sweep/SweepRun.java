@@ -140,6 +140,7 @@ public final class SweepRun {
         folder.registerViews(spark, results);
         folder.writeText(OutputFolder.CLASSES, String.join("\n", data.classes()) + "\n");
         AnalysisViews.register(spark, settings.leaderboard(), data.classCount());
+        AnalysisViews.save(spark, folder, settings.leaderboard(), data.classCount());
         String leaderboard = Leaderboard.format(spark.table(Leaderboard.VIEW), LEADERBOARD_ROWS);
         clock.lap(Phase.VIEWS);
         // After the ranking is final: the test split is used here and nowhere before.

@@ -22,6 +22,8 @@ class AnalysisViewsSuite extends AnyFunSuite with SharedSparkSession with TempDi
   /** Four classes: chance 0.25, so a trial underfits below train_acc (1 + 1/4) / 2 = 0.625. */
   private val classes = 4
   private val t975df1 = 12.706204736174707
+  private def oneSe(multiple: Double) =
+    new LeaderboardSettings(LeaderboardSettings.Band.ONE_STANDARD_ERROR, multiple, 0.05, 0.05)
 
   private def withViews[T](results: Seq[TrialResult])(body: => T): T = withTempDir { dir =>
     SavedResults.write(spark, dir.toString, results.asJava, "{}")
@@ -93,6 +95,34 @@ class AnalysisViewsSuite extends AnyFunSuite with SharedSparkSession with TempDi
           case r: org.apache.spark.sql.execution.datasources.LogicalRelation => r
         }.isEmpty, view)
       }
+    }
+  }
+
+  test("saved views come back with the rows and schemas computed; new tables or settings recompute") {
+    withTempDir { dir =>
+      SavedResults.write(spark, dir.toString, summaryTrials.asJava, "{}")
+      val folder = OutputFolder.of(spark, dir.toString)
+      folder.registerViews(spark)
+      AnalysisViews.register(spark, settings, classes)
+      def contents(session: org.apache.spark.sql.SparkSession) = AnalysisViews.VIEWS.asScala.map { v =>
+        v -> ((session.table(v).schema, session.table(v).collect().toSeq)) }.toMap
+      val computed = contents(spark)
+      AnalysisViews.save(spark, folder, settings, classes)
+
+      val reader = spark.newSession()
+      folder.registerViews(reader)
+      assert(AnalysisViews.registerSaved(reader, folder, settings, classes))
+      // Schemas with their comments and nullability, rows in their order.
+      assert(contents(reader) == computed)
+      assert(!AnalysisViews.registerSaved(reader, folder, oneSe(2.0), classes))
+      assert(!AnalysisViews.registerSaved(reader, folder, settings, classes + 1))
+
+      // A rerun rewrote the tables: the saved rows no longer stand for them.
+      folder.replaceTables(spark, Seq(overfit, good).asJava)
+      val rewritten = spark.newSession()
+      folder.registerViews(rewritten)
+      assert(!AnalysisViews.registerSaved(rewritten, folder, settings, classes))
+      assert(rewritten.table("trial_summary").count() == 2)
     }
   }
 

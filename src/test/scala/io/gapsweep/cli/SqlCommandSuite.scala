@@ -17,13 +17,28 @@ class SqlCommandSuite extends AnyFunSuite with SharedSparkSession with TempDirs 
     trial("cfg-a", 1, curve((0.5, 0.875, 1.0, 0.75)), bestEpoch = 1),
     trial("cfg-b", 0, curve((0.25, 1.0, 0.75, 0.875)), bestEpoch = 1, depth = 3, l2 = 0.0))
 
-  /** Runs gapsweep sql over a results folder of the trials above, saved with the demo settings. */
-  private def sql(args: String*): Cli.Result = withTempDir { dir =>
+  /**
+   * A results folder of the trials above, saved with the demo settings and their views as a run
+   * leaves them; every test reads it, and those that must write nothing check that it is unchanged.
+   */
+  private def saved: java.nio.file.Path = savedDir.getOrElse {
+    val dir = java.nio.file.Files.createTempDirectory("gapsweep-sql-")
+    savedDir = Some(dir)
     val conf = SettingsLoader.read(Paths.get("conf/demo.conf")).resolvedHocon()
     SavedResults.write(spark, dir.toString, results.asJava, conf)
     OutputFolder.of(spark, dir.toString).writeText(OutputFolder.CLASSES, "a\nb\nc\nd\ne\nf\n")
-    Cli.run(Seq("sql", dir.toString) ++ args: _*)
+    SavedResults.saveViews(spark, dir.toString)
+    dir
   }
+
+  private var savedDir: Option[java.nio.file.Path] = None
+
+  override def afterAll(): Unit =
+    try savedDir.foreach(deleteRecursively)
+    finally super.afterAll()
+
+  /** Runs gapsweep sql over {@link #saved}. */
+  private def sql(args: String*): Cli.Result = Cli.run(Seq("sql", saved.toString) ++ args: _*)
 
   private def refused(query: String, kind: String): Unit = {
     val result = sql(query)
@@ -128,18 +143,14 @@ class SqlCommandSuite extends AnyFunSuite with SharedSparkSession with TempDirs 
   private def refusedWritingNothing(query: String, message: String): Unit = withTempDir { scratch =>
     val target = scratch.resolve("x")
     val text = query.replace("$X", target.toString)
-    withTempDir { dir =>
-      val conf = SettingsLoader.read(Paths.get("conf/demo.conf")).resolvedHocon()
-      SavedResults.write(spark, dir.toString, results.asJava, conf)
-      val before = snapshot(dir)
-      val result = Cli.run("sql", dir.toString, text)
-      assert(result.code == 2, s"$text: $result")
-      assert(result.out == "", text)
-      assert(result.err == s"gapsweep: $message\n", text)
-      assert(!java.nio.file.Files.exists(target), text)
-      assert(snapshot(dir) == before, text)
-      assert(snapshot(scratch).isEmpty, text)
-    }
+    val before = snapshot(saved)
+    val result = Cli.run("sql", saved.toString, text)
+    assert(result.code == 2, s"$text: $result")
+    assert(result.out == "", text)
+    assert(result.err == s"gapsweep: $message\n", text)
+    assert(!java.nio.file.Files.exists(target), text)
+    assert(snapshot(saved) == before, text)
+    assert(snapshot(scratch).isEmpty, text)
   }
 
   private def notAQuery(query: String, kind: String): Unit =
@@ -281,13 +292,8 @@ class SqlCommandSuite extends AnyFunSuite with SharedSparkSession with TempDirs 
     " spark.driver.memory and spark.executor.memory under spark-submit"
 
   private def sqlInOwnJvm(query: String, env: Map[String, String]): io.gapsweep.testing.LocalScript.Result =
-    withTempDir { dir =>
-      val conf = SettingsLoader.read(Paths.get("conf/demo.conf")).resolvedHocon()
-      SavedResults.write(spark, dir.toString, results.asJava, conf)
-      OutputFolder.of(spark, dir.toString).writeText(OutputFolder.CLASSES, "a\nb\nc\nd\ne\nf\n")
-      io.gapsweep.testing.LocalScript.run(Seq(dir.toString, query),
-        Map("GAPSWEEP_COMMAND" -> "sql") ++ env)
-    }
+    io.gapsweep.testing.LocalScript.run(Seq(saved.toString, query),
+      Map("GAPSWEEP_COMMAND" -> "sql") ++ env)
 
   test("out of memory on the driver's thread: exit 52 and one line naming the cause") {
     val result = sqlInOwnJvm("SELECT 1", Map("GAPSWEEP_FAULT_OUT_OF_MEMORY" -> "sql"))

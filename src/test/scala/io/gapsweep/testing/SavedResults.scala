@@ -1,5 +1,6 @@
 package io.gapsweep.testing
 
+import io.gapsweep.analysis.{AnalysisViews, SavedSweep}
 import io.gapsweep.store.{OutputFolder, WriteMode}
 import io.gapsweep.train.TrialResult
 import org.apache.spark.sql.SparkSession
@@ -20,5 +21,15 @@ object SavedResults {
     folder.replaceTables(spark, results)
     folder.mark()
     folder.writeText(OutputFolder.SWEEP_CONF, conf)
+  }
+
+  /**
+   * Saves the views of the results under `output` (its `classes.txt` written) as a run saves them,
+   * computing them once: commands that read the folder then register the saved rows.
+   */
+  def saveViews(spark: SparkSession, output: String): Unit = {
+    val sweep = SavedSweep.open(spark, output)
+    AnalysisViews.save(spark, OutputFolder.of(spark, output), sweep.settings.leaderboard,
+      sweep.classes.size)
   }
 }
