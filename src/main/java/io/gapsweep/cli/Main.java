@@ -89,7 +89,9 @@ public final class Main implements Callable<Integer> {
   private static int handle(
       Exception e, CommandLine commandLine, CommandLine.ParseResult parseResult) {
     PrintWriter err = commandLine.getErr();
-    if (OutOfMemory.causedBy(e)) {
+    if (OutOfMemory.causedBy(e) || OutOfMemory.reported()) {
+      // A task that ran out of memory stops Spark, and the driver's job then fails with "SparkContext
+      // was shut down": the same failure, already told in its one line.
       return OutOfMemory.report(e, null);
     }
     UserError userError = userError(e);

@@ -51,6 +51,11 @@ final class OutOfMemory {
     return detail(t) != null;
   }
 
+  /** Whether this process has printed its out-of-memory line. */
+  static boolean reported() {
+    return REPORTED.get();
+  }
+
   /** Prints the one line, once per process, however many threads ran out of memory. */
   static int report(Throwable t, String thread) {
     if (REPORTED.compareAndSet(false, true)) {
