@@ -55,11 +55,13 @@ import scala.reflect.ClassTag$;
  * is the synchronous mode's ({@link HalvingSweep}'s segment task, {@link TrialSegments}).
  *
  * <p>All decisions, journal writes and commits happen on the calling thread; the pool threads only
- * wait for their Spark job. Order of durability, so that a rerun after kill -9 replays what was
- * decided: a job is journaled before its segments are submitted; a segment's checkpoint (paused)
- * or its trial (ended) is made durable when its result arrives; a configuration's arrival at a
- * rung is journaled once all its trials are; pruned trials are committed once their rung closed.
- * A rerun replays the journaled steps into a fresh scheduler (the same state), re-submits the
+ * wait for their Spark job. When a segment ends, the driver first updates its state in memory and
+ * fills the freed slot, then makes durable, in this order: the segment's checkpoint (paused) or
+ * trial (ended), the configuration's arrival at its rung once all its trials are there, the jobs
+ * just decided, and the trials of configurations pruned at a rung that closed. So a slot never
+ * waits for a disk, and the journal is always a prefix of the decisions: a segment whose job step
+ * was not written before a kill -9 is work lost, not an inconsistency. A rerun replays the
+ * journaled steps into a fresh scheduler (the same state), re-submits the
  * segments of jobs in flight that have no checkpoint at their rung's epoch yet, and goes on. What
  * it decides after that depends on arrival order, as in the first run: asynchronous promotion is
  * not deterministic, only its journaled decisions are.
@@ -126,6 +128,10 @@ public final class AsyncHalvingSweep {
     private final Map<String, List<TrialSpec>> byConfig = new LinkedHashMap<>();
     private final Map<String, TrialResult> done;
     private final Map<String, Evidence> paused = new HashMap<>();
+    /** Checkpoints whose write is deferred to the next {@link #flush}. */
+    private final Map<String, TrialCheckpoint> unsaved = new HashMap<>();
+    /** Durable writes in decision order, run by {@link #flush}. */
+    private final List<Runnable> deferred = new ArrayList<>();
     private final AsynchronousHalving scheduler;
     private final Deque<HalvingSweep.SegmentTask> pending = new ArrayDeque<>();
     /** Trials of each in-flight configuration whose segment has not come back yet. */
@@ -190,14 +196,16 @@ public final class AsyncHalvingSweep {
       try {
         int running = 0;
         while (true) {
-          commitPruned();
+          // Slots first, then the durable writes: a freed slot waits for no disk (see flush).
           while (running < slots) {
             if (pending.isEmpty()) {
               Optional<AsynchronousHalving.Job> job = scheduler.next();
               if (job.isEmpty()) {
                 break;
               }
-              journal.writeStep(++steps, RungJournal.Step.of(job.get()));
+              RungJournal.Step step = RungJournal.Step.of(job.get());
+              int number = ++steps;
+              deferred.add(() -> journal.writeStep(number, step));
               enqueue(job.get().configId(), job.get().rung());
               continue;
             }
@@ -205,8 +213,8 @@ public final class AsyncHalvingSweep {
             completed.submit(() -> new Done(task, submit(context, shared, group, task)));
             running++;
           }
+          flush();
           if (running == 0) {
-            commitPruned();
             if (!scheduler.finished()) {
               throw new IllegalStateException("Asynchronous successive halving stalled with "
                   + scheduler.inFlight() + " in flight and nothing running");
@@ -252,7 +260,8 @@ public final class AsyncHalvingSweep {
           continue;
         }
         // A lost or unreadable checkpoint trains from the start: the same epochs again.
-        TrialCheckpoint from = journal.checkpoint(spec.trialId()).orElse(null);
+        TrialCheckpoint from = unsaved.containsKey(spec.trialId())
+            ? unsaved.get(spec.trialId()) : journal.checkpoint(spec.trialId()).orElse(null);
         if (from != null && from.epochs() >= until) {
           paused.put(spec.trialId(), evidence(from));
           continue;
@@ -298,11 +307,18 @@ public final class AsyncHalvingSweep {
       epochs += Math.max(0, trained);
       busy += HalvingSweep.segmentSeconds(segment, from);
       if (segment.finished() != null) {
-        commit(new TrialOutput(segment.finished().result().withRung(rung),
-            segment.finished().bestModel()));
+        TrialOutput output = new TrialOutput(segment.finished().result().withRung(rung),
+            segment.finished().bestModel());
+        done.put(segment.trialId(), output.result());
+        deferred.add(() -> onFinished.accept(output));
       } else {
-        journal.writeCheckpoint(segment.paused());
-        paused.put(segment.trialId(), evidence(segment.paused()));
+        TrialCheckpoint checkpoint = segment.paused();
+        unsaved.put(checkpoint.trialId(), checkpoint);
+        paused.put(checkpoint.trialId(), evidence(checkpoint));
+        deferred.add(() -> {
+          journal.writeCheckpoint(checkpoint);
+          unsaved.remove(checkpoint.trialId(), checkpoint);
+        });
       }
       Set<String> left = outstanding.get(config);
       left.remove(segment.trialId());
@@ -336,10 +352,28 @@ public final class AsyncHalvingSweep {
       double[] losses = Double.isFinite(score) ? HalvingSweep.exampleLosses(predictions) : null;
       AsynchronousHalving.Arrival arrival =
           new AsynchronousHalving.Arrival(config, score, running, losses);
-      journal.writeStep(++steps, RungJournal.Step.of(rung, arrival));
+      RungJournal.Step step = RungJournal.Step.of(rung, arrival);
+      int number = ++steps;
+      deferred.add(() -> journal.writeStep(number, step));
       scheduler.reached(rung, arrival);
       LOG.debug("Configuration {} reached rung {} (epoch {}) with score {}", config, rung,
           ends.get(rung), score);
+    }
+
+    /**
+     * Makes durable, in the order they were decided, what the loop did since the last flush: a
+     * segment's trial (ended) or checkpoint (paused) before the arrival it completes, an arrival
+     * before the jobs decided on it; then commits the trials pruned at closed rungs. The segments
+     * of those jobs may already run: a crash before their job step is written loses their work,
+     * never the journal's consistency (a rerun replays what is written and decides the rest again),
+     * and their results are handled only after this flush.
+     */
+    private void flush() {
+      for (Runnable write : deferred) {
+        write.run();
+      }
+      deferred.clear();
+      commitPruned();
     }
 
     /** Commits the trials of configurations pruned at a closed rung, once each. */
