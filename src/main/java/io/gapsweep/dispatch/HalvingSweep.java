@@ -51,9 +51,8 @@ import scala.runtime.BoxedUnit;
  * <p>{@code successive-halving.mode = synchronous}, the default; {@link AsyncHalvingSweep} is the
  * asynchronous mode. Why synchronous stays the default, beside ASHA's asynchronous promotion (Li et
  * al. 2020, "A System for Massively Parallel Hyperparameter Tuning", MLSys): a rung's decision
- * sees every configuration of the
- * rung, so it is deterministic (the same settings prune the same configurations, whatever the
- * thread or executor order) and a rerun after a crash reaches the same final tables; a rung is a
+ * sees every configuration of the rung, so it is deterministic (the same settings prune the same
+ * configurations, whatever the thread or executor order) and a rerun after a crash reaches the same final tables; a rung is a
  * set of trial ids and a decision is one journal file. ASHA never waits, which is what it buys on
  * hundreds of workers; its price is decisions against whoever arrived first, revisited never. The
  * cost here is idle slots at each barrier while a rung's last segments run; {@code
