@@ -44,7 +44,7 @@ public final class Bench {
     CURVES,
     /** Not among the default parts: it starts two JVMs per repeat. */
     FIXED_COST,
-    /** Not among the default parts: two sweeps of at least 27 configurations per repeat. */
+    /** Not among the default parts: three sweeps of at least 27 configurations per repeat. */
     HALVING
   }
 
@@ -314,16 +314,16 @@ public final class Bench {
 
   /**
    * Part halving: per repeat, {@code halvingConfigs} configurations drawn with search seed =
-   * repeat, trained once with successive halving and once without ({@link HalvingCost}), the two
-   * in alternating order; their trial-epochs, wall times, slot utilization and recommendations.
+   * repeat, trained without a scheduler, with synchronous successive halving and with
+   * asynchronous promotion ({@link HalvingCost}), the three in rotating order; their trial-epochs,
+   * wall times, slot utilization and recommendations.
    */
   private static void halving(Options o, BenchTable table, Path workDir, PrintWriter progress) {
     HalvingCost.Shape shape = new HalvingCost.Shape(o.halvingConfigs(), o.halvingMaxEpochs(),
         o.halvingMinEpochs(), o.halvingReductionFactor(), o.halvingPatience());
-    String full = "full grid";
-    String halved = "successive halving";
-    int same = 0;
-    int tied = 0;
+    List<HalvingCost.Kind> kinds = List.of(HalvingCost.Kind.values());
+    String full = HalvingCost.Kind.FULL.label();
+    Map<HalvingCost.Kind, int[]> sameTied = new LinkedHashMap<>();
     SweepSettings first = null;
     int threads;
     try (SparkSessions.Handle session = SparkSessions.forSweep("gapsweep bench",
@@ -333,72 +333,86 @@ public final class Bench {
       for (int r = 0; r < o.repeats(); r++) {
         Path dir = workDir.resolve("halving-" + r);
         long seed = r + 1;
-        Path fullConf = HalvingCost.writeConf(dir, shape, false, seed);
-        Path halvedConf = HalvingCost.writeConf(dir, shape, true, seed);
-        if (first == null) {
-          first = SettingsLoader.load(halvedConf);
+        Map<HalvingCost.Kind, Path> confs = new LinkedHashMap<>();
+        for (HalvingCost.Kind kind : kinds) {
+          confs.put(kind, HalvingCost.writeConf(dir, shape, kind, seed));
         }
-        HalvingCost.Sweep[] sweeps = new HalvingCost.Sweep[2];
-        // The kinds swap order every repeat, so that a machine getting busier favours neither.
-        for (int kind : r % 2 == 0 ? List.of(0, 1) : List.of(1, 0)) {
+        if (first == null) {
+          first = SettingsLoader.load(confs.get(HalvingCost.Kind.SYNCHRONOUS));
+        }
+        Map<HalvingCost.Kind, HalvingCost.Sweep> sweeps = new LinkedHashMap<>();
+        // The kinds rotate every repeat, so that a machine getting busier favours none.
+        for (int i = 0; i < kinds.size(); i++) {
+          HalvingCost.Kind kind = kinds.get((i + r) % kinds.size());
           progress.printf("bench: repeat %d/%d: %d configurations (search seed %d), %s%n",
-              r + 1, o.repeats(), o.halvingConfigs(), seed, kind == 0 ? full : halved);
+              r + 1, o.repeats(), o.halvingConfigs(), seed, kind.label());
           progress.flush();
-          sweeps[kind] = HalvingCost.run(session.spark(), kind == 0 ? fullConf : halvedConf,
-              slots, progress);
+          sweeps.put(kind, HalvingCost.run(session.spark(), confs.get(kind), slots, progress));
         }
         deleteTree(dir);
-        HalvingCost.Sweep f = sweeps[0];
-        HalvingCost.Sweep h = sweeps[1];
-        for (int kind = 0; kind < 2; kind++) {
-          HalvingCost.Sweep s = sweeps[kind];
-          String name = kind == 0 ? full : halved;
+        HalvingCost.Sweep f = sweeps.get(HalvingCost.Kind.FULL);
+        for (HalvingCost.Kind kind : kinds) {
+          HalvingCost.Sweep s = sweeps.get(kind);
+          String name = kind.label();
           table.add(name + ": trial-epochs (sum of trials.epochs_run)", "epochs", s.trialEpochs());
           table.add(name + ": training wall time", "s", s.trainingSeconds());
           table.add(name + ": sweep wall time, settings to report", "s", s.sweepSeconds());
           table.add(name + ": slot utilization while training", "%", 100 * s.utilization());
         }
-        table.add(halved + ": trials pruned", "trials", h.pruned());
+        for (HalvingCost.Kind kind : kinds.subList(1, kinds.size())) {
+          table.add(kind.label() + ": trials pruned", "trials", sweeps.get(kind).pruned());
+        }
         table.add(full + ": configurations in the competitive band", "configurations",
             f.band().size());
-        boolean isSame = h.rankOne() != null && h.rankOne().equals(f.rankOne());
-        boolean isTied = !isSame && h.rankOne() != null && f.band().contains(h.rankOne());
-        same += isSame ? 1 : 0;
-        tied += isTied ? 1 : 0;
-        table.note(String.format(Locale.ROOT, "Halving, repeat %d (search seed %d): trial-epochs"
-            + " %d with halving / %d full (%.2f); training %.1f s / %.1f s (%.2f); slot"
-            + " utilization %.0f%% / %.0f%% of %d slots; %d of %d trials pruned; halving's rank 1"
-            + " %s %s.", r + 1, seed, h.trialEpochs(), f.trialEpochs(),
-            h.trialEpochs() / (double) f.trialEpochs(), h.trainingSeconds(),
-            f.trainingSeconds(), h.trainingSeconds() / f.trainingSeconds(),
-            100 * h.utilization(), 100 * f.utilization(), slots, h.pruned(), h.trials(),
-            h.rankOne(), isSame ? "is the full grid's rank 1 (same)"
-                : isTied ? "is inside the full grid's competitive band (rank "
-                    + f.ranks().get(h.rankOne()) + " of " + f.band().size() + "): tied"
-                : "is outside the full grid's competitive band of " + f.band().size()
-                    + " (rank 1 " + f.rankOne() + "): neither same nor tied"));
+        for (HalvingCost.Kind kind : kinds.subList(1, kinds.size())) {
+          HalvingCost.Sweep h = sweeps.get(kind);
+          boolean isSame = h.rankOne() != null && h.rankOne().equals(f.rankOne());
+          boolean isTied = !isSame && h.rankOne() != null && f.band().contains(h.rankOne());
+          int[] counts = sameTied.computeIfAbsent(kind, k -> new int[2]);
+          counts[0] += isSame ? 1 : 0;
+          counts[1] += isTied ? 1 : 0;
+          table.note(String.format(Locale.ROOT, "Halving, repeat %d (search seed %d), %s:"
+              + " trial-epochs %d / %d full (%.2f); training %.1f s / %.1f s (%.2f); slot"
+              + " utilization %.0f%% / %.0f%% of %d slots; %d of %d trials pruned; its rank 1"
+              + " %s %s.", r + 1, seed, kind.label(), h.trialEpochs(), f.trialEpochs(),
+              h.trialEpochs() / (double) f.trialEpochs(), h.trainingSeconds(),
+              f.trainingSeconds(), h.trainingSeconds() / f.trainingSeconds(),
+              100 * h.utilization(), 100 * f.utilization(), slots, h.pruned(), h.trials(),
+              h.rankOne(), isSame ? "is the full grid's rank 1 (same)"
+                  : isTied ? "is inside the full grid's competitive band (rank "
+                      + f.ranks().get(h.rankOne()) + " of " + f.band().size() + "): tied"
+                  : "is outside the full grid's competitive band of " + f.band().size()
+                      + " (rank 1 " + f.rankOne() + "): neither same nor tied"));
+        }
       }
     }
-    table.ratioAtMost("trial-epochs, successive halving / full grid",
-        halved + ": trial-epochs (sum of trials.epochs_run)",
-        full + ": trial-epochs (sum of trials.epochs_run)", 1.0 / 3);
-    table.ratio("training wall time, successive halving / full grid",
-        halved + ": training wall time", full + ": training wall time");
-    table.percentAtLeast("slot utilization while training, successive halving",
-        halved + ": slot utilization while training", 0.9);
+    for (HalvingCost.Kind kind : kinds.subList(1, kinds.size())) {
+      String name = kind.label();
+      table.ratioAtMost("trial-epochs, " + name + " / full grid",
+          name + ": trial-epochs (sum of trials.epochs_run)",
+          full + ": trial-epochs (sum of trials.epochs_run)", 1.0 / 3);
+      table.ratio("training wall time, " + name + " / full grid",
+          name + ": training wall time", full + ": training wall time");
+      table.percentAtLeast("slot utilization while training, " + name,
+          name + ": slot utilization while training", 0.9);
+    }
     var halving = first.searchSpace().search().scheduler();
+    int[] sync = sameTied.get(HalvingCost.Kind.SYNCHRONOUS);
+    int[] async = sameTied.get(HalvingCost.Kind.ASYNCHRONOUS);
     table.note(String.format(Locale.ROOT, "Halving: %d configurations per repeat drawn at random"
         + " (search seed = repeat; learning rate log-uniform in [1e-4, 0.1], dropout uniform in"
         + " [0, 0.5], L2 in {0, 1e-4, 1e-3}), 1 seed each, 8×8 synthetic images, 12 per class"
         + " (train and validation), max-epochs %d, patience %d, min-epochs %d, reduction factor"
-        + " %d (rungs end at %s), %d thread(s) per trial. The recommendation with halving was the"
-        + " full grid's rank 1 in %d of %d repeats and inside its competitive band in %d more."
+        + " %d (rungs end at %s), %d thread(s) per trial. The recommendation was the full grid's"
+        + " rank 1 in %d of %d repeats and inside its competitive band in %d more with"
+        + " synchronous halving; %d and %d more with asynchronous halving."
         + " Slot utilization = sum of trials.seconds (each trial's time inside its Spark tasks)"
         + " / (slots × the wall time from the sweep's first Spark job to its last committed"
         + " trial).", o.halvingConfigs(), first.training().maxEpochs(),
         first.training().patience(), halving.minEpochs(), halving.reductionFactor(),
         SuccessiveHalving.rungEnds(halving.minEpochs(), halving.reductionFactor(),
-            first.training().maxEpochs()), threads, same, o.repeats(), tied));
+            first.training().maxEpochs()), threads, sync[0], o.repeats(), sync[1], async[0],
+        async[1]));
   }
 
   private static void record(BenchTable table, String kind, FixedCost.Run run) {

@@ -20,13 +20,14 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * Part halving: one random search, run as {@code gapsweep run} runs it, once with successive
- * halving and once without, in the same Spark session; what each spent and what each recommends.
+ * Part halving: one random search, run as {@code gapsweep run} runs it, three times in the same
+ * Spark session: without a scheduler (the "full grid"), with synchronous successive halving and
+ * with asynchronous promotion (ASHA); what each spent and what each recommends.
  *
  * <p>Why a random search, not a grid: a grid's configurations are the same whatever the search
  * seed, so its repeats would only re-measure time. Drawing {@code configs} configurations with
- * search seed = repeat gives each repeat another field of configurations (both kinds of a repeat
- * train the same one), and the medians over repeats say how the saving varies with the field.
+ * search seed = repeat gives each repeat another field of configurations (every kind of a repeat
+ * trains the same one), and the medians over repeats say how the saving varies with the field.
  */
 final class HalvingCost {
 
@@ -70,11 +71,33 @@ final class HalvingCost {
     }
   }
 
+  /** The three ways the part trains a search, in the order of its rows. */
+  enum Kind {
+    FULL("full grid", "none", "synchronous"),
+    SYNCHRONOUS("synchronous halving", "successive-halving", "synchronous"),
+    ASYNCHRONOUS("asynchronous halving", "successive-halving", "asynchronous");
+
+    private final String label;
+    private final String scheduler;
+    private final String mode;
+
+    Kind(String label, String scheduler, String mode) {
+      this.label = label;
+      this.scheduler = scheduler;
+      this.mode = mode;
+    }
+
+    /** The kind's name in the bench's rows. */
+    String label() {
+      return label;
+    }
+  }
+
   private HalvingCost() {}
 
   /** Writes the sweep's settings to {@code dir/<kind>.conf}; its output goes to {@code dir/<kind>}. */
-  static Path writeConf(Path dir, Shape shape, boolean halving, long searchSeed) {
-    String kind = halving ? "halved" : "full";
+  static Path writeConf(Path dir, Shape shape, Kind kind, long searchSeed) {
+    String name = kind.name().toLowerCase(java.util.Locale.ROOT);
     StringBuilder training = new StringBuilder("base-filters = 4, dense-units = 8, batch-size = 8");
     if (shape.maxEpochs() != null) {
       training.append(", max-epochs = ").append(shape.maxEpochs());
@@ -82,20 +105,20 @@ final class HalvingCost {
     if (shape.patience() != null) {
       training.append(", patience = ").append(shape.patience());
     }
-    List<String> rungs = new java.util.ArrayList<>();
+    List<String> rungs = new java.util.ArrayList<>(List.of("mode = " + kind.mode));
     if (shape.minEpochs() != null) {
       rungs.add("min-epochs = " + shape.minEpochs());
     }
     if (shape.reductionFactor() != null) {
       rungs.add("reduction-factor = " + shape.reductionFactor());
     }
-    // The sweep's name is not part of a trial id: both kinds train the same trials.
+    // The sweep's name is not part of a trial id: every kind trains the same trials.
     String hocon = String.join("\n",
         "gapsweep {",
         "  name = halving-bench",
         "  search {",
         "    strategy = random, trials = " + shape.configs() + ", seed = " + searchSeed,
-        "    scheduler = " + (halving ? "successive-halving" : "none"),
+        "    scheduler = " + kind.scheduler,
         "    successive-halving { " + String.join(", ", rungs) + " }",
         "  }",
         "  search-space {",
@@ -109,13 +132,13 @@ final class HalvingCost {
         "  training { " + training + " }",
         "  data { source = synthetic, width = 8, height = 8,",
         "    synthetic { train-per-class = 12, validation-per-class = 12, test-per-class = 0 } }",
-        "  run { output = \"" + dir.resolve(kind).toString().replace("\\", "\\\\") + "\","
+        "  run { output = \"" + dir.resolve(name).toString().replace("\\", "\\\\") + "\","
             + " save-models = 0, threads-per-trial = auto }",
         "}",
         "");
     try {
       Files.createDirectories(dir);
-      return Files.writeString(dir.resolve(kind + ".conf"), hocon);
+      return Files.writeString(dir.resolve(name + ".conf"), hocon);
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot write the halving bench's settings in " + dir, e);
     }

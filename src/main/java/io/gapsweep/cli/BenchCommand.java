@@ -26,7 +26,7 @@ import picocli.CommandLine.Option;
       "  resume    what durability costs a large sweep: commit, resume, compaction",
       "  curves    the same trials on gapsweep's kernels and on DL4J's stock ones",
       "  fixed-cost  a one-trial sweep and its resume in fresh JVMs (not by default)",
-      "  halving   a sweep with and without successive halving (not by default)",
+      "  halving   a sweep without, with synchronous and with asynchronous successive halving (not by default)",
       "The reference network: 2 conv blocks (8, 16 filters) with batch norm and dropout, dense"
           + " 16, 6 classes, 32x32x3 images, batch 32. Writes only a temporary folder, removed at"
           + " the end."
@@ -97,7 +97,8 @@ final class BenchCommand implements Callable<Integer> {
 
   @Option(names = "--halving-configs", paramLabel = "N", defaultValue = "27",
       description = "Configurations the halving part draws per repeat, with search seed ="
-          + " repeat; each is trained with and without successive halving"
+          + " repeat; each is trained without, with synchronous and with asynchronous successive"
+          + " halving"
           + " (default: ${DEFAULT-VALUE}).")
   int halvingConfigs;
 

@@ -29,14 +29,25 @@ public record SearchSettings(
 
   /**
    * Which trials continue ({@code gapsweep.search.scheduler} and {@code
-   * gapsweep.search.successive-halving}); see {@code search.SuccessiveHalving}.
+   * gapsweep.search.successive-halving}); see {@code search.SuccessiveHalving} and {@code
+   * search.AsynchronousHalving}.
    *
    * @param successiveHalving whether configurations are pruned at rungs; false: none
    * @param minEpochs epochs of the first rung (r)
    * @param reductionFactor η: about one configuration in η continues at each rung
+   * @param mode synchronous rungs or asynchronous promotion
    */
-  public record Scheduler(boolean successiveHalving, int minEpochs, int reductionFactor)
-      implements Serializable {
+  public record Scheduler(boolean successiveHalving, int minEpochs, int reductionFactor,
+      Mode mode) implements Serializable {
+
+    public Scheduler {
+      java.util.Objects.requireNonNull(mode, "mode");
+    }
+
+    /** Successive halving with synchronous rungs (or none, with the same numbers). */
+    public Scheduler(boolean successiveHalving, int minEpochs, int reductionFactor) {
+      this(successiveHalving, minEpochs, reductionFactor, Mode.SYNCHRONOUS);
+    }
 
     /** No scheduler (the defaults of the halving settings, which then change nothing). */
     public static Scheduler none() {
@@ -46,6 +57,29 @@ public record SearchSettings(
     /** The scheduler's HOCON name. */
     public String configName() {
       return successiveHalving ? "successive-halving" : "none";
+    }
+
+    /** Whether configurations are promoted asynchronously (only under successive halving). */
+    public boolean asynchronous() {
+      return successiveHalving && mode == Mode.ASYNCHRONOUS;
+    }
+  }
+
+  /** How successive halving decides ({@code gapsweep.search.successive-halving.mode}). */
+  public enum Mode {
+    /** One Spark job per rung; a rung's decision sees all its configurations: deterministic. */
+    SYNCHRONOUS("synchronous"),
+    /** ASHA: a freed slot promotes a configuration or starts a new one; depends on timing. */
+    ASYNCHRONOUS("asynchronous");
+
+    private final String configName;
+
+    Mode(String configName) {
+      this.configName = configName;
+    }
+
+    public String configName() {
+      return configName;
     }
   }
 
@@ -112,11 +146,16 @@ public record SearchSettings(
         v -> v >= 1);
     Integer eta = r.integer(SEARCH + "successive-halving.reduction-factor", "an integer >= 2",
         v -> v >= 2);
+    Map<String, Mode> modes = new LinkedHashMap<>();
+    for (Mode mode : Mode.values()) {
+      modes.put(mode.configName(), mode);
+    }
+    Mode mode = r.choice(SEARCH + "successive-halving.mode", modes);
     if (strategy == null || trials == null || seed == null || digits == null || halving == null
-        || minEpochs == null || eta == null) {
+        || minEpochs == null || eta == null || mode == null) {
       return null;
     }
-    Scheduler scheduler = halving ? new Scheduler(true, minEpochs, eta) : Scheduler.none();
+    Scheduler scheduler = halving ? new Scheduler(true, minEpochs, eta, mode) : Scheduler.none();
     return strategy == Strategy.GRID
         ? grid().withScheduler(scheduler)
         : new SearchSettings(strategy, trials, seed, digits, scheduler);

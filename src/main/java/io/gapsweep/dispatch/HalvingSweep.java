@@ -48,10 +48,11 @@ import scala.runtime.BoxedUnit;
  * Successive halving with synchronous rungs: one Spark job per rung, the decision on the driver in
  * between ({@link SuccessiveHalving}).
  *
- * <p>Why synchronous, not ASHA's asynchronous promotion (Li et al. 2018, "Massively parallel
- * hyperparameter tuning", arXiv:1810.05934): a rung's decision sees every configuration of the
- * rung, so it is deterministic (the same settings prune the same configurations, whatever the
- * thread or executor order) and a rerun after a crash reaches the same final tables; a rung is a
+ * <p>{@code successive-halving.mode = synchronous}, the default; {@link AsyncHalvingSweep} is the
+ * asynchronous mode. Why synchronous stays the default, beside ASHA's asynchronous promotion (Li et
+ * al. 2020, "A System for Massively Parallel Hyperparameter Tuning", MLSys): a rung's decision
+ * sees every configuration of the rung, so it is deterministic (the same settings prune the same
+ * configurations, whatever the thread or executor order) and a rerun after a crash reaches the same final tables; a rung is a
  * set of trial ids and a decision is one journal file. ASHA never waits, which is what it buys on
  * hundreds of workers; its price is decisions against whoever arrived first, revisited never. The
  * cost here is idle slots at each barrier while a rung's last segments run; {@code
@@ -242,7 +243,7 @@ public final class HalvingSweep {
    * hold it (seeds; under k-fold each fold holds its own examples), in example-id order; null
    * when a trial has none.
    */
-  private static double[] exampleLosses(List<Predictions> predictions) {
+  static double[] exampleLosses(List<Predictions> predictions) {
     TreeMap<Integer, double[]> byExample = new TreeMap<>();
     for (Predictions p : predictions) {
       if (p == null) {
@@ -257,7 +258,7 @@ public final class HalvingSweep {
     return byExample.values().stream().mapToDouble(v -> v[0] / v[1]).toArray();
   }
 
-  private static double bestLoss(TrialResult result) {
+  static double bestLoss(TrialResult result) {
     return result.curve().stream().mapToDouble(p -> p.valLoss())
         .filter(v -> !Double.isNaN(v)).min().orElse(Double.POSITIVE_INFINITY);
   }
@@ -300,7 +301,7 @@ public final class HalvingSweep {
   }
 
   /** Seconds the segment's epochs took (training and evaluation; not building the network). */
-  private static double segmentSeconds(SegmentOutput segment, int fromEpoch) {
+  static double segmentSeconds(SegmentOutput segment, int fromEpoch) {
     List<io.gapsweep.train.EpochMetrics> curve = segment.finished() != null
         ? segment.finished().result().curve() : segment.paused().curve();
     return curve.stream().filter(p -> p.epoch() > fromEpoch)
@@ -308,7 +309,7 @@ public final class HalvingSweep {
   }
 
   /** Trials that can run at once: the cores Spark offers over the threads (task cpus) per trial. */
-  private static int slots(SparkSession spark, int threads) {
+  static int slots(SparkSession spark, int threads) {
     return Math.max(1, spark.sparkContext().defaultParallelism() / Math.max(1, threads));
   }
 
@@ -316,7 +317,7 @@ public final class HalvingSweep {
   record SegmentTask(TrialSpec spec, AugmentationPreset preset, TrialCheckpoint from, int until)
       implements Serializable {}
 
-  private static final class RunSegment
+  static final class RunSegment
       extends AbstractFunction2<TaskContext, scala.collection.Iterator<SegmentTask>, SegmentOutput>
       implements Serializable {
 
@@ -340,7 +341,7 @@ public final class HalvingSweep {
     }
   }
 
-  private static final class Collect extends AbstractFunction2<Object, SegmentOutput, BoxedUnit> {
+  static final class Collect extends AbstractFunction2<Object, SegmentOutput, BoxedUnit> {
 
     private final Consumer<SegmentOutput> onSegment;
 

@@ -102,14 +102,16 @@ public final class SweepIdentity {
 
   /**
    * An output saved before the scheduler existed trained every trial to early stopping, with the
-   * same trial ids: read it as {@code scheduler = none}.
+   * same trial ids: read it as {@code scheduler = none}; one saved before {@code
+   * successive-halving.mode} existed ran synchronous rungs.
    */
   private static Config withScheduler(Config saved) {
-    if (saved.hasPath(SCHEDULER)) {
-      return saved;
-    }
-    return ConfigFactory.parseString(SCHEDULER + " = none\n" + HALVING
-        + " { min-epochs = 3, reduction-factor = 3 }").withFallback(saved);
+    Config filled = saved.hasPath(SCHEDULER) ? saved
+        : ConfigFactory.parseString(SCHEDULER + " = none\n" + HALVING
+            + " { min-epochs = 3, reduction-factor = 3 }").withFallback(saved);
+    // Saved before asynchronous promotion existed: its rungs were synchronous.
+    return filled.hasPath(HALVING + ".mode") ? filled
+        : ConfigFactory.parseString(HALVING + ".mode = synchronous").withFallback(filled);
   }
 
   private static Config schedulerOf(Config config) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.gapsweep.Faults;
+import io.gapsweep.search.AsynchronousHalving;
 import io.gapsweep.search.SuccessiveHalving;
 import io.gapsweep.train.TrialCheckpoint;
 import java.io.ByteArrayInputStream;
@@ -13,7 +14,11 @@ import java.io.InputStream;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,6 +34,11 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code journal/rungs/rung-<k>.json}: the decision after rung {@code k} (the ranking, the
  *       promoted, tied and pruned configurations), written before any pruned trial is committed
  *       and before the next rung starts.
+ *   <li>{@code journal/asynchronous/step-<n>.json} (asynchronous promotion only): the n-th step
+ *       of {@link AsynchronousHalving}, from 1: a job decided (a configuration started or
+ *       promoted), written before its segments are submitted, or a configuration's arrival at a
+ *       rung (its score and evidence), written once its trials' checkpoints and results are
+ *       durable. Replayed in order, they rebuild the scheduler's state exactly.
  * </ul>
  *
  * <p>Both are written staged and renamed ({@link OutputFolder#write}), so a file under its final
@@ -41,6 +51,7 @@ public final class RungJournal {
 
   static final String CHECKPOINTS = "checkpoints";
   static final String RUNGS = "rungs";
+  static final String ASYNCHRONOUS = "asynchronous";
   private static final String CHECKPOINT = ".ckpt";
 
   private static final JsonMapper JSON =
@@ -54,12 +65,77 @@ public final class RungJournal {
   private final OutputFolder folder;
   private final Path checkpoints;
   private final Path rungs;
+  private final Path steps;
 
   RungJournal(OutputFolder folder) {
     this.folder = folder;
     Path journal = folder.path(TrialJournal.FOLDER);
     this.checkpoints = new Path(journal, CHECKPOINTS);
     this.rungs = new Path(journal, RUNGS);
+    this.steps = new Path(journal, ASYNCHRONOUS);
+  }
+
+  /**
+   * One step of asynchronous promotion: exactly one of {@code job} (a decision) and {@code
+   * arrival} (a configuration reached rung {@code rung}) is set.
+   */
+  public record Step(AsynchronousHalving.Job job, int rung, AsynchronousHalving.Arrival arrival) {
+
+    public Step {
+      if ((job == null) == (arrival == null)) {
+        throw new IllegalArgumentException("A step is either a job or an arrival");
+      }
+    }
+
+    public static Step of(AsynchronousHalving.Job job) {
+      return new Step(job, job.rung(), null);
+    }
+
+    public static Step of(int rung, AsynchronousHalving.Arrival arrival) {
+      return new Step(null, rung, arrival);
+    }
+  }
+
+  /** Makes step {@code number} (from 1) of asynchronous promotion durable. */
+  public void writeStep(int number, Step step) {
+    try {
+      folder.write(new Path(steps, String.format("step-%06d.json", number)),
+          JSON.writeValueAsBytes(step));
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          "Cannot write step " + number + " of asynchronous promotion: " + e.getMessage(), e);
+    }
+    Faults.driverReached("step-journaled");
+  }
+
+  /**
+   * The journaled steps of asynchronous promotion, in order; empty when none. Each file is
+   * complete (staged and renamed), and step n + 1 is only written after step n.
+   */
+  public List<Step> steps() {
+    List<Step> out = new ArrayList<>();
+    try {
+      if (!folder.fs().exists(steps)) {
+        return out;
+      }
+      FileStatus[] files = folder.fs().listStatus(steps,
+          p -> p.getName().startsWith("step-") && p.getName().endsWith(".json"));
+      Arrays.sort(files, (a, b) -> a.getPath().getName().compareTo(b.getPath().getName()));
+      for (FileStatus file : files) {
+        String expected = String.format("step-%06d.json", out.size() + 1);
+        if (!file.getPath().getName().equals(expected)) {
+          throw new IllegalStateException("Cannot replay asynchronous promotion: " + file.getPath()
+              + " follows step " + out.size() + " (expected " + expected + ")");
+        }
+        try (InputStream in = folder.fs().open(file.getPath())) {
+          out.add(JSON.readValue(in, Step.class));
+        }
+      }
+      return out;
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read the steps of asynchronous promotion in " + steps
+          + ": " + e.getMessage(), e);
+    }
   }
 
   /** Makes a paused trial's checkpoint durable, replacing its previous one. */

@@ -14,6 +14,7 @@ import io.gapsweep.data.Dataset;
 import io.gapsweep.data.DatasetSource;
 import io.gapsweep.data.ImageSet;
 import io.gapsweep.data.LoadedDataset;
+import io.gapsweep.dispatch.AsyncHalvingSweep;
 import io.gapsweep.dispatch.DataParallelRefit;
 import io.gapsweep.dispatch.HalvingSweep;
 import io.gapsweep.dispatch.SparkSessions;
@@ -115,7 +116,11 @@ public final class SweepRun {
             commitNanos.addAndGet(System.nanoTime() - before);
             progress.accept(trial);
           };
-          if (settings.searchSpace().search().scheduler().successiveHalving()) {
+          if (settings.searchSpace().search().scheduler().asynchronous()) {
+            // Its own loop (one-task Spark jobs, slots at a time); it replays the journal's steps.
+            AsyncHalvingSweep.run(spark, settings, plan, data, threads,
+                resume.map(Resume::kept).orElse(Map.of()), output.rungs(), onFinished);
+          } else if (settings.searchSpace().search().scheduler().successiveHalving()) {
             // Its own loop (one Spark job per rung); it resumes from the journal's rungs.
             HalvingSweep.run(spark, settings, plan, data, threads,
                 resume.map(Resume::kept).orElse(Map.of()), output.rungs(), onFinished);

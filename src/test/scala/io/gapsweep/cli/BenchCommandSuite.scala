@@ -88,8 +88,8 @@ class BenchCommandSuite extends AnyFunSuite with SharedSparkSession with TempDir
     assert(rows.find(_.head == "one-trial sweep, end to end (fresh JVM)").get.drop(5).head == "≤ 10.00 s", rows)
   }
 
-  test("halving trains one random search with and without successive halving, and compares") {
-    spark // both sweeps run in the suites' session
+  test("halving trains one random search without, with synchronous and asynchronous halving") {
+    spark // the sweeps run in the suites' session
     // The smallest search that still prunes: 6 configurations, rungs at epochs 1 and 2; patience
     // 2 stops no full trial before max-epochs.
     val result = Cli.run("bench", "--parts", "halving", "--repeats", "1", "--halving-configs", "6",
@@ -97,35 +97,41 @@ class BenchCommandSuite extends AnyFunSuite with SharedSparkSession with TempDir
       "--halving-reduction-factor", "3")
     assert(result.code == 0, result.err)
     val rows = tableRows(result.out)
+    val kinds = Seq("full grid", "synchronous halving", "asynchronous halving")
     def kind(name: String) = Seq(s"$name: trial-epochs (sum of trials.epochs_run)",
       s"$name: training wall time", s"$name: sweep wall time, settings to report",
       s"$name: slot utilization while training")
-    assert(rows.map(_.head) == Seq("measure") ++ kind("full grid") ++ kind("successive halving") ++
-      Seq("successive halving: trials pruned", "full grid: configurations in the competitive band",
-        "target", "trial-epochs, successive halving / full grid",
-        "training wall time, successive halving / full grid",
-        "slot utilization while training, successive halving"), rows)
+    def targets(name: String) = Seq(s"trial-epochs, $name / full grid",
+      s"training wall time, $name / full grid", s"slot utilization while training, $name")
+    assert(rows.map(_.head) == Seq("measure") ++ kinds.flatMap(kind) ++
+      Seq("synchronous halving: trials pruned", "asynchronous halving: trials pruned",
+        "full grid: configurations in the competitive band", "target") ++
+      targets("synchronous halving") ++ targets("asynchronous halving"), rows)
     assert(rows.drop(1).forall(r => r.head == "target" || r(1) == "1"), rows)
     def value(label: String) = rows.find(_.head == label).get(2).replace(",", "").toDouble
     val full = value("full grid: trial-epochs (sum of trials.epochs_run)")
-    val halved = value("successive halving: trial-epochs (sum of trials.epochs_run)")
-    // Every configuration trains rung 0; halving only cuts curves short.
-    assert(full <= 12 && halved >= 6 && halved <= full, rows)
-    val ratio = rows.find(_.head == "trial-epochs, successive halving / full grid").get
-    val measured = ratio(2).stripSuffix("×").toDouble
-    assert(measured > 0 && measured <= 1.0, ratio)
-    assert(math.abs(measured - halved / full) <= 0.005, ratio)
-    assert(ratio.drop(5) == Seq("≤ 0.33×", if (measured <= 1.0 / 3) "yes" else "no"), ratio)
-    for (name <- Seq("full grid", "successive halving")) {
+    assert(full <= 12, rows)
+    for (name <- kinds.tail) {
+      val halved = value(s"$name: trial-epochs (sum of trials.epochs_run)")
+      // Every configuration trains rung 0; halving only cuts curves short.
+      assert(halved >= 6 && halved <= full, rows)
+      val ratio = rows.find(_.head == s"trial-epochs, $name / full grid").get
+      val measured = ratio(2).stripSuffix("×").toDouble
+      assert(measured > 0 && measured <= 1.0, ratio)
+      assert(math.abs(measured - halved / full) <= 0.005, ratio)
+      assert(ratio.drop(5) == Seq("≤ 0.33×", if (measured <= 1.0 / 3) "yes" else "no"), ratio)
+      assert(value(s"$name: trials pruned") <= 6, rows)
+      val note = result.out.linesIterator
+        .find(_.startsWith(s"Halving, repeat 1 (search seed 1), $name: ")).get
+      assert(note.contains(s"trial-epochs ${halved.toInt} / ${full.toInt} full"), note)
+      assert(Seq("(same).", ": tied.", "neither same nor tied.").exists(note.endsWith), note)
+    }
+    for (name <- kinds) {
       val utilization = value(s"$name: slot utilization while training")
       assert(utilization > 0 && utilization <= 100, rows)
       assert(value(s"$name: training wall time") < value(s"$name: sweep wall time, settings to report"))
     }
-    assert(value("successive halving: trials pruned") <= 6, rows)
     assert(value("full grid: configurations in the competitive band") >= 1, rows)
-    val note = result.out.linesIterator.find(_.startsWith("Halving, repeat 1 (search seed 1): ")).get
-    assert(note.contains(s"trial-epochs ${halved.toInt} with halving / ${full.toInt} full"), note)
-    assert(Seq("(same).", ": tied.", "neither same nor tied.").exists(note.endsWith), note)
     assert(result.out.contains("Halving: 6 configurations per repeat drawn at random"), result.out)
     assert(result.out.contains("max-epochs 2, patience 2, min-epochs 1, reduction factor 3" +
       " (rungs end at [1, 2])"), result.out)

@@ -814,6 +814,27 @@ class SettingsLoaderSuite extends AnyFunSuite with TempDirs {
         " expected an integer >= 2"))
   }
 
+  test("successive-halving.mode: synchronous by default, asynchronous on request, else named") {
+    assert(loads("gapsweep.search.scheduler = successive-halving\n").searchSpace().search()
+      .scheduler().mode() == SearchSettings.Mode.SYNCHRONOUS)
+    val async = loads(
+      """gapsweep.search {
+        |  scheduler = successive-halving
+        |  successive-halving { mode = asynchronous }
+        |}
+        |""").searchSpace().search().scheduler()
+    assert(async == new SearchSettings.Scheduler(true, 3, 3, SearchSettings.Mode.ASYNCHRONOUS))
+    assert(async.asynchronous())
+    assert(!new SearchSettings.Scheduler(false, 3, 3, SearchSettings.Mode.ASYNCHRONOUS)
+      .asynchronous()) // no scheduler: nothing to promote
+    assert(problems(
+      """gapsweep.search {
+        |  successive-halving { mode = eager }
+        |}
+        |""") == Seq("sweep.conf:2: gapsweep.search.successive-halving.mode: \"eager\" is" +
+      " unknown; expected one of synchronous, asynchronous"))
+  }
+
   test("a range under the grid") {
     assert(problems(
       """gapsweep.search-space {
