@@ -12,13 +12,11 @@ import io.gapsweep.search.AsynchronousHalving;
 import io.gapsweep.search.SuccessiveHalving;
 import io.gapsweep.store.RungJournal;
 import io.gapsweep.train.ImageShape;
-import io.gapsweep.train.Predictions;
 import io.gapsweep.train.SegmentOutput;
 import io.gapsweep.train.TrialCheckpoint;
 import io.gapsweep.train.TrialOutput;
 import io.gapsweep.train.TrialResult;
 import io.gapsweep.train.TrialSegments;
-import io.gapsweep.train.TrialStatus;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -35,6 +33,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.apache.spark.SparkContext;
@@ -112,9 +111,6 @@ public final class AsyncHalvingSweep {
   /** A segment's result with the task that asked for it. */
   private record Done(HalvingSweep.SegmentTask task, SegmentOutput output) {}
 
-  /** A paused trial's evidence: what a configuration's score and tie test read. */
-  private record Evidence(double bestLoss, Predictions predictions) {}
-
   private static final class Loop {
 
     private final SparkSession spark;
@@ -127,7 +123,7 @@ public final class AsyncHalvingSweep {
     private final List<Integer> ends;
     private final Map<String, List<TrialSpec>> byConfig = new LinkedHashMap<>();
     private final Map<String, TrialResult> done;
-    private final Map<String, Evidence> paused = new HashMap<>();
+    private final Map<String, HalvingSweep.Paused> paused = new HashMap<>();
     /** Checkpoints whose write is deferred to the next {@link #flush}. */
     private final Map<String, TrialCheckpoint> unsaved = new HashMap<>();
     /** Durable writes in decision order, run by {@link #flush}. */
@@ -237,11 +233,22 @@ public final class AsyncHalvingSweep {
         }
         ok = true;
       } finally {
-        if (!ok) {
-          spark.sparkContext().cancelJobGroup(group);
-        }
+        // Threads first, then the group: a thread between its last check and runJob would
+        // otherwise start a job after the group was cancelled.
         pool.shutdownNow();
-        shared.destroy();
+        try {
+          pool.awaitTermination(1, TimeUnit.MINUTES);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        if (ok) {
+          shared.destroy();
+        } else {
+          spark.sparkContext().cancelJobGroup(group);
+          // Not destroy: the scheduler may not yet have taken in a job submitted before the
+          // cancel, and it serializes the broadcast when it does (an ERROR with a stack trace).
+          shared.unpersist(false);
+        }
       }
       double wall = (System.nanoTime() - start) / 1e9;
       journal.deleteCheckpoints();
@@ -263,7 +270,7 @@ public final class AsyncHalvingSweep {
         TrialCheckpoint from = unsaved.containsKey(spec.trialId())
             ? unsaved.get(spec.trialId()) : journal.checkpoint(spec.trialId()).orElse(null);
         if (from != null && from.epochs() >= until) {
-          paused.put(spec.trialId(), evidence(from));
+          paused.put(spec.trialId(), HalvingSweep.Paused.of(from));
           continue;
         }
         pending.add(new HalvingSweep.SegmentTask(spec,
@@ -314,7 +321,7 @@ public final class AsyncHalvingSweep {
       } else {
         TrialCheckpoint checkpoint = segment.paused();
         unsaved.put(checkpoint.trialId(), checkpoint);
-        paused.put(checkpoint.trialId(), evidence(checkpoint));
+        paused.put(checkpoint.trialId(), HalvingSweep.Paused.of(checkpoint));
         deferred.add(() -> {
           journal.writeCheckpoint(checkpoint);
           unsaved.remove(checkpoint.trialId(), checkpoint);
@@ -330,34 +337,18 @@ public final class AsyncHalvingSweep {
 
     /** Journals and records that every trial of {@code config} reached the end of {@code rung}. */
     private void arrive(String config, int rung) {
-      double sum = 0;
-      boolean running = false;
-      List<Predictions> predictions = new ArrayList<>();
-      for (TrialSpec spec : byConfig.get(config)) {
-        TrialResult result = done.get(spec.trialId());
-        if (result != null) {
-          boolean completed = result.status() == TrialStatus.COMPLETED;
-          sum += completed ? HalvingSweep.bestLoss(result) : Double.POSITIVE_INFINITY;
-          predictions.add(completed ? result.predictions() : null);
-        } else {
-          Evidence evidence = paused.computeIfAbsent(spec.trialId(), id -> evidence(
-              journal.checkpoint(id).orElseThrow(() -> new IllegalStateException("Trial " + id
-                  + " has no checkpoint at the end of rung " + rung))));
-          sum += evidence.bestLoss();
-          predictions.add(evidence.predictions());
-          running = true;
-        }
-      }
-      double score = sum / byConfig.get(config).size();
-      double[] losses = Double.isFinite(score) ? HalvingSweep.exampleLosses(predictions) : null;
-      AsynchronousHalving.Arrival arrival =
-          new AsynchronousHalving.Arrival(config, score, running, losses);
+      HalvingSweep.Score score = HalvingSweep.score(byConfig.get(config), done,
+          id -> paused.computeIfAbsent(id, trial -> HalvingSweep.Paused.of(journal.checkpoint(trial)
+              .orElseThrow(() -> new IllegalStateException(
+                  "Trial " + trial + " has no checkpoint at the end of rung " + rung)))));
+      AsynchronousHalving.Arrival arrival = new AsynchronousHalving.Arrival(
+          config, score.value(), score.running(), score.losses());
       RungJournal.Step step = RungJournal.Step.of(rung, arrival);
       int number = ++steps;
       deferred.add(() -> journal.writeStep(number, step));
       scheduler.reached(rung, arrival);
       LOG.debug("Configuration {} reached rung {} (epoch {}) with score {}", config, rung,
-          ends.get(rung), score);
+          ends.get(rung), score.value());
     }
 
     /**
@@ -398,10 +389,6 @@ public final class AsyncHalvingSweep {
     private void commit(TrialOutput output) {
       onFinished.accept(output);
       done.put(output.result().spec().trialId(), output.result());
-    }
-
-    private static Evidence evidence(TrialCheckpoint checkpoint) {
-      return new Evidence(checkpoint.bestValidationLoss(), checkpoint.bestPredictions());
     }
   }
 }

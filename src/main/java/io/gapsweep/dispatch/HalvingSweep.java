@@ -31,6 +31,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.stream.IntStream;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -183,32 +184,60 @@ public final class HalvingSweep {
     List<SuccessiveHalving.Standing> standings = new ArrayList<>();
     List<CompetitiveBand.Candidate> candidates = new ArrayList<>();
     for (String config : active) {
-      double sum = 0;
-      boolean running = false;
-      List<Predictions> predictions = new ArrayList<>();
-      for (TrialSpec spec : byConfig.get(config)) {
-        TrialResult result = done.get(spec.trialId());
-        if (result != null) {
-          sum += result.status() == TrialStatus.COMPLETED
-              ? bestLoss(result) : Double.POSITIVE_INFINITY;
-          predictions.add(result.status() == TrialStatus.COMPLETED ? result.predictions() : null);
-        } else {
-          TrialCheckpoint checkpoint = journal.checkpoint(spec.trialId()).orElseThrow(
-              () -> new IllegalStateException("Trial " + spec.trialId() + " has no checkpoint"
-                  + " after rung " + rung));
-          sum += checkpoint.bestValidationLoss();
-          predictions.add(checkpoint.bestPredictions());
-          running = true;
-        }
-      }
-      double score = sum / byConfig.get(config).size();
-      standings.add(new SuccessiveHalving.Standing(config, score, running));
-      double[] losses = exampleLosses(predictions);
-      if (losses != null && Double.isFinite(score)) {
-        candidates.add(new CompetitiveBand.Candidate(config, losses, 0, 0));
+      Score score = score(byConfig.get(config), done, id -> Paused.of(journal.checkpoint(id)
+          .orElseThrow(() -> new IllegalStateException(
+              "Trial " + id + " has no checkpoint after rung " + rung))));
+      standings.add(new SuccessiveHalving.Standing(config, score.value(), score.running()));
+      if (score.losses() != null) {
+        candidates.add(new CompetitiveBand.Candidate(config, score.losses(), 0, 0));
       }
     }
     return SuccessiveHalving.decide(rung, reductionFactor, standings, tiedWithLeader(candidates));
+  }
+
+  /** What a paused trial tells of its configuration at a rung: its best loss and predictions. */
+  record Paused(double bestLoss, Predictions predictions) {
+    static Paused of(TrialCheckpoint checkpoint) {
+      return new Paused(checkpoint.bestValidationLoss(), checkpoint.bestPredictions());
+    }
+  }
+
+  /**
+   * A configuration's standing at a rung.
+   *
+   * @param value the mean over its trials of their best validation loss so far (+∞ for a trial
+   *     that failed or diverged)
+   * @param running whether a trial of it is paused rather than ended
+   * @param losses per-example losses for the tie test ({@link #exampleLosses}); null when the
+   *     value is not finite or a trial has no predictions
+   */
+  record Score(double value, boolean running, double[] losses) {}
+
+  /**
+   * Scores a configuration from its {@code trials}: an ended trial from its result in {@code
+   * done}, a paused one from {@code paused}. The synchronous and the asynchronous schedulers rank
+   * with this one definition, so they prune alike.
+   */
+  static Score score(List<TrialSpec> trials, Map<String, TrialResult> done,
+      Function<String, Paused> paused) {
+    double sum = 0;
+    boolean running = false;
+    List<Predictions> predictions = new ArrayList<>();
+    for (TrialSpec spec : trials) {
+      TrialResult result = done.get(spec.trialId());
+      if (result != null) {
+        boolean completed = result.status() == TrialStatus.COMPLETED;
+        sum += completed ? bestLoss(result) : Double.POSITIVE_INFINITY;
+        predictions.add(completed ? result.predictions() : null);
+      } else {
+        Paused evidence = paused.apply(spec.trialId());
+        sum += evidence.bestLoss();
+        predictions.add(evidence.predictions());
+        running = true;
+      }
+    }
+    double value = sum / trials.size();
+    return new Score(value, running, Double.isFinite(value) ? exampleLosses(predictions) : null);
   }
 
   /**
