@@ -26,15 +26,35 @@ gapsweep_usage() {
   exit 2
 }
 
+# gapsweep_newest PATH...: the modification time (seconds since the epoch) of the newest file
+# under PATH..., or 0 when there is none.
+gapsweep_newest() {
+  { find "$@" -type f -printf '%T@\n' 2>/dev/null || true; echo 0; } | sort -n | tail -n 1
+}
+
 # gapsweep_local_launch: sets the array gapsweep_launch to the java command line that runs
 # io.gapsweep.cli.Main in Spark local mode, from target/classes and the runtime classpath Maven
-# writes; builds the project first if it has not been built (its output goes to stderr, so a
-# command's standard output stays its own). JVM options come from GAPSWEEP_JAVA_OPTS (default -Xmx4g).
+# writes; builds the project first if it has not been built, and compiles it again when a file
+# under src/main or the pom is newer than the last build, so that a pull or an edit never runs
+# old classes (Maven's output goes to stderr, so a command's standard output stays its own). JVM
+# options come from GAPSWEEP_JAVA_OPTS (default -Xmx4g).
 gapsweep_local_launch() {
   local classpath_file="$gapsweep_root/target/runtime-classpath.txt"
+  local stamp="$gapsweep_root/target/.gapsweep-built"
   if [[ ! -f "$classpath_file" || ! -d "$gapsweep_root/target/classes" ]]; then
     echo "Building gapsweep (first run only; downloads dependencies from Maven Central)..." >&2
     mvn -B -q -f "$gapsweep_root/pom.xml" -DskipTests package >&2
+    touch "$stamp"
+  else
+    # Maven leaves unchanged outputs untouched: the stamp records a build that changed nothing.
+    local built
+    built="$(gapsweep_newest "$gapsweep_root/target/classes" "$stamp")"
+    if awk -v s="$(gapsweep_newest "$gapsweep_root/src/main" "$gapsweep_root/pom.xml")" \
+        -v b="$built" 'BEGIN { exit !(s > b) }'; then
+      echo "Compiling gapsweep: its sources changed since the last build..." >&2
+      mvn -B -q -f "$gapsweep_root/pom.xml" compile >&2
+      touch "$stamp"
+    fi
   fi
   # The module opens Spark 3.5 needs on Java 17; spark-submit adds them itself, a plain JVM cannot.
   local java_opens=(
