@@ -7,7 +7,7 @@ import io.gapsweep.data.SyntheticShapes
 import io.gapsweep.plan.GridExpander
 import io.gapsweep.search.AsynchronousHalving
 import io.gapsweep.store.{OutputFolder, SweepOutput, WriteMode}
-import io.gapsweep.testing.{Cli, Fixtures, SharedSparkSession, TempDirs}
+import io.gapsweep.testing.{Cli, Fixtures, LocalScript, SharedSparkSession, TempDirs}
 import io.gapsweep.train.{TrialOutput, TrialResult}
 import org.scalatest.BeforeAndAfterAll
 import org.scalatest.funsuite.AnyFunSuite
@@ -171,5 +171,59 @@ class AsyncHalvingSweepSuite extends AnyFunSuite with SharedSparkSession with Te
       info(f"second run: ${stats.segments} segments, ${stats.epochs} trial-epochs, slot " +
         f"utilization ${stats.utilization * 100}%.0f%% of ${stats.slots} slots")
     } finally output.close()
+  }
+
+  test("a driver killed with SIGKILL after a journaled step and after a checkpoint resumes, its steps a prefix") {
+    val out = dir.resolve("killed")
+    // 4 configurations of 1 seed on 2 slots: the kills land while others still train.
+    val conf = Files.writeString(dir.resolve("killed.conf"),
+      """gapsweep {
+        |  search {
+        |    scheduler = successive-halving
+        |    successive-halving { min-epochs = 1, reduction-factor = 3, mode = asynchronous }
+        |  }
+        |  search-space {
+        |    depth = [1], learning-rate = [0.00001, 0.01], dropout = [0.0, 0.5], l2 = [0.0]
+        |  }
+        |  training { max-epochs = 9, patience = 3, base-filters = 2, dense-units = 8, batch-size = 8 }
+        |  data { width = 8, height = 8, synthetic { train-per-class = 6, validation-per-class = 6 } }
+        |  run { save-models = 0 }
+        |}
+        |""".stripMargin)
+    def run(env: (String, String)*) =
+      LocalScript.run(Seq(conf.toString, "--output", out.toString), env.toMap)
+    def committed(): Set[String] = Files.list(out.resolve("journal")).iterator().asScala
+      .map(_.getFileName.toString).filter(_.endsWith(".json")).map(_.stripSuffix(".json")).toSet
+
+    val first = run("GAPSWEEP_FAULT_KILL_DRIVER" -> "step-journaled:3")
+    assert(first.code == 137, first.output)
+    assert(first.output.contains("Fault injection: SIGKILL at step-journaled:3"), first.output)
+    val afterFirst = steps(out)
+    assert(afterFirst.size == 3)
+    // The rerun replays the three steps, then dies once it has checkpointed a paused trial.
+    val second = run("GAPSWEEP_FAULT_KILL_DRIVER" -> "checkpointed:1")
+    assert(second.code == 137, second.output)
+    assert(second.output.contains("Fault injection: SIGKILL at checkpointed:1"), second.output)
+    val afterSecond = steps(out)
+    assert(afterSecond.take(3) == afterFirst)
+
+    val last = run()
+    assert(last.code == 0, last.output)
+    assert(last.output.contains(s"Resuming the sweep in $out:"), last.output)
+    val journaled = steps(out)
+    assert(journaled.take(afterSecond.size) == afterSecond, "journaled decisions were replayed")
+    val trials = spark.read.parquet(out.resolve("trials").toString).collect()
+    val ids = trials.map(_.getAs[String]("trial_id"))
+    assert(ids.length == 4 && ids.distinct.length == 4 && ids.toSet == committed())
+    // New configurations start in plan order: the order of the rung-0 jobs.
+    val asha = replay(journaled.filter(s => !s.get("job").isNull && s.get("job").get("rung").asInt == 0)
+      .map(_.get("job").get("configId").asText), journaled)
+    assert(asha.finished)
+    assert(trials.filter(_.getAs[String]("stop_reason") == "pruned")
+      .map(_.getAs[String]("config_id")).toSet ==
+      (0 until ends.size).flatMap(k => asha.pruned(k).asScala).toSet)
+    val left = Files.walk(out).iterator().asScala.map(out.relativize(_).toString).toSeq
+    assert(!left.exists(p => p.contains("_staging/") || p == "run.lock" ||
+      p.startsWith("journal/checkpoints")), left)
   }
 }
