@@ -69,7 +69,8 @@
       out.push({name: 'validation' + name, type: 'line', showSymbol: false, data: pts(keys[1]),
         lineStyle: {color: VAL, width: 2, type: dashed ? 'dashed' : 'solid'}, itemStyle: {color: VAL},
         markLine: dashed ? undefined : {symbol: 'none', silent: true, data: marks,
-          label: {formatter: function (p) { return p.name; }, fontSize: 10},
+          // Inside the plot, along the line: centred above it, a mark at the last epoch was cut.
+          label: {formatter: function (p) { return p.name; }, fontSize: 10, position: 'insideEndTop'},
           lineStyle: {type: 'dashed', width: 1.5}}});
       return out;
     }
