@@ -338,9 +338,7 @@ public final class AsyncHalvingSweep {
     /** Journals and records that every trial of {@code config} reached the end of {@code rung}. */
     private void arrive(String config, int rung) {
       HalvingSweep.Score score = HalvingSweep.score(byConfig.get(config), done,
-          id -> paused.computeIfAbsent(id, trial -> HalvingSweep.Paused.of(journal.checkpoint(trial)
-              .orElseThrow(() -> new IllegalStateException(
-                  "Trial " + trial + " has no checkpoint at the end of rung " + rung)))));
+          id -> paused.computeIfAbsent(id, trial -> HalvingSweep.Paused.at(journal, trial, rung)));
       AsynchronousHalving.Arrival arrival = new AsynchronousHalving.Arrival(
           config, score.value(), score.running(), score.losses());
       RungJournal.Step step = RungJournal.Step.of(rung, arrival);

@@ -184,9 +184,7 @@ public final class HalvingSweep {
     List<SuccessiveHalving.Standing> standings = new ArrayList<>();
     List<CompetitiveBand.Candidate> candidates = new ArrayList<>();
     for (String config : active) {
-      Score score = score(byConfig.get(config), done, id -> Paused.of(journal.checkpoint(id)
-          .orElseThrow(() -> new IllegalStateException(
-              "Trial " + id + " has no checkpoint after rung " + rung))));
+      Score score = score(byConfig.get(config), done, id -> Paused.at(journal, id, rung));
       standings.add(new SuccessiveHalving.Standing(config, score.value(), score.running()));
       if (score.losses() != null) {
         candidates.add(new CompetitiveBand.Candidate(config, score.losses(), 0, 0));
@@ -199,6 +197,12 @@ public final class HalvingSweep {
   record Paused(double bestLoss, Predictions predictions) {
     static Paused of(TrialCheckpoint checkpoint) {
       return new Paused(checkpoint.bestValidationLoss(), checkpoint.bestPredictions());
+    }
+
+    /** From the journaled checkpoint of a trial paused at the end of {@code rung}. */
+    static Paused at(RungJournal journal, String trialId, int rung) {
+      return of(journal.checkpoint(trialId).orElseThrow(() -> new IllegalStateException(
+          "Trial " + trialId + " has no checkpoint at the end of rung " + rung)));
     }
   }
 
