@@ -7,7 +7,7 @@ import io.gapsweep.data.SyntheticShapes
 import io.gapsweep.plan.GridExpander
 import io.gapsweep.search.AsynchronousHalving
 import io.gapsweep.store.{OutputFolder, SweepOutput, WriteMode}
-import io.gapsweep.testing.{Cli, Fixtures, LocalScript, SharedSparkSession, TempDirs}
+import io.gapsweep.testing.{Cli, Fixtures, Journals, LocalScript, SharedSparkSession, TempDirs}
 import io.gapsweep.train.{TrialOutput, TrialResult}
 import org.scalatest.BeforeAndAfterAll
 import org.scalatest.funsuite.AnyFunSuite
@@ -192,8 +192,6 @@ class AsyncHalvingSweepSuite extends AnyFunSuite with SharedSparkSession with Te
         |""".stripMargin)
     def run(env: (String, String)*) =
       LocalScript.run(Seq(conf.toString, "--output", out.toString), env.toMap)
-    def committed(): Set[String] = Files.list(out.resolve("journal")).iterator().asScala
-      .map(_.getFileName.toString).filter(_.endsWith(".json")).map(_.stripSuffix(".json")).toSet
 
     val first = run("GAPSWEEP_FAULT_KILL_DRIVER" -> "step-journaled:3")
     assert(first.code == 137, first.output)
@@ -214,7 +212,7 @@ class AsyncHalvingSweepSuite extends AnyFunSuite with SharedSparkSession with Te
     assert(journaled.take(afterSecond.size) == afterSecond, "journaled decisions were replayed")
     val trials = spark.read.parquet(out.resolve("trials").toString).collect()
     val ids = trials.map(_.getAs[String]("trial_id"))
-    assert(ids.length == 4 && ids.distinct.length == 4 && ids.toSet == committed())
+    assert(ids.length == 4 && ids.distinct.length == 4 && ids.toSet == Journals.committed(out))
     // New configurations start in plan order: the order of the rung-0 jobs.
     val asha = replay(journaled.filter(s => !s.get("job").isNull && s.get("job").get("rung").asInt == 0)
       .map(_.get("job").get("configId").asText), journaled)

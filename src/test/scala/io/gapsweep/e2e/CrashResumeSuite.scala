@@ -1,6 +1,7 @@
 package io.gapsweep.e2e
 
 import io.gapsweep.testing.{Cli, ListeningSockets, LocalScript, SharedSparkSession, TempDirs}
+import io.gapsweep.testing.Journals.committed
 import org.apache.spark.sql.Row
 import org.scalatest.BeforeAndAfterAll
 import org.scalatest.concurrent.Eventually
@@ -43,14 +44,6 @@ class CrashResumeSuite extends AnyFunSuite with SharedSparkSession with TempDirs
     val result = run(out)
     assert(result.code == 0, result.output)
     out
-  }
-
-  /** Trial ids with a record in the journal. */
-  private def committed(out: Path): Set[String] = {
-    val journal = out.resolve("journal")
-    if (!Files.isDirectory(journal)) Set.empty
-    else Files.list(journal).iterator().asScala.map(_.getFileName.toString)
-      .filter(_.endsWith(".json")).map(_.stripSuffix(".json")).toSet
   }
 
   /** Everything a trial computed: all columns but timings and where it ran. */

@@ -164,56 +164,55 @@ class LocalScriptSuite extends AnyFunSuite with TempDirs {
   }
 
   test("the launcher compiles again when a source or the pom is newer than the last build") {
-    withTempDir { root =>
-      // A project tree with the real launcher, and stand-ins for mvn (on PATH) and java.
-      Files.createDirectories(root.resolve("submit"))
-      for (script <- Seq("common.sh", "gapsweep")) {
-        Files.copy(Paths.get("submit", script), root.resolve("submit").resolve(script))
-      }
-      val source = Files.createDirectories(root.resolve("src/main/java")).resolve("A.java")
-      Files.writeString(source, "class A {}")
-      Files.writeString(root.resolve("pom.xml"), "<project/>")
-      val classFile = Files.writeString(
-        Files.createDirectories(root.resolve("target/classes")).resolve("A.class"), "")
-      Files.writeString(root.resolve("target/runtime-classpath.txt"), "")
-      val bin = Files.createDirectories(root.resolve("bin"))
-      val log = root.resolve("calls")
-      def tool(name: String, body: String): Unit = {
-        Files.writeString(bin.resolve(name), s"#!/usr/bin/env bash\n$body\n")
-        Files.setPosixFilePermissions(bin.resolve(name), PosixFilePermissions.fromString("rwxr-xr-x"))
-      }
-      // A build that recompiled nothing leaves the classes as they were.
-      tool("mvn", s"""echo "mvn $$*" >> "$log"""")
-      tool("java", s"""echo java >> "$log"""")
-      def launch(): (Int, String, Seq[String]) = {
-        val builder = new ProcessBuilder("bash", root.resolve("submit/gapsweep").toString, "--help")
-        builder.environment().put("PATH", s"$bin:${System.getenv("PATH")}")
-        builder.environment().put("JAVA_HOME", root.toString)
-        builder.redirectErrorStream(true)
-        val process = builder.start()
-        val output = new String(process.getInputStream.readAllBytes())
-        val code = process.waitFor()
-        val calls = if (Files.exists(log)) Files.readAllLines(log).asScala.toSeq else Seq()
-        Files.deleteIfExists(log)
-        (code, output, calls)
-      }
-      def age(path: Path, seconds: Long): Unit = Files.setLastModifiedTime(path,
-        FileTime.fromMillis(System.currentTimeMillis() - seconds * 1000))
-      age(source, 60)
-      age(root.resolve("pom.xml"), 60)
-      age(classFile, 30)
-      assert(launch()._3 == Seq("java"), "classes newer than every source: no build")
+    withFakeJava { (env, calls) =>
+      withTempDir { root =>
+        // A project tree with the real launcher; a stand-in mvn (on PATH) logs beside the
+        // stand-in java, so the calls come in the order they ran.
+        Files.createDirectories(root.resolve("submit"))
+        for (script <- Seq("common.sh", "gapsweep")) {
+          Files.copy(Paths.get("submit", script), root.resolve("submit").resolve(script))
+        }
+        val source = Files.createDirectories(root.resolve("src/main/java")).resolve("A.java")
+        Files.writeString(source, "class A {}")
+        Files.writeString(root.resolve("pom.xml"), "<project/>")
+        val classFile = Files.writeString(
+          Files.createDirectories(root.resolve("target/classes")).resolve("A.class"), "")
+        Files.writeString(root.resolve("target/runtime-classpath.txt"), "")
+        val bin = Files.createDirectories(root.resolve("bin"))
+        // A build that recompiled nothing leaves the classes as they were.
+        Files.writeString(bin.resolve("mvn"),
+          s"""#!/usr/bin/env bash\necho "mvn $$*" >> "${env("JAVA_HOME")}/calls"\n""")
+        Files.setPosixFilePermissions(bin.resolve("mvn"), PosixFilePermissions.fromString("rwxr-xr-x"))
+        def launch(): (Int, String, Seq[String]) = {
+          val builder = new ProcessBuilder("bash", root.resolve("submit/gapsweep").toString, "--help")
+          env.foreach { case (k, v) => builder.environment().put(k, v) }
+          builder.environment().put("PATH", s"$bin:${System.getenv("PATH")}")
+          builder.redirectErrorStream(true)
+          val process = builder.start()
+          val output = new String(process.getInputStream.readAllBytes())
+          (process.waitFor(), output, calls())
+        }
+        def age(path: Path, seconds: Long): Unit = Files.setLastModifiedTime(path,
+          FileTime.fromMillis(System.currentTimeMillis() - seconds * 1000))
+        val java = "OMP=inherited -XX:TieredStopAtLevel=1 -Xmx7m --help"
+        val compile = s"mvn -B -q -f $root/pom.xml compile"
+        age(source, 60)
+        age(root.resolve("pom.xml"), 60)
+        age(classFile, 30)
+        assert(launch()._3 == Seq(java), "classes newer than every source: no build")
 
-      age(source, 10)
-      val (code, output, calls) = launch()
-      assert(code == 0, output)
-      assert(calls == Seq(s"mvn -B -q -f $root/pom.xml compile", "java"))
-      assert(output.contains("Compiling gapsweep: its sources changed since the last build..."),
-        output)
-      assert(launch()._3 == Seq("java"), "that build is recorded, though it changed no class")
+        age(source, 10)
+        val (code, output, called) = launch()
+        assert(code == 0, output)
+        assert(called == Seq(compile, java))
+        assert(output.contains("Compiling gapsweep: its sources changed since the last build..."),
+          output)
+        assert(launch()._3 == Seq(java), "that build is recorded, though it changed no class")
 
-      Files.setLastModifiedTime(root.resolve("pom.xml"), FileTime.fromMillis(System.currentTimeMillis() + 5000))
-      assert(launch()._3 == Seq(s"mvn -B -q -f $root/pom.xml compile", "java"), "a newer pom")
+        Files.setLastModifiedTime(root.resolve("pom.xml"),
+          FileTime.fromMillis(System.currentTimeMillis() + 5000))
+        assert(launch()._3 == Seq(compile, java), "a newer pom")
+      }
     }
   }
 }
