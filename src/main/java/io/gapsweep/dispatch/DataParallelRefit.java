@@ -1,20 +1,24 @@
 package io.gapsweep.dispatch;
 
 import io.gapsweep.data.ImageSet;
+import java.io.IOException;
 import java.util.List;
+import java.util.Locale;
 import java.util.Random;
 import java.util.function.IntFunction;
-import org.apache.spark.api.java.JavaRDD;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.deeplearning4j.spark.impl.paramavg.util.ExportSupport;
 import org.apache.spark.sql.SparkSession;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.spark.api.RDDTrainingApproach;
 import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
+import org.deeplearning4j.spark.impl.paramavg.util.ExportSupport;
 import org.nd4j.linalg.dataset.DataSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Retrains a network configuration on a fixed image set for a fixed number of epochs: in one task
@@ -31,6 +35,8 @@ import org.nd4j.linalg.dataset.DataSet;
  * crashed the JVM in 8 of 8 runs (stack.md). A refit runs a known number of epochs instead.
  */
 public final class DataParallelRefit {
+
+  private static final Logger LOG = LoggerFactory.getLogger(DataParallelRefit.class);
 
   private DataParallelRefit() {}
 
@@ -62,9 +68,10 @@ public final class DataParallelRefit {
    * batches of its share, then the driver averages the parameters (and updater state), and so on
    * until the epoch has been seen.
    *
-   * <p>The Export approach: dl4j-spark writes each epoch's batches to {@code exportDirectory} (a
-   * Hadoop URI every executor can read, e.g. on HDFS; a local folder serves local mode) and
-   * deletes them after training.
+   * <p>Where Hadoop's default file system is shared (HDFS, S3..., or any in local mode), dl4j-spark
+   * writes each epoch's batches to {@code exportDirectory} (a Hadoop URI every executor can read)
+   * and deletes them after training (the Export approach); elsewhere they travel through Spark
+   * (Direct, see {@link #approach}).
    */
   public static MultiLayerNetwork dataParallel(SparkSession spark,
       MultiLayerConfiguration configuration, ImageSet images, int classes, int epochs,
@@ -76,29 +83,26 @@ public final class DataParallelRefit {
   }
 
   /**
-   * Why dl4j-spark cannot refit data-parallel on {@code master} with {@code defaultFs} as the
-   * default Hadoop file system, or empty when it can. Its Export approach writes batches that every
-   * executor must read, so off local mode it refuses a local default file system (DL4J's {@code
-   * ExportSupport}, which otherwise fails with an exception after the whole sweep has trained).
+   * How dl4j-spark hands each epoch's batches to its workers on {@code master} with
+   * {@code defaultFs} as Hadoop's default file system. Export writes them there for every executor
+   * to read, which off local mode needs a shared file system (HDFS, S3...): DL4J's {@code
+   * ExportSupport} refuses a local one. Direct ships them through Spark itself instead.
    */
-  public static java.util.Optional<String> unsupported(String master, FileSystem defaultFs) {
-    if (ExportSupport.exportSupported(master, defaultFs)) {
-      return java.util.Optional.empty();
-    }
-    return java.util.Optional.of("gapsweep.refit.mode = data-parallel needs a file system every"
-        + " executor shares (HDFS, S3...) as Hadoop's default (fs.defaultFS), and on " + master
-        + " it is " + defaultFs.getUri() + "; set spark.hadoop.fs.defaultFS, or use"
-        + " gapsweep.refit.mode = local");
+  static RDDTrainingApproach approach(String master, FileSystem defaultFs) {
+    return ExportSupport.exportSupported(master, defaultFs)
+        ? RDDTrainingApproach.Export
+        : RDDTrainingApproach.Direct;
   }
 
-  /** {@link #unsupported} for {@code spark}'s master and default file system. */
-  public static java.util.Optional<String> unsupported(SparkSession spark) {
+  /** {@link #approach} for {@code spark}'s master and default file system. */
+  static RDDTrainingApproach approach(SparkSession spark) {
     try {
-      return unsupported(spark.sparkContext().master(),
+      return approach(spark.sparkContext().master(),
           FileSystem.get(spark.sparkContext().hadoopConfiguration()));
-    } catch (java.io.IOException e) {
-      return java.util.Optional.of("gapsweep.refit.mode = data-parallel: cannot reach Hadoop's"
-          + " default file system: " + e.getMessage());
+    } catch (IOException e) {
+      LOG.warn("Cannot reach Hadoop's default file system ({}): the data-parallel refit ships"
+          + " its batches through Spark", e.getMessage());
+      return RDDTrainingApproach.Direct;
     }
   }
 
@@ -109,6 +113,15 @@ public final class DataParallelRefit {
   public static MultiLayerNetwork dataParallel(SparkSession spark,
       MultiLayerConfiguration configuration, IntFunction<List<DataSet>> epochBatches, int epochs,
       int batchSize, long seed, int averagingFrequency, String exportDirectory) {
+    return dataParallel(spark, configuration, epochBatches, epochs, batchSize, seed,
+        averagingFrequency, exportDirectory, approach(spark));
+  }
+
+  /** As the other {@code dataParallel}, with dl4j-spark's {@code approach} chosen by the caller. */
+  static MultiLayerNetwork dataParallel(SparkSession spark,
+      MultiLayerConfiguration configuration, IntFunction<List<DataSet>> epochBatches, int epochs,
+      int batchSize, long seed, int averagingFrequency, String exportDirectory,
+      RDDTrainingApproach approach) {
     if (epochs < 1) {
       throw new IllegalArgumentException("Cannot refit a network for " + epochs
           + " epochs: expected >= 1");
@@ -117,35 +130,43 @@ public final class DataParallelRefit {
       throw new IllegalArgumentException("Cannot refit data-parallel: averaging frequency "
           + averagingFrequency + ", expected >= 1");
     }
-    unsupported(spark).ifPresent(why -> {
-      throw new io.gapsweep.UserError("Cannot refit data-parallel: " + why);
-    });
     JavaSparkContext context = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    ParameterAveragingTrainingMaster master =
+    ParameterAveragingTrainingMaster.Builder builder =
         new ParameterAveragingTrainingMaster.Builder(batchSize)
             .batchSizePerWorker(batchSize)
             .averagingFrequency(averagingFrequency)
             // No prefetch thread: one fewer native-memory user per task, and deterministic.
             .workerPrefetchNumBatches(0)
             .saveUpdater(true)
-            .rddTrainingApproach(RDDTrainingApproach.Export)
+            .rddTrainingApproach(approach)
             .exportDirectory(exportDirectory)
             .rngSeed(seed)
-            .collectTrainingStats(false)
-            .build();
+            .collectTrainingStats(false);
+    if (approach == RDDTrainingApproach.Direct) {
+      // Else dl4j-spark M2 persists the RDD it was given and Spark 3.5 fails with "Cannot change
+      // storage level" (stack.md).
+      builder.storageLevel(null);
+    }
+    ParameterAveragingTrainingMaster master = builder.build();
     MultiLayerNetwork network = new MultiLayerNetwork(configuration.clone());
     network.init();
     SparkDl4jMultiLayer trainer = new SparkDl4jMultiLayer(context, network, master);
     int partitions = context.defaultParallelism();
-    try {
-      for (int epoch = 0; epoch < epochs; epoch++) {
-        List<DataSet> batches = epochBatches.apply(epoch);
-        JavaRDD<DataSet> rdd =
-            context.parallelize(batches, Math.max(1, Math.min(partitions, batches.size())));
-        trainer.fit(rdd);
+    long start = System.nanoTime();
+    try (TaskPlacement placement = TaskPlacement.watch(spark.sparkContext())) {
+      try {
+        for (int epoch = 0; epoch < epochs; epoch++) {
+          List<DataSet> batches = epochBatches.apply(epoch);
+          JavaRDD<DataSet> rdd =
+              context.parallelize(batches, Math.max(1, Math.min(partitions, batches.size())));
+          trainer.fit(rdd);
+        }
+      } finally {
+        master.deleteTempFiles(context);
       }
-    } finally {
-      master.deleteTempFiles(context);
+      LOG.info(String.format(Locale.ROOT, "Data-parallel refit (%s approach): %d"
+          + " epochs in %.1f s, %s", approach, epochs, (System.nanoTime() - start) / 1e9,
+          placement.summary()));
     }
     return trainer.getNetwork();
   }

@@ -13,6 +13,8 @@ import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 import org.nd4j.evaluation.IEvaluation;
 import org.nd4j.evaluation.classification.Evaluation;
 import org.nd4j.linalg.dataset.DataSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Accuracy, confusion matrix and clean mean loss of a trained network on an image set, computed by
@@ -28,6 +30,8 @@ import org.nd4j.linalg.dataset.DataSet;
  * model is.
  */
 public final class DistributedEvaluation {
+
+  private static final Logger LOG = LoggerFactory.getLogger(DistributedEvaluation.class);
 
   /**
    * What a network scored on an image set.
@@ -80,9 +84,12 @@ public final class DistributedEvaluation {
     // Evaluation uses no training master, but SparkDl4jMultiLayer requires one.
     SparkDl4jMultiLayer spark4j = new SparkDl4jMultiLayer(context, network,
         new ParameterAveragingTrainingMaster.Builder(batchSize).build());
-    IEvaluation<?>[] results =
-        spark4j.doEvaluation(rdd, batchSize, new Evaluation(classes), new CleanLoss());
-    return result((Evaluation) results[0], (CleanLoss) results[1], classes);
+    try (TaskPlacement placement = TaskPlacement.watch(spark.sparkContext())) {
+      IEvaluation<?>[] results =
+          spark4j.doEvaluation(rdd, batchSize, new Evaluation(classes), new CleanLoss());
+      LOG.info("Evaluated {} images with dl4j-spark: {}", images.count(), placement.summary());
+      return result((Evaluation) results[0], (CleanLoss) results[1], classes);
+    }
   }
 
   /** The same evaluation in the calling thread, batch by batch, for comparison and small sets. */

@@ -1,13 +1,11 @@
 package io.gapsweep.sweep;
 
 import io.gapsweep.Faults;
-import io.gapsweep.UserError;
 import io.gapsweep.analysis.AnalysisViews;
 import io.gapsweep.analysis.Leaderboard;
 import io.gapsweep.analysis.Winners;
 import io.gapsweep.config.Axes;
 import io.gapsweep.config.LoadedSettings;
-import io.gapsweep.config.RefitSettings;
 import io.gapsweep.config.SettingsLoader;
 import io.gapsweep.config.SweepSettings;
 import io.gapsweep.data.Dataset;
@@ -15,7 +13,6 @@ import io.gapsweep.data.DatasetSource;
 import io.gapsweep.data.ImageSet;
 import io.gapsweep.data.LoadedDataset;
 import io.gapsweep.dispatch.AsyncHalvingSweep;
-import io.gapsweep.dispatch.DataParallelRefit;
 import io.gapsweep.dispatch.HalvingSweep;
 import io.gapsweep.dispatch.SparkSessions;
 import io.gapsweep.dispatch.SparkSweep;
@@ -88,12 +85,6 @@ public final class SweepRun {
           SparkSessions.forSweep("gapsweep " + settings.name(), settings.run(), threads)) {
         SparkSession spark = session.spark();
         clock.lap(Phase.SPARK_START);
-        // Refused before training, not after it: the refit runs once the sweep is done.
-        if (settings.refit().mode() == RefitSettings.Mode.DATA_PARALLEL) {
-          DataParallelRefit.unsupported(spark).ifPresent(why -> {
-            throw new UserError("Cannot run " + settings.name() + ": " + why);
-          });
-        }
         LoadedDataset loadedData = DatasetSource.load(spark, settings.data());
         Dataset data = loadedData.dataset();
         String summary = DatasetSource.summary(loadedData);

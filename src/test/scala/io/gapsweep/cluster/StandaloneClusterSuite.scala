@@ -105,7 +105,7 @@ class StandaloneClusterSuite extends AnyFunSuite with SharedSparkSession with Te
    */
   private def writeImages(root: Path): Path = {
     val colours = Seq("amber" -> ((200, 120, 20)), "blue" -> ((20, 60, 200)), "green" -> ((30, 180, 40)))
-    for ((split, offset) <- Seq("train" -> 0, "validation" -> 4); ((name, (r, g, b)), c) <- colours.zipWithIndex;
+    for ((split, offset) <- Seq("train" -> 0, "validation" -> 4, "test" -> 8); ((name, (r, g, b)), c) <- colours.zipWithIndex;
          i <- 0 until 4) {
       val format = if (i % 2 == 0) "png" else "jpg"
       val shade = 8 * (offset + i) + c
@@ -129,6 +129,7 @@ class StandaloneClusterSuite extends AnyFunSuite with SharedSparkSession with Te
         |    directory { path = "$images", min-images-per-class = 4 }
         |  }
         |  run.threads-per-trial = 1
+        |  refit.mode = data-parallel
         |}
         |""".stripMargin)
 
@@ -293,8 +294,8 @@ class StandaloneClusterSuite extends AnyFunSuite with SharedSparkSession with Te
     assert(cluster.leftovers.isEmpty, cluster.leftovers.map(_.info()).mkString("\n"))
     assert(code == 0, output)
     assert(output.contains("4 trials: 4 completed, 0 diverged, 0 failed."), output)
-    // The driver read the 24 files; executors, which cannot, decoded them.
-    assert(output.contains(s"Decoded 24 files from $images"), output)
+    // The driver read the 36 files; executors, which cannot, decoded them.
+    assert(output.contains(s"Decoded 36 files from $images"), output)
 
     // An executor JVM died during a trial; Spark ran the trial again elsewhere and the driver
     // recorded it once (four distinct trials below, with the metrics of local mode).
@@ -326,6 +327,19 @@ class StandaloneClusterSuite extends AnyFunSuite with SharedSparkSession with Te
     val perWorker = Seq(1, 2).map(i => executorsOf(scratch.resolve(s"worker-$i")))
     assert(perWorker.forall(worker => worker.intersect(executorIds).nonEmpty),
       s"trials ran on executors $executorIds; the workers ran $perWorker")
+
+    // The recommendation was refit data-parallel on both workers, its batches shipped through
+    // Spark (no file system is shared), and tested on executors.
+    val refitOn = """Data-parallel refit \(Direct approach\): \d+ epochs in [\d.]+ s, \d+ tasks on executors ([\d, ]+)""".r
+      .findFirstMatchIn(output).map(_.group(1).split(", ").toSet)
+    assert(refitOn.exists(ids => perWorker.forall(_.intersect(ids).nonEmpty)),
+      s"refit on $refitOn; the workers ran $perWorker:\n$output")
+    assert("""Evaluated 12 images with dl4j-spark: \d+ tasks? on executors? [\d, ]+\n""".r
+      .findFirstIn(output).nonEmpty, output)
+    assert(output.contains("(data-parallel)"), output)
+    assert(spark.read.parquet(clusterOut.resolve("test_results").toString)
+      .select("refit_mode", "examples").collect().map(r => (r.getString(0), r.getInt(1))).toSeq ==
+      Seq(("data-parallel", 12)))
 
     // The same sweep in local mode, in this JVM: same threads per trial, so the same numbers.
     val localStarted = System.nanoTime()

@@ -7,6 +7,7 @@ import org.deeplearning4j.nn.conf.inputs.InputType
 import org.deeplearning4j.nn.conf.layers.{ConvolutionLayer, DenseLayer, OutputLayer, SubsamplingLayer}
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork
 import org.deeplearning4j.nn.weights.WeightInit
+import org.deeplearning4j.spark.api.RDDTrainingApproach
 import org.nd4j.linalg.activations.Activation
 import org.nd4j.linalg.learning.config.Adam
 import org.nd4j.linalg.lossfunctions.LossFunctions
@@ -91,15 +92,33 @@ class SparkLibrariesSuite extends AnyFunSuite with SharedSparkSession with TempD
     }
   }
 
-  test("data-parallel refit is refused, with the key and the remedy, off local mode on a local file system") {
+  test("off local mode on a local file system the refit ships its batches through Spark (Direct), and learns") {
     val localFs = org.apache.hadoop.fs.FileSystem.getLocal(new org.apache.hadoop.conf.Configuration())
-    assert(DataParallelRefit.unsupported("local[2]", localFs).isEmpty)
-    assert(DataParallelRefit.unsupported(spark).isEmpty)
-    val why = DataParallelRefit.unsupported("spark://127.0.0.1:7077", localFs)
-    assert(why.isPresent)
-    assert(why.get == "gapsweep.refit.mode = data-parallel needs a file system every executor" +
-      " shares (HDFS, S3...) as Hadoop's default (fs.defaultFS), and on spark://127.0.0.1:7077 it" +
-      " is file:///; set spark.hadoop.fs.defaultFS, or use gapsweep.refit.mode = local")
+    assert(DataParallelRefit.approach("local[2]", localFs) == RDDTrainingApproach.Export)
+    assert(DataParallelRefit.approach(spark) == RDDTrainingApproach.Export)
+    // A standalone cluster whose default file system is the local one: dl4j-spark's Export would
+    // refuse it (each worker would read only its own disk).
+    assert(DataParallelRefit.approach("spark://127.0.0.1:7077", localFs) == RDDTrainingApproach.Direct)
+    val train = images(96, 11)
+    val test = images(30, 12)
+    val batches = ImageBatches.of(train, classes, 16)
+    withTempDir { export =>
+      val direct = DataParallelRefit.dataParallel(spark, configuration(7), (_: Int) => batches,
+        6, 16, 9L, 1, export.toUri.toString, RDDTrainingApproach.Direct)
+      val score = DistributedEvaluation.evaluate(spark, direct, test, classes, 16)
+      assert(score.accuracy >= 0.6, score)
+      assert(snapshot(export).isEmpty, "Direct exported " + snapshot(export))
+    }
+  }
+
+  test("TaskPlacement names the executors of the tasks that ended while it watched") {
+    val placement = TaskPlacement.watch(spark.sparkContext)
+    try {
+      spark.sparkContext.parallelize(1 to 10, 3).count()
+      assert(placement.summary() == "3 tasks on executor driver")
+    } finally placement.close()
+    spark.sparkContext.parallelize(1 to 10, 2).count()
+    assert(placement.summary() == "3 tasks on executor driver")
   }
 
   test("bad inputs are refused with the reason") {
