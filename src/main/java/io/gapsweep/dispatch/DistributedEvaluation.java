@@ -103,6 +103,26 @@ public final class DistributedEvaluation {
     return result(evaluation, loss, classes);
   }
 
+  /**
+   * Whether {@code network} classifies each image of {@code images} correctly, in image order,
+   * computed in the calling thread (inference mode). For paired comparisons of two models on the
+   * same images, which the merged counts of {@link #evaluate} cannot give.
+   */
+  public static boolean[] correctByExample(MultiLayerNetwork network, ImageSet images,
+      int classes, int batchSize) {
+    requireImages(images);
+    boolean[] correct = new boolean[images.count()];
+    int i = 0;
+    for (DataSet batch : ImageBatches.of(images, classes, batchSize)) {
+      int[] predicted = network.predict(batch.getFeatures());
+      for (int p : predicted) {
+        correct[i] = p == images.labels()[i];
+        i++;
+      }
+    }
+    return correct;
+  }
+
   private static Result result(Evaluation evaluation, CleanLoss loss, int classes) {
     int[][] confusion = new int[classes][classes];
     for (int actual = 0; actual < classes; actual++) {

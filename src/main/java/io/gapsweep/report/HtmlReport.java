@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeSet;
 import io.gapsweep.analysis.AnalysisViews;
 import io.gapsweep.analysis.Leaderboard;
@@ -209,7 +210,9 @@ public final class HtmlReport {
     html.append("<li><b>Audit (post-hoc):</b> with every configuration refit and tested the same ")
         .append("way, it ranks <b>").append(escape(text(mine, "rank_on_test"))).append(" of ")
         .append(tested.size()).append("</b> on test; regret <b>")
-        .append(significant(100 * nullable(mine, "regret"))).append(" points</b>");
+        .append(significant(100 * nullable(mine, "regret"))).append(" points</b>")
+        .append(pairedInterval(mine).map(ci -> " (paired 95% interval " + ci + ", n = "
+            + escape(text(mine, "examples")) + ")").orElse(""));
     if (top != mine && !top.getAs("config_id").equals(mine.getAs("config_id"))) {
       html.append(" below the best on test, ").append(escape(describe(top))).append(" (")
           .append(percent(nullable(top, "test_acc"))).append(")");
@@ -273,7 +276,8 @@ public final class HtmlReport {
     StringBuilder table = new StringBuilder("<div class=\"scroll\"><table><thead><tr>");
     List<String> headers = new ArrayList<>(List.of("on test", "rank"));
     axes.forEach(axis -> headers.add(axis.name()));
-    headers.addAll(List.of("val loss", "gap", "epochs", "test acc", "95% interval", "regret (points)"));
+    headers.addAll(List.of("val loss", "gap", "epochs", "test acc", "95% interval",
+        "regret (points)", "regret 95% (paired)"));
     headers.forEach(h -> table.append("<th>").append(escape(h)).append("</th>"));
     table.append("</tr></thead><tbody>\n");
     for (Row row : rows) {
@@ -291,6 +295,7 @@ public final class HtmlReport {
           + percent(nullable(row, "test_acc_ci_high")));
       Double regret = nullable(row, "regret");
       cell(table, regret == null ? "" : significant(100 * regret));
+      cell(table, pairedInterval(row).orElse(""));
       table.append("</tr>\n");
       List<String> parts = new ArrayList<>();
       varying.forEach(axis -> parts.add(axis.name() + " " + Leaderboard.level(row, axis)));
@@ -785,6 +790,18 @@ public final class HtmlReport {
   private static String number(Row row, String field) {
     Double value = nullable(row, field);
     return value == null ? "" : significant(value);
+  }
+
+  /**
+   * "-0.4 to 2.0": an audit row's paired interval of its regret, in points; empty for the row it is
+   * measured against and for audits written before the interval existed.
+   */
+  private static Optional<String> pairedInterval(Row row) {
+    if (!has(row, "regret_ci_low") || row.isNullAt(row.fieldIndex("regret_ci_low"))) {
+      return Optional.empty();
+    }
+    return Optional.of(significant(100 * nullable(row, "regret_ci_low")) + " to "
+        + significant(100 * nullable(row, "regret_ci_high")));
   }
 
   private static Double nullable(Row row, String field) {

@@ -253,7 +253,12 @@ public final class ResultSchema {
         column("rank_on_test", DataTypes.IntegerType, false,
             "1 + the configurations with a strictly higher test_acc."),
         column("regret", DataTypes.DoubleType, false,
-            "Best test_acc in the grid minus this configuration's (a fraction; x100 for points).")));
+            "Best test_acc in the grid minus this configuration's (a fraction; x100 for points)."),
+        column("regret_ci_low", DataTypes.DoubleType, true,
+            "Lower bound of regret's 95% interval, paired on the same test images (Newcombe's"
+                + " square-and-add); null for the configuration regret is measured against."),
+        column("regret_ci_high", DataTypes.DoubleType, true,
+            "Upper bound of that interval.")));
     return new StructType(fields.toArray(new StructField[0]));
   }
 

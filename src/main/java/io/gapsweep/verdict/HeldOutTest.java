@@ -135,9 +135,13 @@ public final class HeldOutTest {
       MultiLayerNetwork network, LoadedDataset loaded) {
     Dataset data = loaded.dataset();
     ImageSet test = loaded.test();
-    int batchSize = Axes.training(candidate.spec().params(), settings.training()).batchSize();
-    return TestScore.of(
-        DistributedEvaluation.evaluate(spark, network, test, data.classCount(), batchSize));
+    return TestScore.of(DistributedEvaluation.evaluate(spark, network, test, data.classCount(),
+        batchSize(settings, candidate)));
+  }
+
+  /** The batch size {@code candidate} trained with, which its evaluation uses too. */
+  static int batchSize(SweepSettings settings, Candidate candidate) {
+    return Axes.training(candidate.spec().params(), settings.training()).batchSize();
   }
 
   /** {@code spec}'s value on {@code axis}, for a row. */

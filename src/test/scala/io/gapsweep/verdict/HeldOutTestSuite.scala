@@ -84,6 +84,16 @@ class HeldOutTestSuite extends AnyFunSuite with SharedSparkSession with TempDirs
         assert(r.getAs[Int]("rank_on_test") == 1 + audit.count(_.getAs[Double]("test_acc") > acc))
         assert(r.getAs[Int]("examples") == 60)
       }
+      // Regret's paired interval: none for the configuration it is measured against (the first of
+      // the best accuracy, in leaderboard order), an interval around the regret for the other.
+      val against = audit.filter(_.getAs[Double]("test_acc") == bestAcc)
+      assert(audit.count(_.isNullAt(audit.head.fieldIndex("regret_ci_low"))) == 1)
+      for (r <- audit if !r.isNullAt(r.fieldIndex("regret_ci_low"))) {
+        val (low, high) = (r.getAs[Double]("regret_ci_low"), r.getAs[Double]("regret_ci_high"))
+        assert(low <= r.getAs[Double]("regret") + 1e-12 && r.getAs[Double]("regret") <= high + 1e-12, r)
+        assert(high - low < 0.5, r)
+      }
+      assert(against.exists(r => r.isNullAt(r.fieldIndex("regret_ci_low"))))
       // The recommended row is the held-out test, to the bit.
       val recommended = audit.filter(_.getAs[Boolean]("recommended"))
       assert(recommended.size == 1)
@@ -97,6 +107,11 @@ class HeldOutTestSuite extends AnyFunSuite with SharedSparkSession with TempDirs
         " (95% CI "), first.out)
       assert(first.out.contains("Audit (post-hoc: every configuration refit and tested): the" +
         " recommendation ranks "), first.out)
+      val mine = recommended.head
+      if (!mine.isNullAt(mine.fieldIndex("regret_ci_low"))) {
+        assert(first.out.contains(f"(paired 95%% CI ${100 * mine.getAs[Double]("regret_ci_low")}%.1f to" +
+          f" ${100 * mine.getAs[Double]("regret_ci_high")}%.1f, n = 60; best: "), first.out)
+      }
       assert(first.out.contains("held-out test ") && first.out.contains(", audit "), first.out)
       val report = Files.readString(one.resolve("report.html"))
       assert(report.contains("Held-out test") && report.contains("Audit"))
@@ -109,7 +124,8 @@ class HeldOutTestSuite extends AnyFunSuite with SharedSparkSession with TempDirs
         " --overwrite to replace it\n")
       assert(snapshot(one) == before)
       // With --overwrite it rebuilds settings and data from the output and gets the same audit.
-      val auditColumns = Seq("config_id", "rank", "recommended", "epochs", "test_acc", "rank_on_test", "regret")
+      val auditColumns = Seq("config_id", "rank", "recommended", "epochs", "test_acc", "rank_on_test", "regret",
+        "regret_ci_low", "regret_ci_high")
       val audited = rows(one, "audit", auditColumns: _*)
       val again = Cli.run("audit", one.toString, "--overwrite")
       assert(again.code == 0, again.err + again.out)
