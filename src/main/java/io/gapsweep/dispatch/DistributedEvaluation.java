@@ -34,6 +34,13 @@ public final class DistributedEvaluation {
   private static final Logger LOG = LoggerFactory.getLogger(DistributedEvaluation.class);
 
   /**
+   * The most image data one evaluation task carries. The batches travel inside the tasks
+   * ({@code parallelize}), and Spark warns about every task above 1,000 KiB: 1,500 images of
+   * 24x24 in two tasks drew that warning into the demo's output.
+   */
+  static final long TASK_BYTES = 512 * 1024;
+
+  /**
    * What a network scored on an image set.
    *
    * @param count images evaluated
@@ -68,8 +75,9 @@ public final class DistributedEvaluation {
   private DistributedEvaluation() {}
 
   /**
-   * Evaluates {@code network} on {@code images} in Spark tasks, about two batches' worth of work
-   * per task at least and at most {@code defaultParallelism} tasks.
+   * Evaluates {@code network} on {@code images} in Spark tasks: at least {@code
+   * defaultParallelism} of them, more when the images would make a task larger than {@link
+   * #TASK_BYTES}, at most one per batch.
    *
    * @param classes number of classes (the network's outputs); labels index them
    * @param batchSize images per forward pass
@@ -79,7 +87,11 @@ public final class DistributedEvaluation {
     requireImages(images);
     List<DataSet> batches = ImageBatches.of(images, classes, batchSize);
     JavaSparkContext context = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    int partitions = Math.max(1, Math.min(context.defaultParallelism(), batches.size()));
+    long bytes = (long) Float.BYTES * images.count() * images.channels() * images.height()
+        * images.width();
+    int bySize = (int) Math.min(batches.size(), (bytes + TASK_BYTES - 1) / TASK_BYTES);
+    int partitions = Math.max(1,
+        Math.min(batches.size(), Math.max(context.defaultParallelism(), bySize)));
     JavaRDD<DataSet> rdd = context.parallelize(batches, partitions);
     // Evaluation uses no training master, but SparkDl4jMultiLayer requires one.
     SparkDl4jMultiLayer spark4j = new SparkDl4jMultiLayer(context, network,
