@@ -99,7 +99,12 @@ public final class DistributedEvaluation {
     try (TaskPlacement placement = TaskPlacement.watch(spark.sparkContext())) {
       IEvaluation<?>[] results =
           spark4j.doEvaluation(rdd, batchSize, new Evaluation(classes), new CleanLoss());
-      LOG.info("Evaluated {} images with dl4j-spark: {}", images.count(), placement.summary());
+      // Where the tasks ran matters on a cluster; in local mode it is always "driver".
+      if (spark.sparkContext().isLocal()) {
+        LOG.debug("Evaluated {} images with dl4j-spark: {}", images.count(), placement.summary());
+      } else {
+        LOG.info("Evaluated {} images with dl4j-spark: {}", images.count(), placement.summary());
+      }
       return result((Evaluation) results[0], (CleanLoss) results[1], classes);
     }
   }
