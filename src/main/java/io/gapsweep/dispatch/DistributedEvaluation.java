@@ -15,6 +15,7 @@ import org.nd4j.evaluation.classification.Evaluation;
 import org.nd4j.linalg.dataset.DataSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
  * Accuracy, confusion matrix and clean mean loss of a trained network on an image set, computed by
@@ -99,12 +100,13 @@ public final class DistributedEvaluation {
     try (TaskPlacement placement = TaskPlacement.watch(spark.sparkContext())) {
       IEvaluation<?>[] results =
           spark4j.doEvaluation(rdd, batchSize, new Evaluation(classes), new CleanLoss());
-      // Where the tasks ran matters on a cluster; in local mode it is always "driver".
-      if (spark.sparkContext().isLocal()) {
-        LOG.debug("Evaluated {} images with dl4j-spark: {}", images.count(), placement.summary());
-      } else {
-        LOG.info("Evaluated {} images with dl4j-spark: {}", images.count(), placement.summary());
-      }
+      // Where the tasks ran matters on a cluster; in local mode it is always "driver". The summary
+      // waits for Spark's event bus, so it is only computed when the line is logged.
+      LOG.atLevel(spark.sparkContext().isLocal() ? Level.DEBUG : Level.INFO)
+          .setMessage("Evaluated {} images with dl4j-spark: {}")
+          .addArgument(images.count())
+          .addArgument(placement::summary)
+          .log();
       return result((Evaluation) results[0], (CleanLoss) results[1], classes);
     }
   }

@@ -1,7 +1,6 @@
 package io.gapsweep.verdict;
 
 import org.apache.commons.math3.stat.interval.ConfidenceInterval;
-import org.apache.commons.math3.stat.interval.WilsonScoreInterval;
 
 /**
  * The difference between two models' accuracies on the same test images, first minus second, with
@@ -53,8 +52,8 @@ public record PairedDifference(
     int d = n - a - b - c;
     double p1 = (double) (a + b) / n;
     double p2 = (double) (a + c) / n;
-    ConfidenceInterval w1 = wilson(n, a + b);
-    ConfidenceInterval w2 = wilson(n, a + c);
+    ConfidenceInterval w1 = TestScore.wilson(n, a + b);
+    ConfidenceInterval w2 = TestScore.wilson(n, a + c);
     double l1 = w1.getLowerBound();
     double u1 = w1.getUpperBound();
     double l2 = w2.getLowerBound();
@@ -84,10 +83,6 @@ public record PairedDifference(
       return (cross - n / 2) / Math.sqrt(product);
     }
     return cross >= 0 ? 0 : cross / Math.sqrt(product);
-  }
-
-  private static ConfidenceInterval wilson(int n, int successes) {
-    return new WilsonScoreInterval().createInterval(n, successes, TestScore.LEVEL);
   }
 
   private static double square(double x) {

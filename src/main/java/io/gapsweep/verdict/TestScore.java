@@ -22,9 +22,13 @@ public record TestScore(DistributedEvaluation.Result evaluation, double ciLow, d
 
   /** The score of {@code evaluation}, with its Wilson interval. */
   public static TestScore of(DistributedEvaluation.Result evaluation) {
-    ConfidenceInterval interval = new WilsonScoreInterval()
-        .createInterval(evaluation.count(), correct(evaluation), LEVEL);
+    ConfidenceInterval interval = wilson(evaluation.count(), correct(evaluation));
     return new TestScore(evaluation, interval.getLowerBound(), interval.getUpperBound());
+  }
+
+  /** The Wilson score interval, at {@link #LEVEL}, of {@code successes} in {@code n} trials. */
+  static ConfidenceInterval wilson(int n, int successes) {
+    return new WilsonScoreInterval().createInterval(n, successes, LEVEL);
   }
 
   public int examples() {
