@@ -89,6 +89,7 @@ final class CurveEquivalence {
         "    augmentation = [none], seeds = " + seeds + " }",
         "  training { learning-rate = 0.003,",
         "    max-epochs = " + epochs + ", patience = " + epochs + " }",
+        "  validation.scheme = holdout",
         "  data { source = synthetic, width = 24, height = 24,",
         "    synthetic { train-per-class = 120, validation-per-class = 60 } }",
         "}");

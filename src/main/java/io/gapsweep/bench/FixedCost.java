@@ -31,6 +31,7 @@ final class FixedCost {
       "  name = fixed-cost",
       "  search-space { depth = [1], dropout = [0.0], l2 = [0.0] }",
       "  training { max-epochs = 1, base-filters = 2, dense-units = 8 }",
+      "  validation.scheme = holdout",
       "  data { width = 8, height = 8,",
       "    synthetic { train-per-class = 3, validation-per-class = 3 } }",
       "}", "");

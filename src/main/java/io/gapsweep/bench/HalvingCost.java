@@ -130,6 +130,7 @@ final class HalvingCost {
         "    seeds = 1",
         "  }",
         "  training { " + training + " }",
+        "  validation.scheme = holdout",
         "  data { source = synthetic, width = 8, height = 8,",
         "    synthetic { train-per-class = 12, validation-per-class = 12, test-per-class = 0 } }",
         "  run { output = \"" + dir.resolve(name).toString().replace("\\", "\\\\") + "\","

@@ -37,6 +37,7 @@ final class ReferenceSweep {
             "  training { optimizer = adam, learning-rate = 0.001, batch-size = 32,",
             "    base-filters = 8, dense-units = 16,",
             "    max-epochs = " + epochs + ", patience = " + epochs + " }",
+            "  validation.scheme = holdout",
             "  data { source = synthetic, width = 32, height = 32, channels = 3,",
             "    synthetic { train-per-class = " + trainPerClass + ",",
             "      validation-per-class = " + Math.max(1, trainPerClass / 2) + " } }",

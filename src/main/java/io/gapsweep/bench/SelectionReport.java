@@ -57,6 +57,9 @@ public final class SelectionReport {
         "  search-space { depth = [1, 2, 3], dropout = [0, 0.25, 0.5], l2 = [0, 0.001],",
         "    augmentation = [none, light], seeds = " + seeds + " }",
         "  training { max-epochs = " + maxEpochs + " }",
+        // The harness cuts its own folds; holdout keeps the trials' seeds those of the runs
+        // selection.md reports.
+        "  validation.scheme = holdout",
         "  " + source,
         "  run { local-master = \"local[2]\" }",
         "}");

@@ -171,9 +171,12 @@ public final class SelectionSweep {
 
   // ---- trial construction: the only part that knows what a TrialSpec holds ----
 
-  /** The grid's trials, as the sweep would plan them. */
+  /**
+   * The grid's trials, as the sweep would plan them, one per configuration and seed: the harness
+   * cuts its own folds, so under k-fold only the plan's first fold's trials are taken.
+   */
   static List<TrialSpec> trials(SweepSettings settings) {
-    return GridExpander.expand(settings).trials();
+    return GridExpander.expand(settings).trials().stream().filter(t -> t.fold() == 0).toList();
   }
 
   /** A configuration's parameters, for the tables. */

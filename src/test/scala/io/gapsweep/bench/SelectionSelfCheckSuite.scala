@@ -12,15 +12,15 @@ import scala.jdk.CollectionConverters._
 /**
  * Issue #15 item 6a: the repository checks its own selection rule. A seeded synthetic grid with
  * under-regularized configurations (no dropout, no L2: they overfit) and over-regularized ones
- * (heavy dropout and L2: they learn little) is swept under holdout, every trial's kept model is
- * scored on a large test split that no trial sees, and the leaderboard's rule as reference.conf
- * sets it must recommend a configuration within 2 accuracy points of the grid's best. The bound
+ * (heavy dropout and L2: they learn little) is swept under reference.conf's validation scheme
+ * (3-fold), every trial's kept model is scored on a large test split that no trial sees, and the
+ * leaderboard's rule as reference.conf sets it must recommend a configuration within 2 accuracy points of the grid's best. The bound
  * can fail: on the same grid a rule that insists on a below-median gap breaks it.
  */
 class SelectionSelfCheckSuite extends AnyFunSuite {
 
-  // Small grey images, at most 20 short epochs: the grid costs about 40 CPU seconds. The
-  // leaderboard section is left to reference.conf on purpose: it is the default that is checked.
+  // Small grey images, at most 20 short epochs. The leaderboard and validation sections are left
+  // to reference.conf on purpose: it is the defaults that are checked.
   private val settings: SweepSettings = SettingsLoader.fromConfig(ConfigFactory.parseString(
     """gapsweep {
       |  name = selection-self-check
@@ -37,8 +37,11 @@ class SelectionSelfCheckSuite extends AnyFunSuite {
 
   private lazy val data: LoadedDataset = SyntheticShapes.load(settings.data())
 
-  private def sweep(): Outcome = SelectionSweep.run(settings, data, Scheme.HOLDOUT, 3, 1L, 1, 2,
-    new PrintWriter(new StringWriter()))
+  private val scheme =
+    if (settings.validation().crossValidates(settings.data())) Scheme.KFOLD else Scheme.HOLDOUT
+
+  private def sweep(): Outcome = SelectionSweep.run(settings, data, scheme,
+    settings.validation().folds(), 1L, 1, 2, new PrintWriter(new StringWriter()))
 
   private lazy val first = sweep()
   private lazy val second = sweep()
@@ -52,8 +55,11 @@ class SelectionSelfCheckSuite extends AnyFunSuite {
     f"${c.label}: val loss ${c.meanLoss}%.4f, gap ${c.gap}%.4f, test acc ${c.testAcc}%.4f")
     .mkString("\n")
 
-  test("the checked rule is reference.conf's leaderboard rule") {
-    assert(settings.leaderboard() == SettingsLoader.fromConfig(ConfigFactory.empty()).leaderboard())
+  test("the checked rule and scheme are reference.conf's") {
+    val reference = SettingsLoader.fromConfig(ConfigFactory.empty())
+    assert(settings.leaderboard() == reference.leaderboard())
+    assert(settings.validation() == reference.validation())
+    assert(first.scheme == Scheme.KFOLD && first.trials == 6 * 3, "reference.conf's scheme changed: update the doc")
     assert(default.band() == io.gapsweep.analysis.Leaderboard.rule(settings.leaderboard()))
     assert(default.order() == SelectionRules.Order.SMALLEST_GAP)
   }

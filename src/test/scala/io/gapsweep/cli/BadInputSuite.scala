@@ -32,6 +32,7 @@ class BadInputSuite extends AnyFunSuite with SharedSparkSession with TempDirs {
     s"""gapsweep {
        |  search-space { l2 = [0.0, 0.01] }
        |  training { max-epochs = 1, base-filters = 2, dense-units = 8 }
+       |  validation.scheme = holdout
        |  data { width = 8, height = 8, synthetic { train-per-class = 2, validation-per-class = 2 } }
        |  run.output = "${dir.resolve("out")}"
        |}
@@ -82,8 +83,8 @@ class BadInputSuite extends AnyFunSuite with SharedSparkSession with TempDirs {
       at(1, "gapsweep.search-space.l2[1]: 1e-3 is a duplicate; expected distinct values")),
     Case("a grid larger than max-trials", runConf(
       "gapsweep.search-space { depth = [1, 2], dropout = [0.0, 0.5] }\ngapsweep.run.max-trials = 3\n"),
-      at(1, "gapsweep.search-space: the grid has 8 trials (2 depth x 2 dropout x 2 l2 x 1 augmentation" +
-        " x 1 seeds); expected at most 3 (gapsweep.run.max-trials)")),
+      at(1, "gapsweep.search-space: the grid has 24 trials (2 depth x 2 dropout x 2 l2 x 1 augmentation" +
+        " x 1 seeds x 3 folds); expected at most 3 (gapsweep.run.max-trials)")),
     Case("a depth too deep for the images", runConf(
       "gapsweep.data { width = 8, height = 8 }\ngapsweep.search-space.depth = [4]\n"),
       at(2, "gapsweep.search-space.depth[0]: 4 is too deep for 8x8 images; expected at most 3," +

@@ -123,6 +123,7 @@ class StandaloneClusterSuite extends AnyFunSuite with SharedSparkSession with Te
         |  name = cluster
         |  search-space { depth = [1], dropout = [0.0, 0.5], l2 = [0.0, 0.01] }
         |  training { batch-size = 8, max-epochs = 3, patience = 3, base-filters = 2, dense-units = 8 }
+        |  validation.scheme = holdout
         |  data {
         |    source = directory
         |    width = 8, height = 8

@@ -25,8 +25,10 @@ class OptionalAxesSuite extends AnyFunSuite with TempDirs {
     e.problems().asScala.toSeq.map(_.replace(dir.toString + File.separator, ""))
   }
 
+  // Holdout, so that a grid's trials are its configurations; appended, so that line numbers hold.
   private def write(dir: Path, text: String): Path =
-    Files.write(dir.resolve("sweep.conf"), text.stripMargin.getBytes(StandardCharsets.UTF_8))
+    Files.write(dir.resolve("sweep.conf"),
+      (text.stripMargin + "\ngapsweep.validation.scheme = holdout\n").getBytes(StandardCharsets.UTF_8))
 
   test("by default each axis has the one value of its training setting") {
     val settings = load(

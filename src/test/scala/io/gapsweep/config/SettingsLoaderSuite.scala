@@ -50,7 +50,8 @@ class SettingsLoaderSuite extends AnyFunSuite with TempDirs {
       presets: Map[String, AugmentationPreset] = defaultPresets,
       output: String = "results/sweep",
       size: Int = 32,
-      data: DataSettings = null): SweepSettings =
+      data: DataSettings = null,
+      validation: ValidationSettings = new ValidationSettings(ValidationSettings.Scheme.K_FOLD, 3, 1, false)): SweepSettings =
     new SweepSettings(
       name,
       // By default reference.conf's grid, whose optional axes take the training settings' values.
@@ -61,7 +62,7 @@ class SettingsLoaderSuite extends AnyFunSuite with TempDirs {
         new SyntheticSettings(40, 30, 7L, 12.0, 1, 200),
         new DirectorySettings("", 0.0, false, 10, 40000000))),
       presets.asJava,
-      new ValidationSettings(ValidationSettings.Scheme.HOLDOUT, 5, 1, false),
+      validation,
       new LeaderboardSettings(LeaderboardSettings.Band.ONE_STANDARD_ERROR, 1.0, 0.05, 0.05),
       new RunSettings(output, "local[*]", RunSettings.AUTO, 10000, 1))
 
@@ -103,7 +104,8 @@ class SettingsLoaderSuite extends AnyFunSuite with TempDirs {
       training = new TrainingSettings(Optimizer.ADAM, 0.002, 0.9, 32, 40, 10, 0.0, 8, 32),
       output = "results/demo",
       data = new DataSettings("synthetic", 24, 24, 1, new SyntheticSettings(30, 40, 7L, 6.0, 0, 250),
-        new DirectorySettings("", 0.0, false, 10, 40000000)))
+        new DirectorySettings("", 0.0, false, 10, 40000000)),
+      validation = new ValidationSettings(ValidationSettings.Scheme.HOLDOUT, 3, 1, false))
     assert(demo == expected)
     assert(demo.searchSpace().size() == 16)
   }
@@ -624,13 +626,15 @@ class SettingsLoaderSuite extends AnyFunSuite with TempDirs {
 
   // ---- Validation
 
-  test("validation: holdout by default, k-fold as written") {
-    val holdout = SettingsLoader.fromConfig(ConfigFactory.empty()).validation
-    assert(holdout == new ValidationSettings(ValidationSettings.Scheme.HOLDOUT, 5, 1, false))
+  test("validation: 3-fold by default, holdout or other folds as written") {
+    val default = SettingsLoader.fromConfig(ConfigFactory.empty()).validation
+    assert(default == new ValidationSettings(ValidationSettings.Scheme.K_FOLD, 3, 1, false))
     val kFold = SettingsLoader.fromConfig(ConfigFactory.parseString(
-      "gapsweep.validation { scheme = k-fold, folds = 3, repeats = 2, keep-given-split = true }"))
-      .validation
-    assert(kFold == new ValidationSettings(ValidationSettings.Scheme.K_FOLD, 3, 2, true))
+      "gapsweep.validation { folds = 5, repeats = 2, keep-given-split = true }")).validation
+    assert(kFold == new ValidationSettings(ValidationSettings.Scheme.K_FOLD, 5, 2, true))
+    val holdout = SettingsLoader.fromConfig(ConfigFactory.parseString(
+      "gapsweep.validation.scheme = holdout")).validation
+    assert(holdout == new ValidationSettings(ValidationSettings.Scheme.HOLDOUT, 3, 1, false))
   }
 
   test("validation: every bad value is reported, with file and line") {
@@ -657,7 +661,7 @@ class SettingsLoaderSuite extends AnyFunSuite with TempDirs {
     assert(problems(
       """gapsweep {
         |  run.max-trials = 20
-        |  validation.scheme = k-fold
+        |  validation { scheme = k-fold, folds = 5 }
         |}
         |""") == Seq(
       s"reference.conf:$searchSpaceLine: gapsweep.search-space: the grid has 40 trials" +
@@ -675,8 +679,8 @@ class SettingsLoaderSuite extends AnyFunSuite with TempDirs {
         |  }
         |}
         |""") == Seq(
-      "sweep.conf:3: gapsweep.search-space: the grid has 240 trials" +
-        " (2 depth x 3 dropout x 2 l2 x 1 augmentation x 20 seeds);" +
+      "sweep.conf:3: gapsweep.search-space: the grid has 720 trials" +
+        " (2 depth x 3 dropout x 2 l2 x 1 augmentation x 20 seeds x 3 folds);" +
         " expected at most 100 (gapsweep.run.max-trials)"))
   }
 
@@ -688,8 +692,8 @@ class SettingsLoaderSuite extends AnyFunSuite with TempDirs {
     assert(problems(
       """gapsweep.run.max-trials = 4
         |""") == Seq(
-      s"reference.conf:$searchSpaceLine: gapsweep.search-space: the grid has 8 trials" +
-        " (2 depth x 2 dropout x 2 l2 x 1 augmentation x 1 seeds);" +
+      s"reference.conf:$searchSpaceLine: gapsweep.search-space: the grid has 24 trials" +
+        " (2 depth x 2 dropout x 2 l2 x 1 augmentation x 1 seeds x 3 folds);" +
         " expected at most 4 (gapsweep.run.max-trials)"))
   }
 
@@ -924,8 +928,8 @@ class SettingsLoaderSuite extends AnyFunSuite with TempDirs {
         |  search-space { dropout = { uniform = [0, 0.5] }, seeds = 2 }
         |}
         |""") == Seq(
-      "sweep.conf:4: gapsweep.search-space: the random search has 120 trials" +
-        " (60 random configurations (seed 0) x 2 seeds);" +
+      "sweep.conf:4: gapsweep.search-space: the random search has 360 trials" +
+        " (60 random configurations (seed 0) x 2 seeds x 3 folds);" +
         " expected at most 100 (gapsweep.run.max-trials)"))
   }
 }

@@ -76,6 +76,7 @@ class AsyncHalvingSweepSuite extends AnyFunSuite with SharedSparkSession with Te
          |    seeds = 1
          |  }
          |  training { max-epochs = 9, patience = 3, base-filters = 4, dense-units = 8, batch-size = 8 }
+         |  validation.scheme = holdout
          |  data { width = 8, height = 8, synthetic { train-per-class = 6, validation-per-class = 6 } }
          |  run { output = "$out", save-models = 0 }
          |}
@@ -186,6 +187,7 @@ class AsyncHalvingSweepSuite extends AnyFunSuite with SharedSparkSession with Te
         |    depth = [1], learning-rate = [0.00001, 0.01], dropout = [0.0, 0.5], l2 = [0.0]
         |  }
         |  training { max-epochs = 9, patience = 3, base-filters = 2, dense-units = 8, batch-size = 8 }
+        |  validation.scheme = holdout
         |  data { width = 8, height = 8, synthetic { train-per-class = 6, validation-per-class = 6 } }
         |  run { save-models = 0 }
         |}

@@ -44,6 +44,7 @@ class SuccessiveHalvingSweepSuite extends AnyFunSuite with SharedSparkSession wi
          |    seeds = 2
          |  }
          |  training { max-epochs = 9, patience = 3, base-filters = 4, dense-units = 8, batch-size = 8 }
+         |  validation.scheme = holdout
          |  data { width = 8, height = 8, synthetic { train-per-class = 6, validation-per-class = 6 } }
          |  run { output = "$out", save-models = 1 }
          |}

@@ -31,6 +31,7 @@ class CrashResumeSuite extends AnyFunSuite with SharedSparkSession with TempDirs
     """gapsweep {
       |  search-space { depth = [1], dropout = [0.0, 0.5], l2 = [0.0, 0.01] }
       |  training { max-epochs = 3, patience = 3, base-filters = 2, dense-units = 8 }
+      |  validation.scheme = holdout
       |  data { width = 8, height = 8, synthetic { train-per-class = 3, validation-per-class = 3 } }
       |}
       |""".stripMargin)
@@ -178,6 +179,7 @@ class CrashResumeSuite extends AnyFunSuite with SharedSparkSession with TempDirs
       |  search { scheduler = successive-halving, successive-halving { min-epochs = 1, reduction-factor = 2 } }
       |  search-space { depth = [1], dropout = [0.0, 0.5], l2 = [0.0], learning-rate = [0.000001, 0.02] }
       |  training { max-epochs = 4, patience = 4, base-filters = 2, dense-units = 8, batch-size = 4 }
+      |  validation.scheme = holdout
       |  data { width = 8, height = 8, synthetic { train-per-class = 10, validation-per-class = 10 } }
       |}
       |""".stripMargin)

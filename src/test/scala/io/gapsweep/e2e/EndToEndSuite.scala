@@ -30,6 +30,7 @@ class EndToEndSuite extends AnyFunSuite with SharedSparkSession with TempDirs {
          |    base-filters = 4
          |    dense-units = 16
          |  }
+         |  validation.scheme = holdout
          |  data {
          |    width = 12
          |    height = 12

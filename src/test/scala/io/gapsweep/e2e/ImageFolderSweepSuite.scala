@@ -17,6 +17,7 @@ class ImageFolderSweepSuite extends AnyFunSuite with SharedSparkSession with Tem
          |  name = folders
          |  search-space { depth = [1], dropout = [0.0, 0.5], l2 = [0.0], augmentation = [none] }
          |  training { batch-size = 4, max-epochs = 2, patience = 2, base-filters = 2, dense-units = 4 }
+         |  validation.scheme = holdout
          |  data {
          |    source = directory
          |    width = 8

@@ -25,6 +25,7 @@ class RandomSearchSuite extends AnyFunSuite with SharedSparkSession with TempDir
            |    l2 = { log-uniform = [1e-5, 1e-2] }
            |  }
            |  training { max-epochs = 1, patience = 1, base-filters = 4, dense-units = 8, batch-size = 16 }
+           |  validation.scheme = holdout
            |  data { width = 12, height = 12, synthetic { train-per-class = 4, validation-per-class = 4 } }
            |  run { output = "$out", save-models = 0 }
            |}
@@ -67,6 +68,7 @@ class RandomSearchSuite extends AnyFunSuite with SharedSparkSession with TempDir
              |    augmentation = [none]
              |  }
              |  training { max-epochs = 3, patience = 3, base-filters = 4, dense-units = 8, batch-size = 8 }
+             |  validation.scheme = holdout
              |  data { width = 8, height = 8, synthetic { train-per-class = 6, validation-per-class = 6 } }
              |  run { output = "$out", save-models = 0 }
              |}

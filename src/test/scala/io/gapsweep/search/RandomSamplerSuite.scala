@@ -12,8 +12,9 @@ import scala.jdk.CollectionConverters._
 
 class RandomSamplerSuite extends AnyFunSuite with TempDirs {
 
-  private def load(hocon: String): SweepSettings =
-    SettingsLoader.fromConfig(ConfigFactory.parseString(hocon))
+  // Holdout, so that a search's trials are its configurations times its seeds.
+  private def load(hocon: String): SweepSettings = SettingsLoader.fromConfig(
+    ConfigFactory.parseString(hocon + "\ngapsweep.validation.scheme = holdout"))
 
   private def small(trials: Int = 4, seed: Long = 7): String =
     s"""gapsweep {
@@ -107,6 +108,7 @@ class RandomSamplerSuite extends AnyFunSuite with TempDirs {
         """gapsweep {
           |  name = drawn
           |  search { strategy = random, trials = 3, seed = 7 }
+          |  validation.scheme = holdout
           |  search-space {
           |    dropout = { uniform = [0, 0.5] }
           |    l2 = { log-uniform = [1e-5, 1e-2] }

@@ -22,6 +22,7 @@ class HeldOutTestSuite extends AnyFunSuite with SharedSparkSession with TempDirs
       s"""gapsweep {
          |  search-space { depth = [1], dropout = [0.0], l2 = [0.0], augmentation = [none, light] }
          |  training { batch-size = 8, max-epochs = 2, patience = 2, base-filters = 2, dense-units = 4 }
+         |  validation.scheme = holdout
          |  data {
          |    width = 8, height = 8
          |    synthetic { train-per-class = 8, validation-per-class = 8, test-per-class = 10 }
@@ -167,6 +168,7 @@ class HeldOutTestSuite extends AnyFunSuite with SharedSparkSession with TempDirs
       s"""gapsweep {
          |  search-space { depth = [1], dropout = [0.0, 0.5], l2 = [0.0], augmentation = [none] }
          |  training { batch-size = 4, max-epochs = 2, patience = 2, base-filters = 2, dense-units = 4 }
+         |  validation.scheme = holdout
          |  data {
          |    source = directory, width = 8, height = 8
          |    directory { path = "$images", min-images-per-class = 3 }
