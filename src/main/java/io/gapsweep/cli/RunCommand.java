@@ -71,12 +71,7 @@ final class RunCommand implements Callable<Integer> {
         outcome.output());
     outcome.failures()
         .forEach(r -> out.printf("  FAILED %s: %s%n", r.spec().trialId(), r.error()));
-    if (outcome.test() != null) {
-      out.println(outcome.test().line());
-    }
-    if (outcome.audit() != null) {
-      out.println(outcome.audit().line());
-    }
+    outcome.verdicts().forEach(out::println);
     outcome.savedModels().forEach(folder -> out.printf("Model saved: %s%n", folder));
     out.printf("Report: %s%n", outcome.report());
     out.println(outcome.phases().format());
@@ -103,9 +98,24 @@ final class RunCommand implements Callable<Integer> {
       out.flush();
     }
 
+    @Override
+    public void replaying(
+        String name, String dataSummary, int trials, String output, Resume resume) {
+      out.print(dataSummary);
+      out.printf("Sweep %s: %d trials, all done in %s, which is as the last run left it: nothing"
+          + " to compute, so here is what that run printed (--overwrite runs the sweep again)%n",
+          name, trials, output);
+      printFailedKept(resume);
+      out.flush();
+    }
+
     private void printResume(SweepStart start, Resume resume) {
       out.printf("Resuming the sweep in %s: %d of %d trials are already done; %d to run%n",
           start.output(), resume.done(start.trials()), start.trials(), resume.todo().size());
+      printFailedKept(resume);
+    }
+
+    private void printFailedKept(Resume resume) {
       if (resume.failedKept() > 0) {
         out.printf(
             "  %d FAILED trial(s) kept as they are; pass --retry-failed to run them again%n",

@@ -1,7 +1,15 @@
 package io.gapsweep.data;
 
 import io.gapsweep.config.DataSettings;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.LocatedFileStatus;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RemoteIterator;
 import org.apache.spark.sql.SparkSession;
 
 /** Loads the dataset a sweep's configuration names; runs once, on the driver. */
@@ -24,6 +32,32 @@ public final class DatasetSource {
       // The settings loader only lets known sources through.
       default -> throw new IllegalArgumentException("Unknown data source " + settings.source());
     };
+  }
+
+  /**
+   * What the images are, as cheaply as it can be told without reading them: for the built-in data
+   * nothing (its settings make it); for a folder every file's path, size and modification time.
+   * Empty when the folder cannot be listed without Spark's Hadoop settings (then nothing may
+   * assume the data unchanged).
+   */
+  public static Optional<String> fingerprint(DataSettings settings) {
+    if (!"directory".equals(settings.source())) {
+      return Optional.of("synthetic");
+    }
+    Path root = new Path(settings.directory().path());
+    List<String> files = new ArrayList<>();
+    try {
+      RemoteIterator<LocatedFileStatus> it =
+          root.getFileSystem(new Configuration()).listFiles(root, true);
+      while (it.hasNext()) {
+        LocatedFileStatus file = it.next();
+        files.add(file.getPath() + " " + file.getLen() + " " + file.getModificationTime());
+      }
+    } catch (IOException | RuntimeException e) {
+      return Optional.empty();
+    }
+    Collections.sort(files);
+    return Optional.of(String.join("\n", files));
   }
 
   /**

@@ -34,7 +34,8 @@ import org.apache.spark.sql.types.StructType;
  * test_results/} and {@code audit/} (Parquet, one file each, schemas in
  * {@link ResultSchema}), {@code sweep.conf} (the resolved configuration the sweep ran with), {@code journal/} (one
  * committed record per trial, {@link TrialJournal}), {@code data-summary.txt}, {@code
- * classes.txt}, {@code examples.json}, {@code models/} ({@link ModelStore}) and {@code report.html}; while a run lasts,
+ * classes.txt}, {@code examples.json}, {@code models/} ({@link ModelStore}), {@code report.html}
+ * and {@code finished.json} (what the last run printed); while a run lasts,
  * also {@code run.lock} ({@link OutputLock}). Overwriting deletes those and leaves anything else
  * in the folder alone.
  *
@@ -66,6 +67,13 @@ public final class OutputFolder {
   /** The HTML report; written by {@code io.gapsweep.report.HtmlReport}. */
   public static final String REPORT = "report.html";
 
+  /**
+   * What the last run printed, kept while the output is as it left it, so that running the sweep
+   * again with nothing to train prints it without recomputing; {@code
+   * io.gapsweep.sweep.FinishedSweep}.
+   */
+  public static final String FINISHED = "finished.json";
+
   /** Folder of the saved models ({@link ModelStore}). */
   public static final String MODELS = "models";
 
@@ -85,7 +93,7 @@ public final class OutputFolder {
   private static final List<String> ENTRIES =
       List.of(ResultSchema.TRIALS, ResultSchema.CURVES, ResultSchema.PREDICTIONS, SWEEP_CONF, TrialJournal.FOLDER, MODELS,
           DATA_SUMMARY, CLASSES, EXAMPLES, REPORT, ResultSchema.TEST_RESULTS, ResultSchema.AUDIT, VIEWS,
-          MARKER);
+          FINISHED, MARKER);
 
   /** Prefix of a file or table being written; never read as results. */
   private static final String STAGED = "_staged-";

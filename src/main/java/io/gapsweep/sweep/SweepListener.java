@@ -10,6 +10,17 @@ public interface SweepListener {
   void started(SweepStart start);
 
   /**
+   * Instead of {@link #started}: the output holds this sweep, finished, exactly as its last run
+   * left it, so the run returns what that run computed without starting Spark ({@link
+   * FinishedSweep}).
+   *
+   * @param dataSummary the data summary that run printed
+   * @param resume what the output holds (every trial of the grid)
+   */
+  default void replaying(
+      String name, String dataSummary, int trials, String output, Resume resume) {}
+
+  /**
    * Where trial progress goes while the trials train.
    *
    * @param trials trials to train in this run

@@ -19,15 +19,27 @@ import java.util.List;
  * @param phases the wall time of each phase
  * @param test the held-out test of the recommendation, or what stopped it; null when not tried
  * @param audit the selection audit, or null when it was not asked for
+ * @param verdicts what the console says of the held-out test and the audit, one line each
  */
 public record SweepOutcome(
     String name, String output, List<TrialResult> results, String leaderboard,
     List<String> savedModels, String report, PhaseTimes phases, HeldOutTest.Outcome test,
-    Audit.Result audit) {
+    Audit.Result audit, List<String> verdicts) {
 
   public SweepOutcome {
     results = List.copyOf(results);
     savedModels = List.copyOf(savedModels);
+    verdicts = List.copyOf(verdicts);
+  }
+
+  /** An outcome computed by this run: its verdicts are its test's and audit's lines. */
+  public SweepOutcome(
+      String name, String output, List<TrialResult> results, String leaderboard,
+      List<String> savedModels, String report, PhaseTimes phases, HeldOutTest.Outcome test,
+      Audit.Result audit) {
+    this(name, output, results, leaderboard, savedModels, report, phases, test, audit,
+        java.util.stream.Stream.of(test == null ? null : test.line(),
+            audit == null ? null : audit.line()).filter(java.util.Objects::nonNull).toList());
   }
 
   /** An outcome without a held-out test or an audit. */

@@ -80,7 +80,16 @@ public final class SweepRun {
         request.configuration(), settings.run().saveModels() > 0)) {
       Optional<Resume> resume =
           Resume.decide(output, loaded, plan, request.overwrite(), request.retryFailed());
+      // Empty when the data cannot be told unchanged: then the answer is computed, not replayed.
+      Optional<String> fingerprint = DatasetSource.fingerprint(settings.data());
+      Optional<FinishedSweep> finished = resume.filter(r -> r.todo().isEmpty())
+          .flatMap(r -> fingerprint.flatMap(d -> FinishedSweep.replayable(output.folder(),
+              FinishedSweep.key(loaded.resolvedHocon(), settings.refit().audit(), d,
+                  plan.trials(), r.committed()))));
       clock.lap(Phase.SETTINGS_AND_PLAN);
+      if (finished.isPresent()) {
+        return replay(finished.get(), settings, plan, resume.get(), output, clock, listener);
+      }
       try (SparkSessions.Handle session =
           SparkSessions.forSweep("gapsweep " + settings.name(), settings.run(), threads)) {
         SparkSession spark = session.spark();
@@ -93,6 +102,7 @@ public final class SweepRun {
         clock.lap(Phase.ND4J_LOAD);
 
         output.start(loaded.resolvedHocon(), mode);
+        FinishedSweep.forget(output.folder());
         List<TrialSpec> todo = resume.map(Resume::todo).orElse(plan.trials());
         listener.started(new SweepStart(settings.name(), summary, plan.trials().size(), threads,
             backend, target, resume));
@@ -155,11 +165,33 @@ public final class SweepRun {
         String report = HtmlReport.write(
             spark, target, settings.name(), summary, loaded.resolvedHocon(), examples);
         clock.lap(Phase.REPORT);
-        return new SweepOutcome(
+        SweepOutcome outcome = new SweepOutcome(
             settings.name(), target, results, leaderboard, saved, report, clock.times(), test,
             audit);
+        if (fingerprint.isPresent()) {
+          Map<String, TrialResult> byId = new HashMap<>();
+          results.forEach(r -> byId.put(r.spec().trialId(), r));
+          FinishedSweep.of(FinishedSweep.key(loaded.resolvedHocon(), settings.refit().audit(),
+              fingerprint.get(), plan.trials(), byId), outcome, folder).save(folder);
+        }
+        return outcome;
       }
     }
+  }
+
+  /** The outcome {@code finished} saved, with the journal's trials: nothing is computed. */
+  private static SweepOutcome replay(FinishedSweep finished, SweepSettings settings,
+      SweepPlan plan, Resume resume, SweepOutput output, PhaseTimes.Clock clock,
+      SweepListener listener) {
+    String target = settings.run().output();
+    listener.replaying(settings.name(),
+        output.folder().readText(OutputFolder.DATA_SUMMARY).orElse(""), plan.trials().size(),
+        target, resume);
+    List<TrialResult> results = plan.trials().stream()
+        .map(trial -> resume.committed().get(trial.trialId())).toList();
+    return new SweepOutcome(settings.name(), target, results, finished.leaderboard(),
+        finished.savedModels(), finished.report(), clock.times(), null, null,
+        finished.verdicts());
   }
 
   /**

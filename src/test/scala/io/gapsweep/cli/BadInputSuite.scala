@@ -205,7 +205,7 @@ class BadInputSuite extends AnyFunSuite with SharedSparkSession with TempDirs {
     s"Cannot write results to $out: it holds files gapsweep did not write (such as $example);" +
       " choose a new or empty folder for --output, or pass --overwrite to write beside them" +
       " (replacing any of trials, curves, predictions, sweep.conf, journal, models, data-summary.txt," +
-      " classes.txt, examples.json, report.html, test_results, audit, views)"
+      " classes.txt, examples.json, report.html, test_results, audit, views, finished.json)"
 
   test("an output folder that holds the user's own files and no gapsweep marker is refused") {
     withTempDir { dir =>

@@ -160,7 +160,9 @@ class CrashResumeSuite extends AnyFunSuite with SharedSparkSession with TempDirs
 
     val kept = run(out)
     assert(kept.code == 3, kept.output)
-    assert(kept.output.contains("4 of 4 trials are already done; 0 to run"), kept.output)
+    assert(kept.output.contains("4 trials, all done in"), kept.output)
+    assert(kept.output.contains(s"  FAILED $victim: IllegalStateException: Fault injection"),
+      kept.output)
     assert(kept.output.contains(
       "1 FAILED trial(s) kept as they are; pass --retry-failed to run them again"), kept.output)
 

@@ -129,11 +129,13 @@ class EndToEndSuite extends AnyFunSuite with SharedSparkSession with TempDirs {
       assert(board.code == 0, board.err)
       assert(board.out.linesIterator.toSeq == printed.slice(header, header + 6))
 
-      // The same sweep again resumes it: nothing is left to train and the tables keep their rows.
+      // The same sweep again: nothing is left to train and nothing changed, so the last run's
+      // answer is printed again (FinishedSweepSuite) and the tables keep their rows.
       val rows = (trials.orderBy("trial_id").collect().toSeq, curves.orderBy("trial_id", "epoch").collect().toSeq)
       val again = Cli.run("run", conf.toString)
       assert(again.code == 0, again.err)
-      assert(again.out.contains(s"Resuming the sweep in $out: 4 of 4 trials are already done; 0 to run"))
+      assert(again.out.contains(s"Sweep tiny: 4 trials, all done in $out, which is as the last run left it"),
+        again.out)
       assert((spark.read.parquet(out.resolve("trials").toString).orderBy("trial_id").collect().toSeq,
         spark.read.parquet(out.resolve("curves").toString).orderBy("trial_id", "epoch").collect().toSeq) == rows)
 

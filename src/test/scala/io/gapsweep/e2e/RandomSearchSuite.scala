@@ -44,7 +44,7 @@ class RandomSearchSuite extends AnyFunSuite with SharedSparkSession with TempDir
 
       val again = Cli.run("run", conf.toString)
       assert(again.code == 0, again.err)
-      assert(again.out.contains(s"Resuming the sweep in $out: 2 of 2 trials are already done; 0 to run"),
+      assert(again.out.contains(s"2 trials, all done in $out, which is as the last run left it"),
         again.out)
     }
   }
