@@ -116,14 +116,17 @@ class StandaloneClusterSuite extends AnyFunSuite with SharedSparkSession with Te
     root
   }
 
-  /** Four trials on the image tree, a few epochs each, one thread per trial. */
+  /**
+   * Four configurations on the image tree under reference.conf's 3-fold validation (12 trials, the
+   * pooled train/ and validation/ cut into folds on the driver), a few epochs each, one thread
+   * per trial.
+   */
   private def writeConf(dir: Path, images: Path): Path =
     Files.writeString(dir.resolve("cluster.conf"),
       s"""gapsweep {
         |  name = cluster
         |  search-space { depth = [1], dropout = [0.0, 0.5], l2 = [0.0, 0.01] }
         |  training { batch-size = 8, max-epochs = 3, patience = 3, base-filters = 2, dense-units = 8 }
-        |  validation.scheme = holdout
         |  data {
         |    source = directory
         |    width = 8, height = 8
@@ -294,19 +297,21 @@ class StandaloneClusterSuite extends AnyFunSuite with SharedSparkSession with Te
       }
     assert(cluster.leftovers.isEmpty, cluster.leftovers.map(_.info()).mkString("\n"))
     assert(code == 0, output)
-    assert(output.contains("4 trials: 4 completed, 0 diverged, 0 failed."), output)
+    assert(output.contains("12 trials: 12 completed, 0 diverged, 0 failed."), output)
     // The driver read the 36 files; executors, which cannot, decoded them.
     assert(output.contains(s"Decoded 36 files from $images"), output)
 
     // An executor JVM died during a trial; Spark ran the trial again elsewhere and the driver
-    // recorded it once (four distinct trials below, with the metrics of local mode).
+    // recorded it once (twelve distinct trials below, with the metrics of local mode).
     assert(Files.exists(marker), "the fault was not injected")
     assert(output.contains("Lost executor"), output)
 
     // Complete results.
     val clusterTrials = trials(clusterOut)
-    assert(clusterTrials.size == 4)
-    assert(clusterTrials.map(_.getString(0)).distinct.size == 4)
+    assert(clusterTrials.size == 12)
+    assert(clusterTrials.map(_.getString(0)).distinct.size == 12)
+    assert(spark.read.parquet(clusterOut.resolve("trials").toString).select("fold").distinct()
+      .collect().map(_.getInt(0)).toSet == Set(0, 1, 2))
     assert(clusterTrials.map(_.getString(2)).toSet == Set("COMPLETED"))
     val clusterCurves = curves(clusterOut)
     assert(clusterCurves.map(r => (r.getString(0), r.getInt(1))) ==
