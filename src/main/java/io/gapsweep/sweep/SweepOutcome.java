@@ -5,6 +5,8 @@ import io.gapsweep.train.TrialStatus;
 import io.gapsweep.verdict.Audit;
 import io.gapsweep.verdict.HeldOutTest;
 import java.util.List;
+import java.util.Objects;
+import java.util.stream.Stream;
 
 /**
  * What a finished {@link SweepRun} leaves: every trial's result, where things were written, and
@@ -38,8 +40,8 @@ public record SweepOutcome(
       List<String> savedModels, String report, PhaseTimes phases, HeldOutTest.Outcome test,
       Audit.Result audit) {
     this(name, output, results, leaderboard, savedModels, report, phases, test, audit,
-        java.util.stream.Stream.of(test == null ? null : test.line(),
-            audit == null ? null : audit.line()).filter(java.util.Objects::nonNull).toList());
+        Stream.of(test == null ? null : test.line(), audit == null ? null : audit.line())
+            .filter(Objects::nonNull).toList());
   }
 
   /** An outcome without a held-out test or an audit. */
