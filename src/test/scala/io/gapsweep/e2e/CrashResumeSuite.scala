@@ -26,15 +26,20 @@ class CrashResumeSuite extends AnyFunSuite with SharedSparkSession with TempDirs
     finally super.afterAll()
   }
 
-  /** 4 trials of 3 epochs on 8x8 images: a few seconds each, 2 at a time. */
+  /**
+   * 2 configurations under reference.conf's 3-fold validation: 6 trials of 3 epochs on 8x8
+   * images, a few seconds each, 2 at a time.
+   */
   private lazy val conf: Path = Files.writeString(dir.resolve("crash.conf"),
     """gapsweep {
-      |  search-space { depth = [1], dropout = [0.0, 0.5], l2 = [0.0, 0.01] }
+      |  search-space { depth = [1], dropout = [0.0, 0.5], l2 = [0.0] }
       |  training { max-epochs = 3, patience = 3, base-filters = 2, dense-units = 8 }
-      |  validation.scheme = holdout
       |  data { width = 8, height = 8, synthetic { train-per-class = 3, validation-per-class = 3 } }
       |}
       |""".stripMargin)
+
+  /** Trials of the sweep in `conf`. */
+  private val total = 6
 
   private def run(out: Path, env: (String, String)*): LocalScript.Result =
     LocalScript.run(Seq(conf.toString, "--output", out.toString), env.toMap)
@@ -59,7 +64,8 @@ class CrashResumeSuite extends AnyFunSuite with SharedSparkSession with TempDirs
   private def assertSameAsBaseline(out: Path): Unit = {
     val (trials, curves) = metrics(out)
     val (expectedTrials, expectedCurves) = metrics(baseline)
-    assert(trials.map(_.getAs[String]("trial_id")).distinct.size == 4)
+    assert(trials.map(_.getAs[String]("trial_id")).distinct.size == total)
+    assert(trials.map(_.getAs[Int]("fold")).toSet == Set(0, 1, 2))
     assert(trials == expectedTrials)
     assert(curves == expectedCurves)
     assert(committed(out) == committed(baseline))
@@ -75,9 +81,9 @@ class CrashResumeSuite extends AnyFunSuite with SharedSparkSession with TempDirs
       "started" -> 0, // configuration saved, nothing trained
       "staged:1" -> 0, // first record written under _staging, not yet renamed into place
       "committed:2" -> 2, // two trials durable, the others running or waiting
-      "trained" -> 4, // every trial committed, tables not yet written
-      "compacting" -> 4, // curves table replaced, trials table not
-      "compacted" -> 4) // tables written, models and report not
+      "trained" -> total, // every trial committed, tables not yet written
+      "compacting" -> total, // curves table replaced, trials table not
+      "compacted" -> total) // tables written, models and report not
     for ((fault, expected) <- steps) {
       val killed = run(out, kill -> fault)
       assert(killed.code == 137, s"$fault:\n${killed.output}")
@@ -99,7 +105,7 @@ class CrashResumeSuite extends AnyFunSuite with SharedSparkSession with TempDirs
     val last = run(out)
     assert(last.code == 0, last.output)
     assert(last.output.contains(
-      s"Resuming the sweep in $out: 4 of 4 trials are already done; 0 to run"), last.output)
+      s"Resuming the sweep in $out: $total of $total trials are already done; 0 to run"), last.output)
     assertSameAsBaseline(out)
     assert(Files.isRegularFile(out.resolve("report.html")))
     assert(Files.list(out.resolve("models")).count() == 1)
@@ -108,7 +114,7 @@ class CrashResumeSuite extends AnyFunSuite with SharedSparkSession with TempDirs
   test("a driver killed from outside while trials run resumes to the same results") {
     val out = dir.resolve("external")
     // Every trial waits 2 s before training, so the kill lands while trials run: at 8x8 pixels
-    // the four trials alone take about a second, which a poll and a kill could miss.
+    // the trials alone take a second or two, which a poll and a kill could miss.
     val process = LocalScript.start(Seq(conf.toString, "--output", out.toString),
       Map("GAPSWEEP_FAULT_TRIAL_SLEEPS" -> "2000"))
     try {
@@ -126,12 +132,12 @@ class CrashResumeSuite extends AnyFunSuite with SharedSparkSession with TempDirs
     val killed = LocalScript.finish(process)
     assert(killed.code == 137, killed.output)
     val before = committed(out)
-    assert(before.nonEmpty && before.size < 4, killed.output)
+    assert(before.nonEmpty && before.size < total, killed.output)
 
     val resumed = run(out)
     assert(resumed.code == 0, resumed.output)
-    assert(resumed.output.contains(s"${before.size} of 4 trials are already done; " +
-      s"${4 - before.size} to run"), resumed.output)
+    assert(resumed.output.contains(s"${before.size} of $total trials are already done; " +
+      s"${total - before.size} to run"), resumed.output)
     assertSameAsBaseline(out)
   }
 
@@ -154,13 +160,14 @@ class CrashResumeSuite extends AnyFunSuite with SharedSparkSession with TempDirs
     val victim = committed(baseline).min
     val first = run(out, "GAPSWEEP_FAULT_TRIAL_THROWS" -> victim)
     assert(first.code == 3, first.output)
-    assert(first.output.contains("4 trials: 3 completed, 0 diverged, 1 failed."), first.output)
+    assert(first.output.contains(s"$total trials: ${total - 1} completed, 0 diverged, 1 failed."),
+      first.output)
     assert(first.output.contains(s"  FAILED $victim: IllegalStateException: Fault injection"),
       first.output)
 
     val kept = run(out)
     assert(kept.code == 3, kept.output)
-    assert(kept.output.contains("4 trials, all done in"), kept.output)
+    assert(kept.output.contains(s"$total trials, all done in"), kept.output)
     assert(kept.output.contains(s"  FAILED $victim: IllegalStateException: Fault injection"),
       kept.output)
     assert(kept.output.contains(
@@ -168,7 +175,8 @@ class CrashResumeSuite extends AnyFunSuite with SharedSparkSession with TempDirs
 
     val retried = LocalScript.run(Seq(conf.toString, "--output", out.toString, "--retry-failed"))
     assert(retried.code == 0, retried.output)
-    assert(retried.output.contains("3 of 4 trials are already done; 1 to run"), retried.output)
+    assert(retried.output.contains(s"${total - 1} of $total trials are already done; 1 to run"),
+      retried.output)
     assertSameAsBaseline(out)
   }
 
