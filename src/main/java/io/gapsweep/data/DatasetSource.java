@@ -2,10 +2,14 @@ package io.gapsweep.data;
 
 import io.gapsweep.config.DataSettings;
 import java.io.IOException;
+import java.nio.file.FileVisitOption;
+import java.nio.file.Files;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.fs.Path;
@@ -37,21 +41,35 @@ public final class DatasetSource {
   /**
    * What the images are, as cheaply as it can be told without reading them: for the built-in data
    * nothing (its settings make it); for a folder every file's path, size and modification time.
-   * Empty when the folder cannot be listed without Spark's Hadoop settings (then nothing may
-   * assume the data unchanged).
+   * Empty when the folder cannot be listed (then nothing may assume the data unchanged).
    */
   public static Optional<String> fingerprint(DataSettings settings) {
     if (!"directory".equals(settings.source())) {
       return Optional.of("synthetic");
     }
     Path root = new Path(settings.directory().path());
+    String scheme = root.toUri().getScheme();
     List<String> files = new ArrayList<>();
     try {
-      RemoteIterator<LocatedFileStatus> it =
-          root.getFileSystem(new Configuration()).listFiles(root, true);
-      while (it.hasNext()) {
-        LocatedFileStatus file = it.next();
-        files.add(file.getPath() + " " + file.getLen() + " " + file.getModificationTime());
+      if (scheme == null || scheme.equals("file")) {
+        // Hadoop's local listing costs milliseconds per file (7.5-9 s for the 1,797 files of
+        // the digits tree); the JDK's takes a fraction of a second.
+        try (Stream<java.nio.file.Path> walk = Files.walk(
+            java.nio.file.Paths.get(root.toUri().getPath()), FileVisitOption.FOLLOW_LINKS)) {
+          for (java.nio.file.Path file : (Iterable<java.nio.file.Path>) walk::iterator) {
+            BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
+            if (attributes.isRegularFile()) {
+              files.add(file + " " + attributes.size() + " " + attributes.lastModifiedTime().toMillis());
+            }
+          }
+        }
+      } else {
+        RemoteIterator<LocatedFileStatus> it =
+            root.getFileSystem(new Configuration()).listFiles(root, true);
+        while (it.hasNext()) {
+          LocatedFileStatus file = it.next();
+          files.add(file.getPath() + " " + file.getLen() + " " + file.getModificationTime());
+        }
       }
     } catch (IOException | RuntimeException e) {
       return Optional.empty();

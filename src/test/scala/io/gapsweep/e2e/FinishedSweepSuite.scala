@@ -113,6 +113,8 @@ class FinishedSweepSuite extends AnyFunSuite with TempDirs {
         3, Fixtures.data().synthetic(), new DirectorySettings(path, 0.0, false, 10, 40000000)))
       val before = fingerprint(images.toString)
       assert(before.isPresent && before == fingerprint(images.toString))
+      assert(before == fingerprint(images.toUri.toString), "a file: URI lists the same files")
+      assert(before.get.linesIterator.size == 4)
       ImageTrees.classFolder(images.resolve("test/b"), 1, 90, 20, 30)
       val withAdded = fingerprint(images.toString)
       assert(withAdded != before)
