@@ -143,8 +143,11 @@ public final class HtmlReport {
         .append("<li><b>Why:</b> the smallest generalization gap, <b>")
         .append(number(best, "gap_mean")).append("</b>");
     if (has(best, "gap_sd") && !best.isNullAt(best.fieldIndex("gap_sd"))) {
-      html.append(" &plusmn; ").append(number(best, "gap_sd")).append(" (sd over ")
-          .append(best.<Integer>getAs("seeds")).append(" seeds)");
+      html.append(" &plusmn; ").append(number(best, "gap_sd")).append(" (sd over its ")
+          .append(best.<Integer>getAs("completed")).append(best.<Integer>getAs("folds") > 1
+              ? " trials: " + best.<Integer>getAs("seeds") + " seed(s) × "
+                  + best.<Integer>getAs("folds") + " folds)"
+              : " seeds)");
     }
     html.append(", among the ").append(competitive).append(" configurations (of ")
         .append(board.size()).append(") whose validation loss is competitive with the best.</li>\n")
@@ -328,7 +331,10 @@ public final class HtmlReport {
     List<Axis<?>> axes = Leaderboard.shownAxes(board);
     List<String> headers = new ArrayList<>(List.of("rank"));
     axes.forEach(axis -> headers.add(axis.name()));
-    headers.addAll(List.of("seeds", "gap", "acc gap", "val loss", "val acc", "best epoch"));
+    // As the console's: under k-fold a configuration has several trials per seed.
+    boolean folds = board.stream().anyMatch(row -> row.<Integer>getAs("folds") > 1);
+    headers.addAll(List.of(folds ? "trials" : "seeds", "gap", "acc gap", "val loss", "val acc",
+        "best epoch"));
     for (String header : headers) {
       html.append("<th>").append(escape(header)).append("</th>");
     }
@@ -340,7 +346,7 @@ public final class HtmlReport {
       for (Axis<?> axis : axes) {
         cell(html, Leaderboard.level(row, axis));
       }
-      String seeds = row.<Integer>getAs("seeds") + "/" + row.<Integer>getAs("trials");
+      String seeds = row.<Integer>getAs("completed") + "/" + row.<Integer>getAs("trials");
       Long prunedHere = pruned.get(row.<String>getAs("config_id"));
       cell(html, prunedHere == null ? seeds : seeds + ", " + prunedHere + " pruned");
       String gap = number(row, "gap_mean");

@@ -42,6 +42,12 @@ class KFoldSweepSuite extends AnyFunSuite with SharedSparkSession with TempDirs 
       val result = Cli.run("run", conf.toString)
       assert(result.code == 0, result.err)
       assert(result.out.contains("4 trials: 4 completed, 0 diverged, 0 failed."), result.out)
+      // The console and the report count trials, not seeds, and say what a gap's sd is over.
+      assert(result.out.linesIterator.exists(line =>
+        line.startsWith("rank ") && line.split(" +").contains("trials")), result.out)
+      val report = Files.readString(out.resolve("report.html"))
+      assert(report.contains("<th>trials</th>") && !report.contains("<th>seeds</th>"))
+      assert(report.contains("2/2") && report.contains("(sd over its 2 trials: 1 seed(s) × 2 folds)"))
 
       SavedSweep.open(spark, out.toString)
       assert(spark.sql("SELECT config_id, seed_index, fold FROM trials ORDER BY config_id, fold")
