@@ -361,6 +361,19 @@ public final class Leaderboard {
   }
 
   /**
+   * The heading of the {@link #count} column: "trials" when any configuration is cross-validated
+   * (several trials per seed), else "seeds".
+   */
+  public static String countHeader(List<Row> rows) {
+    return rows.stream().anyMatch(row -> row.<Integer>getAs("folds") > 1) ? "trials" : "seeds";
+  }
+
+  /** A configuration's completed trials out of its trials, e.g. "3/3". */
+  public static String count(Row row) {
+    return row.<Integer>getAs("completed") + "/" + row.<Integer>getAs("trials");
+  }
+
+  /**
    * An aligned plain-text table of the first {@code maxRows} rows of a leaderboard, in its order,
    * for the console. Columns: rank, the axes shown, seeds (completed/total trials; headed trials under k-fold), gap (mean ±
    * sample sd over seeds when there is one), acc gap, val loss (mean ± standard error over
@@ -384,9 +397,7 @@ public final class Leaderboard {
       headers.add(axis.name());
       right.add(axis.kind() != Axis.Kind.TEXT);
     }
-    // Under k-fold a configuration has several trials per seed: count trials, not seeds.
-    boolean folds = rows.stream().anyMatch(row -> row.<Integer>getAs("folds") > 1);
-    headers.addAll(List.of(folds ? "trials" : "seeds", "gap", "acc gap", "val loss", "se to best",
+    headers.addAll(List.of(countHeader(rows), "gap", "acc gap", "val loss", "se to best",
         "val acc", "best epoch"));
     right.addAll(List.of(true, true, true, true, true, true, true));
     TextTable table = new TextTable(headers, right);
@@ -401,7 +412,7 @@ public final class Leaderboard {
       for (Axis<?> axis : axes) {
         cells.add(level(row, axis));
       }
-      cells.add(row.<Integer>getAs("completed") + "/" + row.<Integer>getAs("trials"));
+      cells.add(count(row));
       cells.add(gaps.get(i));
       cells.add(TextTable.fixed(row.getAs("acc_gap_mean"), 4));
       cells.add(losses.get(i));

@@ -205,11 +205,12 @@ public final class TrialIds {
     return HexFormat.of().formatHex(sha256(text), 0, 8);
   }
 
-  private static byte[] sha256(String text) {
+  /** The SHA-256 of {@code text} in UTF-8. */
+  public static byte[] sha256(String text) {
     try {
       return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
     } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("Cannot hash trial parameters: SHA-256 is missing", e);
+      throw new IllegalStateException("Cannot hash: SHA-256 is missing from this JVM", e);
     }
   }
 }

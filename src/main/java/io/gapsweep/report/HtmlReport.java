@@ -331,10 +331,8 @@ public final class HtmlReport {
     List<Axis<?>> axes = Leaderboard.shownAxes(board);
     List<String> headers = new ArrayList<>(List.of("rank"));
     axes.forEach(axis -> headers.add(axis.name()));
-    // As the console's: under k-fold a configuration has several trials per seed.
-    boolean folds = board.stream().anyMatch(row -> row.<Integer>getAs("folds") > 1);
-    headers.addAll(List.of(folds ? "trials" : "seeds", "gap", "acc gap", "val loss", "val acc",
-        "best epoch"));
+    headers.addAll(List.of(Leaderboard.countHeader(board), "gap", "acc gap", "val loss",
+        "val acc", "best epoch"));
     for (String header : headers) {
       html.append("<th>").append(escape(header)).append("</th>");
     }
@@ -346,9 +344,9 @@ public final class HtmlReport {
       for (Axis<?> axis : axes) {
         cell(html, Leaderboard.level(row, axis));
       }
-      String seeds = row.<Integer>getAs("completed") + "/" + row.<Integer>getAs("trials");
+      String count = Leaderboard.count(row);
       Long prunedHere = pruned.get(row.<String>getAs("config_id"));
-      cell(html, prunedHere == null ? seeds : seeds + ", " + prunedHere + " pruned");
+      cell(html, prunedHere == null ? count : count + ", " + prunedHere + " pruned");
       String gap = number(row, "gap_mean");
       if (!row.isNullAt(row.fieldIndex("gap_sd"))) {
         gap += " ± " + number(row, "gap_sd");

@@ -1,15 +1,13 @@
 package io.gapsweep.sweep;
 
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.gapsweep.plan.TrialIds;
 import io.gapsweep.plan.TrialSpec;
 import io.gapsweep.store.OutputFolder;
 import io.gapsweep.store.ResultSchema;
 import io.gapsweep.train.TrialResult;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -76,19 +74,14 @@ public record FinishedSweep(
       text.append(trial.trialId()).append(' ')
           .append(result == null ? "missing" : result.status()).append('\n');
     }
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-          .digest(text.toString().getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-    }
+    return HexFormat.of().formatHex(TrialIds.sha256(text.toString()));
   }
 
   /** The answer of {@code outcome}, resting on the entries of {@code folder} it wrote. */
   static FinishedSweep of(String key, SweepOutcome outcome, OutputFolder folder) {
     List<String> entries = new ArrayList<>();
     for (String name : OUTPUT_ENTRIES) {
-      if (exists(folder, folder.path(name))) {
+      if (folder.has(name)) {
         entries.add(name);
       }
     }
@@ -128,7 +121,7 @@ public record FinishedSweep(
       return Optional.empty();
     }
     for (String entry : saved.entries()) {
-      if (!exists(folder, folder.path(entry))) {
+      if (!folder.has(entry)) {
         LOG.info("Not replaying {}: {} is gone", OutputFolder.FINISHED, entry);
         return Optional.empty();
       }
@@ -139,13 +132,5 @@ public record FinishedSweep(
   /** Deletes the answer of {@code folder}, if any: its output is about to change. */
   static void forget(OutputFolder folder) {
     folder.delete(folder.path(OutputFolder.FINISHED));
-  }
-
-  private static boolean exists(OutputFolder folder, Path path) {
-    try {
-      return folder.fs().exists(path);
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot read " + path + ": " + e.getMessage(), e);
-    }
   }
 }

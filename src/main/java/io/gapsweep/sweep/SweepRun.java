@@ -157,7 +157,9 @@ public final class SweepRun {
             ? Audit.run(spark, settings, plan, loadedData, threads, output.folder()) : null;
         clock.lap(Phase.AUDIT);
 
-        List<String> saved = saveModels(spark, output, settings, data, results);
+        Map<String, TrialResult> byId = new HashMap<>();
+        results.forEach(r -> byId.put(r.spec().trialId(), r));
+        List<String> saved = saveModels(spark, output, settings, data, byId);
         clock.lap(Phase.MODELS);
         ExampleImages examples = ExampleImages.of(data.train(), data.classes(),
             plan.trials().stream().map(spec -> spec.value(Axes.AUGMENTATION)).distinct()
@@ -169,8 +171,6 @@ public final class SweepRun {
             settings.name(), target, results, leaderboard, saved, report, clock.times(), test,
             audit);
         if (fingerprint.isPresent()) {
-          Map<String, TrialResult> byId = new HashMap<>();
-          results.forEach(r -> byId.put(r.spec().trialId(), r));
           FinishedSweep.of(FinishedSweep.key(loaded.resolvedHocon(), settings.refit().audit(),
               fingerprint.get(), plan.trials(), byId), outcome, folder).save(folder);
         }
@@ -210,12 +210,10 @@ public final class SweepRun {
 
   private static List<String> saveModels(
       SparkSession spark, SweepOutput output, SweepSettings settings, Dataset data,
-      List<TrialResult> results) {
+      Map<String, TrialResult> byId) {
     List<ModelStore.Pick> picks = Winners.top(spark, settings.run().saveModels()).stream()
         .map(w -> new ModelStore.Pick(w.rank(), w.configId(), w.trialId()))
         .toList();
-    Map<String, TrialResult> byId = new HashMap<>();
-    results.forEach(r -> byId.put(r.spec().trialId(), r));
     ImageSet images = data.train();
     return ModelStore.save(output.folder(), picks, byId, output::model, data.classes(),
         images.channels(), images.height(), images.width());
