@@ -37,8 +37,10 @@ gapsweep_newest() {
 # writes; builds the project first if it has not been built, and compiles it again when a file
 # under src/main or the pom is newer than the last build, so that a pull or an edit never runs
 # old classes (Maven's output goes to stderr, so a command's standard output stays its own). JVM
-# options come from GAPSWEEP_JAVA_OPTS (default -Xmx4g).
+# options come from GAPSWEEP_JAVA_OPTS (default -Xmx4g). COMMAND (gapsweep's first argument) says
+# whether this launch may record a class-data-sharing archive (gapsweep_class_archive).
 gapsweep_local_launch() {
+  local command="${1:-}"
   local classpath_file="$gapsweep_root/target/runtime-classpath.txt"
   local stamp="$gapsweep_root/target/.gapsweep-built"
   if [[ ! -f "$classpath_file" || ! -d "$gapsweep_root/target/classes" ]]; then
@@ -83,11 +85,87 @@ gapsweep_local_launch() {
   local jit=(-XX:TieredStopAtLevel=1)
   local java_opts
   read -r -a java_opts <<< "${GAPSWEEP_JAVA_OPTS:--Xmx4g}"
+  local java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+  gapsweep_class_archive "$command" "$java" "$classpath_file" "${java_opens[@]}" "${jit[@]}" "${java_opts[@]}"
   gapsweep_launch=(
-    "${JAVA_HOME:+$JAVA_HOME/bin/}java" "${java_opens[@]}" "${jit[@]}" "${java_opts[@]}" -Djava.awt.headless=true
+    "$java" "${java_opens[@]}" "${jit[@]}" "${java_opts[@]}" "${gapsweep_cds[@]}" -Djava.awt.headless=true
     -Dio.gapsweep.launched="$gapsweep_launched"
-    -cp "$gapsweep_root/target/classes:$(cat "$classpath_file")" io.gapsweep.cli.Main
+    -cp "$gapsweep_classes:$(cat "$classpath_file")" io.gapsweep.cli.Main
   )
+}
+
+# gapsweep_class_archive COMMAND JAVA CLASSPATH_FILE JAVA_OPTION...: sets gapsweep_classes, the
+# class path entry of gapsweep's own classes, and gapsweep_cds, the JVM options of class data
+# sharing (CDS). Loading and linking Spark's, DL4J's and gapsweep's classes is most of what a small
+# command costs: a one-trial sweep took 14.7 s from the classes as they are and 9.8 s from an
+# archive of them (median of 3 each, alternating; src/site/markdown/performance.md). Java 17 makes
+# such an archive only as a JVM exits (-XX:ArchiveClassesAtExit), of the classes that JVM loaded,
+# so the first `run` of a build records one (about 10 s more at its exit) and every later command
+# maps it. CDS refuses a class path with a non-empty directory, so gapsweep's classes go in a jar
+# first. The archive is named by everything it must match (java, these options, every class path
+# entry's size and time), so a rebuild, an upgraded dependency or other options record a new one
+# instead of mapping one the JVM would reject. The JVM writes the archive after the command's last
+# word, and a crash leaves it half written (mapping that crashes the JVM), so the writer leaves it
+# under its pid with a mark of success (io.gapsweep.cli.ClassArchive), and a later launch installs
+# it once that pid has gone and the JVM maps it and checks its CRC. GAPSWEEP_CDS=off skips it all;
+# without the jar tool, gapsweep runs from target/classes as it would then.
+gapsweep_class_archive() {
+  local command="$1" java="$2" classpath_file="$3"
+  shift 3
+  local options=("$@")
+  local classes="$gapsweep_root/target/classes" dir="$gapsweep_root/target/launch"
+  local jar="$dir/gapsweep-classes.jar" jar_tool="${JAVA_HOME:+$JAVA_HOME/bin/}jar"
+  gapsweep_classes="$classes"
+  gapsweep_cds=()
+  [[ "${GAPSWEEP_CDS:-on}" != off ]] || return 0
+  if [[ ! -f "$jar" ]] || awk -v c="$(gapsweep_newest "$classes")" -v j="$(gapsweep_newest "$jar")" \
+      'BEGIN { exit !(c > j) }'; then
+    command -v "$jar_tool" > /dev/null || return 0
+    mkdir -p "$dir"
+    if ! "$jar_tool" --create --no-manifest --file "$jar.$$" -C "$classes" . > /dev/null 2>&1; then
+      rm -f "$jar.$$"
+      return 0
+    fi
+    mv -f "$jar.$$" "$jar"
+  fi
+  gapsweep_classes="$jar"
+  local classpath
+  classpath="$jar:$(cat "$classpath_file")"
+  local key
+  local jvm
+  jvm="$(readlink -f "$(command -v "$java")")"
+  key="$({ printf '%s\n' "${options[@]}"; tr ':' '\n' <<< "$jvm:${jvm%/bin/*}/lib/server/libjvm.so:$classpath" \
+    | xargs -r stat -L -c '%n %s %Y' 2>&1 || true; } | cksum)"
+  local archive="$dir/cds-${key%% *}.jsa" file pid writing=""
+  for file in "$archive".*; do
+    [[ -e "$file" ]] || continue
+    pid="${file#"$archive".}"
+    pid="${pid%.complete}"
+    if kill -0 "$pid" 2> /dev/null; then
+      writing=1
+    elif [[ "$file" == *.complete ]]; then
+      [[ -e "${file%.complete}" ]] || rm -f "$file"
+    else
+      if [[ -f "$file.complete" && ! -f "$archive" ]] && "$java" "${options[@]}" \
+          -XX:SharedArchiveFile="$file" -Xshare:on -XX:+VerifySharedSpaces "-Xlog:cds*=off" \
+          -XX:ErrorFile=/dev/null -XX:-CreateCoredumpOnCrash -cp "$classpath" -version \
+          > /dev/null 2>&1; then
+        mv -f "$file" "$archive"
+        # Archives of an earlier jar can no longer be mapped.
+        find "$dir" -maxdepth 1 -name 'cds-*.jsa' ! -newer "$jar" -delete
+      fi
+      rm -f "$file" "$file.complete"
+    fi
+  done
+  if [[ -f "$archive" ]]; then
+    gapsweep_cds=(-XX:SharedArchiveFile="$archive" "-Xlog:cds*=off")
+  elif [[ "$command" == run && -z "$writing" ]]; then
+    # $$ stays this launch's pid: the launcher execs java.
+    gapsweep_cds=(-XX:ArchiveClassesAtExit="$archive.$$" "-Xlog:cds*=off"
+      -Dio.gapsweep.class-archive="$archive.$$")
+    echo "gapsweep: this first run of the build also records the classes it loads, so that later" \
+      "commands start faster (about 10 s more as it exits; GAPSWEEP_CDS=off skips it)" >&2
+  fi
 }
 
 # gapsweep_require VAR WHAT: exits 2 (user error) unless the environment variable VAR is set.

@@ -297,19 +297,35 @@ public final class Bench {
     Path output = workDir.resolve("fixed-cost").resolve("out");
     String fresh = "one-trial sweep (1 epoch, 8×8 images), fresh JVM";
     String resume = "resume with nothing to train, fresh JVM";
+    String unshared = "one-trial sweep, fresh JVM without the class archive";
+    boolean archive = FixedCost.mapsClassArchive();
     for (int r = 0; r < o.repeats(); r++) {
-      progress.printf("bench: repeat %d/%d: a one-trial sweep, then its resume, each in a new JVM%n",
-          r + 1, o.repeats());
+      progress.printf("bench: repeat %d/%d: a one-trial sweep, then its resume, each in a new JVM%s%n",
+          r + 1, o.repeats(), archive ? "; the sweep again without the class archive" : "");
       progress.flush();
-      record(table, fresh, FixedCost.run(conf, output, true));
-      record(table, resume, FixedCost.run(conf, output, false));
+      // The sweep without the archive goes first and last in turn, beside the one with it.
+      if (archive && r % 2 == 1) {
+        record(table, unshared, FixedCost.run(conf, output, true, false));
+      }
+      record(table, fresh, FixedCost.run(conf, output, true, true));
+      record(table, resume, FixedCost.run(conf, output, false, true));
+      if (archive && r % 2 == 0) {
+        record(table, unshared, FixedCost.run(conf, output, true, false));
+      }
     }
     table.atMostSeconds("one-trial sweep, end to end (fresh JVM)", fresh + ": wall time", 10);
     table.atMostSeconds("resume with nothing to train, end to end (fresh JVM)",
         resume + ": wall time", 10);
+    if (archive) {
+      table.ratio("one-trial sweep's wall time, with / without the launcher's class archive",
+          fresh + ": wall time", unshared + ": wall time");
+    }
     table.note("The fixed-cost part times gapsweep run in a JVM of its own, started with this"
         + " JVM's java, options and class path (as submit/gapsweep starts it), from the process's"
-        + " start to its exit; the phases are the run's own breakdown (the Time line), to 0.1 s.");
+        + " start to its exit; the phases are the run's own breakdown (the Time line), to 0.1 s."
+        + (archive ? " This JVM maps the launcher's class-data-sharing archive, and so do the runs"
+            + " but the one named without it." : " This JVM maps no class-data-sharing archive"
+            + " (started from target/classes, or with GAPSWEEP_CDS=off), nor do its runs."));
   }
 
   /**

@@ -46,9 +46,21 @@ final class FixedCost {
     }
   }
 
-  /** Runs {@code gapsweep run conf --output output [--overwrite]} in a new JVM. */
-  static Run run(Path conf, Path output, boolean overwrite) {
-    List<String> command = javaCommand();
+  /** The option that maps a class-data-sharing archive, as the launcher gives it. */
+  private static final String ARCHIVE = "-XX:SharedArchiveFile=";
+
+  /** Whether this JVM maps a class-data-sharing archive of the launcher's (submit/common.sh). */
+  static boolean mapsClassArchive() {
+    return ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+        .anyMatch(option -> option.startsWith(ARCHIVE));
+  }
+
+  /**
+   * Runs {@code gapsweep run conf --output output [--overwrite]} in a new JVM; with {@code
+   * classArchive} false, without the class archive this JVM maps.
+   */
+  static Run run(Path conf, Path output, boolean overwrite, boolean classArchive) {
+    List<String> command = javaCommand(classArchive);
     command.addAll(List.of("run", conf.toString(), "--output", output.toString()));
     if (overwrite) {
       command.add("--overwrite");
@@ -85,17 +97,21 @@ final class FixedCost {
   }
 
   /**
-   * This JVM's java, its options (module opens, heap; not its own launch time) and class path,
-   * then gapsweep's main class.
+   * This JVM's java, its options (module opens, heap, the class archive it maps if {@code
+   * classArchive}; not its own launch time) and class path, then gapsweep's main class.
    */
-  static List<String> javaCommand() {
+  static List<String> javaCommand(boolean classArchive) {
     List<String> command = new ArrayList<>();
     command.add(ProcessHandle.current().info().command()
         .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
     for (String option : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-      // Agents and debuggers would attach to the child too; the launch time is the child's own.
+      // Agents and debuggers would attach to the child too; the launch time is the child's own;
+      // an archive this JVM records is its own to write.
       if (!option.startsWith("-D" + PhaseTimes.LAUNCHED + "=") && !option.startsWith("-agentlib")
-          && !option.startsWith("-javaagent") && !option.startsWith("-Xrunjdwp")) {
+          && !option.startsWith("-javaagent") && !option.startsWith("-Xrunjdwp")
+          && !option.startsWith("-XX:ArchiveClassesAtExit=")
+          && !option.startsWith("-Dio.gapsweep.class-archive=")
+          && (classArchive || !option.startsWith(ARCHIVE))) {
         command.add(option);
       }
     }

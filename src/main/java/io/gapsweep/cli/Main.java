@@ -50,7 +50,9 @@ public final class Main implements Callable<Integer> {
           System.err.println("Exception in thread \"" + thread.getName() + "\"");
           e.printStackTrace();
         });
-    System.exit(execute(args));
+    int code = execute(args);
+    ClassArchive.commandEnded(code);
+    System.exit(code);
   }
 
   /** Runs a command line and returns its exit code; never calls {@link System#exit}. */

@@ -219,4 +219,94 @@ class LocalScriptSuite extends AnyFunSuite with TempDirs {
       }
     }
   }
+
+  test("the first run of a build records a class archive that later commands map; a failed or half-written one is dropped") {
+    withTempDir { root =>
+      // The real launcher and java over a copy of the built classes: this test's archives are its own.
+      Files.createDirectories(root.resolve("submit"))
+      for (script <- Seq("common.sh", "gapsweep")) {
+        Files.copy(Paths.get("submit", script), root.resolve("submit").resolve(script))
+      }
+      val built = Paths.get("target/classes")
+      Files.walk(built).iterator().asScala.foreach { from =>
+        val to = root.resolve("target/classes").resolve(built.relativize(from).toString)
+        if (Files.isDirectory(from)) Files.createDirectories(to) else Files.copy(from, to)
+      }
+      Files.copy(Paths.get("target/runtime-classpath.txt"), root.resolve("target/runtime-classpath.txt"))
+      val old = FileTime.fromMillis(System.currentTimeMillis() - 60000)
+      Files.setLastModifiedTime(Files.writeString(root.resolve("pom.xml"), "<project/>"), old)
+      Files.setLastModifiedTime(Files.writeString(
+        Files.createDirectories(root.resolve("src/main")).resolve("A.java"), "class A {}"), old)
+      val conf = Files.writeString(root.resolve("one.conf"),
+        """gapsweep {
+          |  name = archived
+          |  search-space { depth = [1], dropout = [0.0], l2 = [0.0] }
+          |  training { max-epochs = 1, base-filters = 2, dense-units = 8 }
+          |  validation.scheme = holdout
+          |  data { width = 8, height = 8, synthetic { train-per-class = 3, validation-per-class = 3 } }
+          |}
+          |""".stripMargin)
+      val launchDir = root.resolve("target/launch")
+      // Each JVM logs where its classes came from (one file per pid); the options are the same
+      // for every launch here, so they all name the same archive.
+      val opts = s"-Xmx1g -Xlog:class+load=info:file=$root/load-%p.log"
+      def launch(args: String*): (Long, LocalScript.Streams) = {
+        val err = Files.createTempFile(root, "launch-", ".err")
+        val builder = new ProcessBuilder((Seq("bash", root.resolve("submit/gapsweep").toString) ++ args): _*)
+          .directory(root.toFile).redirectError(err.toFile)
+        builder.environment().put("GAPSWEEP_JAVA_OPTS", opts)
+        val process = builder.start()
+        val result = LocalScript.finish(process)
+        (process.pid(), LocalScript.Streams(result.code, result.output, Files.readString(err)))
+      }
+      def archives(): Seq[String] =
+        Files.list(launchDir).iterator().asScala.map(_.getFileName.toString)
+          .filter(_.startsWith("cds-")).toSeq.sorted
+      def mapped(pid: Long): Boolean =
+        Files.readString(root.resolve(s"load-$pid.log")).contains("source: shared objects file (top)")
+      val planLine = "archived: 1 trials (1 depth x 1 dropout x 1 l2 x 1 augmentation x 1 seeds)"
+
+      // A run that stops at a usage error leaves an archive of a few classes: never installed.
+      val (failedPid, failed) = launch("run", root.resolve("missing.conf").toString)
+      assert(failed.code == 2, failed.err)
+      assert(!archives().exists(_.endsWith(".complete")), archives())
+      val (_, plan0) = launch("plan", conf.toString)
+      assert(plan0.code == 0, plan0.err)
+      assert(plan0.out.linesIterator.next() == planLine, plan0.out)
+      assert(archives().isEmpty, s"the failed run's archive (pid $failedPid) is dropped")
+
+      // The first run that ends well records one, without a word on its standard output.
+      val (runPid, first) = launch("run", conf.toString, "--output", root.resolve("out").toString)
+      assert(first.code == 0, first.err + first.out)
+      assert(first.err.contains("this first run of the build also records the classes it loads"), first.err)
+      assert(!first.out.contains("[cds") && !first.out.contains("warning"), first.out)
+      val pending = archives()
+      assert(pending.size == 2 && pending.forall(_.contains(s".jsa.$runPid")), pending)
+      assert(!mapped(runPid))
+
+      // The next command installs it and maps it; so do later ones.
+      val (planPid, plan1) = launch("plan", conf.toString)
+      assert(plan1.code == 0 && plan1.out == plan0.out && plan1.err.isEmpty, plan1.err + plan1.out)
+      val installed = archives()
+      assert(installed.size == 1 && installed.head.matches("cds-[0-9]+\\.jsa"), installed)
+      assert(mapped(planPid))
+      val (againPid, again) = launch("run", conf.toString, "--output", root.resolve("out").toString)
+      assert(again.code == 0 && !again.err.contains("records the classes"), again.err)
+      assert(mapped(againPid) && archives() == installed)
+
+      // A half-written archive (its writer killed as it exited) is checked before it is mapped
+      // (mapping one crashes the JVM) and dropped; the command runs as it would without one.
+      val archive = launchDir.resolve(installed.head)
+      val dead = new ProcessBuilder("true").start()
+      dead.waitFor()
+      val half = launchDir.resolve(s"${installed.head}.${dead.pid()}")
+      Files.write(half, Files.readAllBytes(archive).take(1 << 20))
+      Files.writeString(launchDir.resolve(s"${installed.head}.${dead.pid()}.complete"), "")
+      Files.delete(archive)
+      val (plainPid, plain) = launch("plan", conf.toString)
+      assert(plain.code == 0 && plain.out == plan0.out && plain.err.isEmpty, plain.err + plain.out)
+      assert(archives().isEmpty && !mapped(plainPid))
+      assert(!Files.list(root).iterator().asScala.exists(_.getFileName.toString.startsWith("hs_err")))
+    }
+  }
 }
