@@ -45,7 +45,9 @@ public final class Bench {
     /** Not among the default parts: it starts two JVMs per repeat. */
     FIXED_COST,
     /** Not among the default parts: three sweeps of at least 27 configurations per repeat. */
-    HALVING
+    HALVING,
+    /** Not among the default parts: the demo and a 108-trial sweep per repeat, minutes each. */
+    ANSWER
   }
 
   /**
@@ -90,7 +92,8 @@ public final class Bench {
       Integer halvingMaxEpochs,
       Integer halvingMinEpochs,
       Integer halvingReductionFactor,
-      Integer halvingPatience) {}
+      Integer halvingPatience,
+      boolean halvingDemoData) {}
 
   /**
    * Pythons tried for part 3, in order: the one on the PATH, then where Debian's python3-torch
@@ -127,6 +130,9 @@ public final class Bench {
       }
       if (options.parts().contains(Part.HALVING)) {
         halving(options, table, workDir, progress);
+      }
+      if (options.parts().contains(Part.ANSWER)) {
+        answer(options, table, workDir, progress);
       }
       return table.markdown(machine);
     } finally {
@@ -329,6 +335,32 @@ public final class Bench {
   }
 
   /**
+   * Part answer: what a user waits for an answer, per repeat the demo and a cross-validated
+   * sweep ({@link TimeToAnswer}), each a fresh {@code gapsweep run}: wall time and breakdown.
+   */
+  private static void answer(Options o, BenchTable table, Path workDir, PrintWriter progress) {
+    List<TimeToAnswer.Sweep> sweeps = TimeToAnswer.write(workDir.resolve("answer"));
+    for (int r = 0; r < o.repeats(); r++) {
+      for (TimeToAnswer.Sweep sweep : sweeps) {
+        progress.printf("bench: repeat %d/%d: %s%n", r + 1, o.repeats(), sweep.label());
+        progress.flush();
+        FixedCost.Run run = FixedCost.run(sweep.conf(),
+            workDir.resolve("answer").resolve("out"), true, true);
+        record(table, sweep.label(), run);
+        table.add(sweep.label() + ": outside training and the held-out refit", "s",
+            run.wallSeconds() - (run.phases().of(Phase.TRAINING).toNanos()
+                + run.phases().of(Phase.TEST).toNanos()) / 1e9);
+      }
+    }
+    TimeToAnswer.Sweep crossValidated = sweeps.get(sweeps.size() - 1);
+    table.atMostSeconds("a " + crossValidated.trials() + "-trial sweep outside training and the"
+        + " held-out refit", crossValidated.label() + ": outside training and the held-out refit",
+        10);
+    table.note("The answer part runs each sweep with gapsweep run in a JVM of its own, as the"
+        + " fixed-cost part does. " + TimeToAnswer.DESCRIPTION);
+  }
+
+  /**
    * Part halving: per repeat, {@code halvingConfigs} configurations drawn with search seed =
    * repeat, trained without a scheduler, with synchronous successive halving and with
    * asynchronous promotion ({@link HalvingCost}), the three in rotating order; their trial-epochs,
@@ -336,7 +368,8 @@ public final class Bench {
    */
   private static void halving(Options o, BenchTable table, Path workDir, PrintWriter progress) {
     HalvingCost.Shape shape = new HalvingCost.Shape(o.halvingConfigs(), o.halvingMaxEpochs(),
-        o.halvingMinEpochs(), o.halvingReductionFactor(), o.halvingPatience());
+        o.halvingMinEpochs(), o.halvingReductionFactor(), o.halvingPatience(),
+        o.halvingDemoData());
     List<HalvingCost.Kind> kinds = List.of(HalvingCost.Kind.values());
     String full = HalvingCost.Kind.FULL.label();
     Map<HalvingCost.Kind, int[]> sameTied = new LinkedHashMap<>();
@@ -417,14 +450,14 @@ public final class Bench {
     int[] async = sameTied.get(HalvingCost.Kind.ASYNCHRONOUS);
     table.note(String.format(Locale.ROOT, "Halving: %d configurations per repeat drawn at random"
         + " (search seed = repeat; learning rate log-uniform in [1e-4, 0.1], dropout uniform in"
-        + " [0, 0.5], L2 in {0, 1e-4, 1e-3}), 1 seed each, 8×8 synthetic images, 12 per class"
-        + " (train and validation), max-epochs %d, patience %d, min-epochs %d, reduction factor"
+        + " [0, 0.5], L2 in {0, 1e-4, 1e-3}), 1 seed each, %s, max-epochs %d, patience %d,"
+        + " min-epochs %d, reduction factor"
         + " %d (rungs end at %s), %d thread(s) per trial. The recommendation was the full grid's"
         + " rank 1 in %d of %d repeats and inside its competitive band in %d more with"
         + " synchronous halving; %d and %d more with asynchronous halving."
         + " Slot utilization = sum of trials.seconds (each trial's time inside its Spark tasks)"
         + " / (slots × the wall time from the sweep's first Spark job to its last committed"
-        + " trial).", o.halvingConfigs(), first.training().maxEpochs(),
+        + " trial).", o.halvingConfigs(), HalvingCost.describe(shape), first.training().maxEpochs(),
         first.training().patience(), halving.minEpochs(), halving.reductionFactor(),
         SuccessiveHalving.rungEnds(halving.minEpochs(), halving.reductionFactor(),
             first.training().maxEpochs()), threads, sync[0], o.repeats(), sync[1], async[0],

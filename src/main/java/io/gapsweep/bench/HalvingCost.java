@@ -39,10 +39,14 @@ final class HalvingCost {
    * @param minEpochs {@code search.successive-halving.min-epochs}, or null for reference.conf's
    * @param reductionFactor {@code search.successive-halving.reduction-factor}, or null for
    *     reference.conf's
-   * @param patience {@code training.patience}, or null for reference.conf's
+   * @param patience {@code training.patience}, or null for reference.conf's (the demo's 10 with
+   *     {@code demoData})
+   * @param demoData the demo's data and networks (24×24 grey, 30 + 40 images per class, depth 2
+   *     and 3, reference.conf's network, max-epochs 40 unless given: trials of 20–40 epochs, as
+   *     on real images) instead of 8×8 images and a depth-1 network of 4 filters (about 12)
    */
   record Shape(int configs, Integer maxEpochs, Integer minEpochs, Integer reductionFactor,
-      Integer patience) {}
+      Integer patience, boolean demoData) {}
 
   /**
    * One sweep's cost and recommendation, read back from its output.
@@ -95,15 +99,26 @@ final class HalvingCost {
 
   private HalvingCost() {}
 
+  /** The data and network of {@code shape}'s sweeps, for the bench's note. */
+  static String describe(Shape shape) {
+    return shape.demoData()
+        ? "the demo's data (24×24 grey synthetic images, 30 training and 40 validation per class),"
+            + " depth 2 or 3 at reference.conf's width"
+        : "8×8 synthetic images, 12 per class (train and validation), depth 1 with 4 filters";
+  }
+
   /** Writes the sweep's settings to {@code dir/<kind>.conf}; its output goes to {@code dir/<kind>}. */
   static Path writeConf(Path dir, Shape shape, Kind kind, long searchSeed) {
     String name = kind.name().toLowerCase(java.util.Locale.ROOT);
-    StringBuilder training = new StringBuilder("base-filters = 4, dense-units = 8, batch-size = 8");
-    if (shape.maxEpochs() != null) {
-      training.append(", max-epochs = ").append(shape.maxEpochs());
+    List<String> training = new java.util.ArrayList<>(shape.demoData()
+        ? List.of() : List.of("base-filters = 4", "dense-units = 8", "batch-size = 8"));
+    Integer maxEpochs = shape.maxEpochs() != null || !shape.demoData() ? shape.maxEpochs() : 40;
+    Integer patience = shape.patience() != null || !shape.demoData() ? shape.patience() : 10;
+    if (maxEpochs != null) {
+      training.add("max-epochs = " + maxEpochs);
     }
-    if (shape.patience() != null) {
-      training.append(", patience = ").append(shape.patience());
+    if (patience != null) {
+      training.add("patience = " + patience);
     }
     List<String> rungs = new java.util.ArrayList<>(List.of("mode = " + kind.mode));
     if (shape.minEpochs() != null) {
@@ -122,17 +137,21 @@ final class HalvingCost {
         "    successive-halving { " + String.join(", ", rungs) + " }",
         "  }",
         "  search-space {",
-        "    depth = [1]",
+        "    depth = " + (shape.demoData() ? "[2, 3]" : "[1]"),
         "    learning-rate = { log-uniform = [1e-4, 1e-1] }",
         "    dropout = { uniform = [0, 0.5] }",
         "    l2 = [0, 1e-4, 1e-3]",
         "    augmentation = [none]",
         "    seeds = 1",
         "  }",
-        "  training { " + training + " }",
+        "  training { " + String.join(", ", training) + " }",
         "  validation.scheme = holdout",
-        "  data { source = synthetic, width = 8, height = 8,",
-        "    synthetic { train-per-class = 12, validation-per-class = 12, test-per-class = 0 } }",
+        shape.demoData()
+            ? "  data { source = synthetic, width = 24, height = 24, channels = 1, synthetic {"
+                + " train-per-class = 30, validation-per-class = 40, test-per-class = 0,"
+                + " noise = 6, clutter = 0 } }"
+            : "  data { source = synthetic, width = 8, height = 8, synthetic {"
+                + " train-per-class = 12, validation-per-class = 12, test-per-class = 0 } }",
         "  run { output = \"" + dir.resolve(name).toString().replace("\\", "\\\\") + "\","
             + " save-models = 0, threads-per-trial = auto }",
         "}",

@@ -27,6 +27,7 @@ import picocli.CommandLine.Option;
       "  curves    the same trials on gapsweep's kernels and on DL4J's stock ones",
       "  fixed-cost  a one-trial sweep and its resume in fresh JVMs (not by default)",
       "  halving   a sweep without, with synchronous and with asynchronous successive halving (not by default)",
+      "  answer    time to an answer: the demo and a 36-configuration 3-fold sweep in fresh JVMs (not by default)",
       "The reference network: 2 conv blocks (8, 16 filters) with batch norm and dropout, dense"
           + " 16, 6 classes, 32x32x3 images, batch 32. Writes only a temporary folder, removed at"
           + " the end."
@@ -40,7 +41,7 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--parts", paramLabel = "PART", split = ",",
       defaultValue = "training,sweep,pytorch,resume,curves",
       description = "Parts to run, comma-separated: training, sweep, pytorch, resume, curves,"
-          + " fixed-cost, halving (default: all but fixed-cost and halving).")
+          + " fixed-cost, halving, answer (default: all but fixed-cost, halving and answer).")
   List<String> parts;
 
   @Option(names = "--samples", paramLabel = "N", defaultValue = "1920",
@@ -120,6 +121,12 @@ final class BenchCommand implements Callable<Integer> {
           + " (default: reference.conf's).")
   Integer halvingReductionFactor;
 
+  @Option(names = "--halving-demo-data",
+      description = "The halving part trains on the demo's data with its networks (24x24 grey,"
+          + " 30 training and 40 validation images per class, depth 2 and 3, max-epochs 40,"
+          + " patience 10: trials of 20-40 epochs) instead of 8x8 images at depth 1.")
+  boolean halvingDemoData;
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
@@ -150,7 +157,7 @@ final class BenchCommand implements Callable<Integer> {
             cores == null ? machineCores : cores,
             python == null ? Bench.PYTHONS : List.of(python), resumeTrials, curveSeeds,
             curveEpochs, halvingConfigs, halvingMaxEpochs, halvingMinEpochs,
-            halvingReductionFactor, halvingPatience);
+            halvingReductionFactor, halvingPatience, halvingDemoData);
     PrintWriter out = spec.commandLine().getOut();
     out.print(Bench.run(options, spec.commandLine().getErr()));
     out.flush();
@@ -177,7 +184,7 @@ final class BenchCommand implements Callable<Integer> {
             name.strip().toUpperCase(Locale.ROOT).replace('-', '_')));
       } catch (IllegalArgumentException e) {
         throw new UserError("Cannot run the bench: unknown part '" + name
-            + "'; expected training, sweep, pytorch, resume, curves, fixed-cost or halving");
+            + "'; expected training, sweep, pytorch, resume, curves, fixed-cost, halving or answer");
       }
     }
     return chosen;

@@ -141,7 +141,7 @@ class BenchCommandSuite extends AnyFunSuite with SharedSparkSession with TempDir
     val part = Cli.run("bench", "--parts", "training,gpu")
     assert(part.code == 2)
     assert(part.err == "gapsweep: Cannot run the bench: unknown part 'gpu'; expected training," +
-      " sweep, pytorch, resume, curves, fixed-cost or halving\n", part.err)
+      " sweep, pytorch, resume, curves, fixed-cost, halving or answer\n", part.err)
     val repeats = Cli.run("bench", "--repeats", "0")
     assert(repeats.code == 2)
     assert(repeats.err ==

@@ -294,6 +294,18 @@ class LocalScriptSuite extends AnyFunSuite with TempDirs {
       assert(again.code == 0 && !again.err.contains("records the classes"), again.err)
       assert(mapped(againPid) && archives() == installed)
 
+      // The bench's fixed-cost part times the sweep with the archive and without it, side by side.
+      val logs = Files.list(root).iterator().asScala.map(_.getFileName.toString).filter(_.startsWith("load-")).toSet
+      val (_, bench) = launch("bench", "--parts", "fixed-cost", "--repeats", "1")
+      assert(bench.code == 0, bench.err)
+      assert(bench.out.contains("| one-trial sweep's wall time, with / without the launcher's class archive | 1 |"),
+        bench.out)
+      val children = Files.list(root).iterator().asScala.map(_.getFileName.toString)
+        .filter(name => name.startsWith("load-") && !logs(name)).toSeq
+      assert(children.size == 4, children) // the bench, the sweep, its resume, the sweep without
+      assert(children.count(name => !mapped(name.stripPrefix("load-").stripSuffix(".log").toLong)) == 1)
+      assert(archives() == installed, "the bench records no archive")
+
       // A half-written archive (its writer killed as it exited) is checked before it is mapped
       // (mapping one crashes the JVM) and dropped; the command runs as it would without one.
       val archive = launchDir.resolve(installed.head)
