@@ -106,9 +106,9 @@ gapsweep_local_launch() {
 # entry's size and time), so a rebuild, an upgraded dependency or other options record a new one
 # instead of mapping one the JVM would reject. The JVM writes the archive after the command's last
 # word, and a crash leaves it half written (mapping that crashes the JVM), so the writer leaves it
-# under its pid with a mark of success (io.gapsweep.cli.ClassArchive), and a later launch installs
-# it once that pid has gone and the JVM maps it and checks its CRC. GAPSWEEP_CDS=off skips it all;
-# without the jar tool, gapsweep runs from target/classes as it would then.
+# under its pid with a mark that the run computed a sweep (io.gapsweep.cli.ClassArchive), and a
+# later launch installs it once that pid has gone and the JVM maps it and checks its CRC.
+# GAPSWEEP_CDS=off skips it all; without the jar tool, gapsweep runs from target/classes as then.
 gapsweep_class_archive() {
   local command="$1" java="$2" classpath_file="$3"
   shift 3
@@ -131,8 +131,7 @@ gapsweep_class_archive() {
   gapsweep_classes="$jar"
   local classpath
   classpath="$jar:$(cat "$classpath_file")"
-  local key
-  local jvm
+  local key jvm
   jvm="$(readlink -f "$(command -v "$java")")"
   key="$({ printf '%s\n' "${options[@]}"; tr ':' '\n' <<< "$jvm:${jvm%/bin/*}/lib/server/libjvm.so:$classpath" \
     | xargs -r stat -L -c '%n %s %Y' 2>&1 || true; } | cksum)"

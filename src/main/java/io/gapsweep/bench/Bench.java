@@ -407,6 +407,8 @@ public final class Bench {
           table.add(name + ": training wall time", "s", s.trainingSeconds());
           table.add(name + ": sweep wall time, settings to report", "s", s.sweepSeconds());
           table.add(name + ": slot utilization while training", "%", 100 * s.utilization());
+          table.add(name + ": slot utilization while work remains", "%",
+              100 * s.whileWorkRemains());
         }
         for (HalvingCost.Kind kind : kinds.subList(1, kinds.size())) {
           table.add(kind.label() + ": trials pruned", "trials", sweeps.get(kind).pruned());
@@ -422,11 +424,13 @@ public final class Bench {
           counts[1] += isTied ? 1 : 0;
           table.note(String.format(Locale.ROOT, "Halving, repeat %d (search seed %d), %s:"
               + " trial-epochs %d / %d full (%.2f); training %.1f s / %.1f s (%.2f); slot"
-              + " utilization %.0f%% / %.0f%% of %d slots; %d of %d trials pruned; its rank 1"
+              + " utilization %.0f%% / %.0f%% of %d slots (while work remains %.0f%% / %.0f%%);"
+              + " %d of %d trials pruned; its rank 1"
               + " %s %s.", r + 1, seed, kind.label(), h.trialEpochs(), f.trialEpochs(),
               h.trialEpochs() / (double) f.trialEpochs(), h.trainingSeconds(),
               f.trainingSeconds(), h.trainingSeconds() / f.trainingSeconds(),
-              100 * h.utilization(), 100 * f.utilization(), slots, h.pruned(), h.trials(),
+              100 * h.utilization(), 100 * f.utilization(), slots, 100 * h.whileWorkRemains(),
+              100 * f.whileWorkRemains(), h.pruned(), h.trials(),
               h.rankOne(), isSame ? "is the full grid's rank 1 (same)"
                   : isTied ? "is inside the full grid's competitive band (rank "
                       + f.ranks().get(h.rankOne()) + " of " + f.band().size() + "): tied"
@@ -442,8 +446,8 @@ public final class Bench {
           full + ": trial-epochs (sum of trials.epochs_run)", 1.0 / 3);
       table.ratio("training wall time, " + name + " / full grid",
           name + ": training wall time", full + ": training wall time");
-      table.percentAtLeast("slot utilization while training, " + name,
-          name + ": slot utilization while training", 0.9);
+      table.percentAtLeast("slot utilization while work remains, " + name,
+          name + ": slot utilization while work remains", 0.9);
     }
     var halving = first.searchSpace().search().scheduler();
     int[] sync = sameTied.get(HalvingCost.Kind.SYNCHRONOUS);
@@ -455,9 +459,13 @@ public final class Bench {
         + " %d (rungs end at %s), %d thread(s) per trial. The recommendation was the full grid's"
         + " rank 1 in %d of %d repeats and inside its competitive band in %d more with"
         + " synchronous halving; %d and %d more with asynchronous halving."
-        + " Slot utilization = sum of trials.seconds (each trial's time inside its Spark tasks)"
-        + " / (slots × the wall time from the sweep's first Spark job to its last committed"
-        + " trial).", o.halvingConfigs(), HalvingCost.describe(shape), first.training().maxEpochs(),
+        + " Slot utilization while training = sum of trials.seconds (each trial's time inside"
+        + " its Spark tasks) / (slots × the wall time from the sweep's first Spark job to its last"
+        + " committed trial). Slot utilization while work remains = the Spark tasks' busy"
+        + " slot-seconds / available slot-seconds from the sweep's first Spark job until, after"
+        + " the last task has launched, fewer tasks run than there are slots (the last"
+        + " configuration training alone: no work is left for the idle slot); rung barriers and"
+        + " the driver's decisions before that count as idle.", o.halvingConfigs(), HalvingCost.describe(shape), first.training().maxEpochs(),
         first.training().patience(), halving.minEpochs(), halving.reductionFactor(),
         SuccessiveHalving.rungEnds(halving.minEpochs(), halving.reductionFactor(),
             first.training().maxEpochs()), threads, sync[0], o.repeats(), sync[1], async[0],

@@ -13,9 +13,12 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
@@ -64,14 +67,66 @@ final class HalvingCost {
    * @param rankOne the leaderboard's rank 1
    * @param band the configurations of the leaderboard's competitive band
    * @param ranks every configuration's leaderboard rank
+   * @param whileWorkRemains slot utilization while work remains ({@link Tasks#whileWorkRemains})
    */
   record Sweep(long trials, long trialEpochs, long pruned, double busySeconds,
       double trainingSeconds, double sweepSeconds, int slots, String rankOne, Set<String> band,
-      java.util.Map<String, Integer> ranks) {
+      java.util.Map<String, Integer> ranks, double whileWorkRemains) {
 
     /** Busy slot-seconds over available slot-seconds while the sweep trained, in (0, 1]. */
     double utilization() {
       return busySeconds / (slots * trainingSeconds);
+    }
+  }
+
+  /**
+   * The Spark tasks of one sweep's training, as a listener saw them launch and finish, each
+   * holding one slot (a slot is threads-per-trial cores, and so is every task's
+   * {@code spark.task.cpus}).
+   */
+  static final class Tasks extends SparkListener {
+
+    private final List<long[]> spans = java.util.Collections.synchronizedList(new ArrayList<>());
+
+    @Override
+    public void onTaskEnd(SparkListenerTaskEnd end) {
+      add(end.taskInfo().launchTime(), end.taskInfo().finishTime());
+    }
+
+    /** A task that held a slot from {@code launchMillis} to {@code finishMillis}. */
+    void add(long launchMillis, long finishMillis) {
+      spans.add(new long[] {launchMillis, finishMillis});
+    }
+
+    /**
+     * Busy slot-seconds over available slot-seconds of the tasks launched from {@code startMillis}
+     * to {@code endMillis} (the training), from {@code startMillis} until work no longer
+     * remains for every slot: until, after the last task has launched, fewer tasks run than there
+     * are slots. From then on no task is waiting and none will come (the last configuration
+     * training alone at the top rung, say), so an idle slot is not the scheduler's to fill; before
+     * it, every idle slot counts, rung barriers and the driver's decisions included.
+     */
+    double whileWorkRemains(long startMillis, long endMillis, int slots) {
+      List<long[]> all;
+      synchronized (spans) {
+        // Tasks launched after the training (compaction, views) are not the sweep's trials.
+        all = spans.stream().filter(span -> span[0] <= endMillis).toList();
+      }
+      if (all.isEmpty()) {
+        return Double.NaN;
+      }
+      long lastLaunch = all.stream().mapToLong(span -> span[0]).max().getAsLong();
+      long[] runningAtLastLaunch = all.stream()
+          .filter(span -> span[0] <= lastLaunch && span[1] > lastLaunch)
+          .mapToLong(span -> span[1]).sorted().toArray();
+      // The slot that frees first after the last launch is the first that no work will need.
+      long until = runningAtLastLaunch.length < slots ? lastLaunch
+          : runningAtLastLaunch[runningAtLastLaunch.length - slots];
+      double busy = 0;
+      for (long[] span : all) {
+        busy += Math.max(0, Math.min(span[1], until) - Math.max(span[0], startMillis));
+      }
+      return until <= startMillis ? Double.NaN : busy / ((double) slots * (until - startMillis));
     }
   }
 
@@ -183,15 +238,20 @@ final class HalvingCost {
         .map(r -> r.getString(0)).collect(Collectors.toUnmodifiableSet());
     return new Sweep(totals.getLong(0), totals.getLong(1), totals.getLong(3),
         totals.getDouble(2), bracket.seconds(), sweepSeconds, slots,
-        board.isEmpty() ? null : board.get(0).getString(0), band, ranks);
+        board.isEmpty() ? null : board.get(0).getString(0), band, ranks,
+        bracket.whileWorkRemains(slots));
   }
 
   /** Times the training of a {@link SweepRun}: from its first job to its last commit. */
   private static final class Bracket implements SweepListener {
 
     private final PrintWriter progress;
+    private final Tasks tasks = new Tasks();
+    private SparkSession spark;
     private long start;
+    private long startMillis;
     private long end;
+    private long endMillis;
 
     Bracket(PrintWriter progress) {
       this.progress = progress;
@@ -202,13 +262,26 @@ final class HalvingCost {
 
     @Override
     public SweepProgress progress(SparkSession spark, int trials) {
+      this.spark = spark;
+      spark.sparkContext().addSparkListener(tasks);
       start = System.nanoTime();
+      startMillis = System.currentTimeMillis();
       return SweepProgress.lines(spark, trials, progress, Duration.ofSeconds(30));
     }
 
     @Override
     public void trained() {
       end = System.nanoTime();
+      endMillis = System.currentTimeMillis();
+    }
+
+    /**
+     * Slot utilization while work remained, once the sweep has ended (Spark's listener bus
+     * delivers task ends a moment after the jobs return; the run's later queries gave it time).
+     */
+    double whileWorkRemains(int slots) {
+      spark.sparkContext().removeSparkListener(tasks);
+      return tasks.whileWorkRemains(startMillis, endMillis, slots);
     }
 
     double seconds() {

@@ -6,10 +6,11 @@ import java.nio.file.Path;
 
 /**
  * The launcher's class-data-sharing archive (see {@code submit/common.sh}). When a launch records
- * the classes it loads, the JVM writes the archive as it exits, whatever the exit code; an archive
- * written by a command that stopped at a usage error would hold a fraction of a run's classes and
- * speed up nothing, yet stand in for a good one until the next build. So the launcher passes the
- * archive's path and installs it only if the command ended well and said so here.
+ * the classes it loads, the JVM writes the archive as it exits, whatever the command did; an
+ * archive written by a run that stopped at a usage error, printed its help or replayed a finished
+ * sweep holds a fraction of a sweep's classes and would speed up nothing, yet stand in for a good
+ * one until the next build. So the launcher passes the archive's path and installs the archive
+ * only if the run computed a sweep and said so here.
  */
 final class ClassArchive {
 
@@ -18,10 +19,10 @@ final class ClassArchive {
 
   private ClassArchive() {}
 
-  /** After a command: marks the pending archive as worth keeping if the command succeeded. */
-  static void commandEnded(int exitCode) {
+  /** Marks the archive this JVM will write, if any, as one to keep: it loaded a whole sweep. */
+  static void keep() {
     String pending = System.getProperty(PENDING);
-    if (pending == null || pending.isEmpty() || exitCode != ExitCodes.OK) {
+    if (pending == null || pending.isEmpty()) {
       return;
     }
     try {

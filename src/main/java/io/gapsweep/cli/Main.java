@@ -50,9 +50,7 @@ public final class Main implements Callable<Integer> {
           System.err.println("Exception in thread \"" + thread.getName() + "\"");
           e.printStackTrace();
         });
-    int code = execute(args);
-    ClassArchive.commandEnded(code);
-    System.exit(code);
+    System.exit(execute(args));
   }
 
   /** Runs a command line and returns its exit code; never calls {@link System#exit}. */

@@ -61,8 +61,12 @@ final class RunCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
+    Listener listener = new Listener(out);
     SweepOutcome outcome = SweepRun.run(
-        new SweepRequest(conf, output, overwrite, retryFailed, audit), new Listener(out));
+        new SweepRequest(conf, output, overwrite, retryFailed, audit), listener);
+    if (listener.computed) {
+      ClassArchive.keep();
+    }
     out.println();
     out.print(outcome.leaderboard());
     out.printf(
@@ -83,6 +87,8 @@ final class RunCommand implements Callable<Integer> {
   private final class Listener implements SweepListener {
 
     private final PrintWriter out;
+    /** Whether the sweep went through Spark, rather than replaying a finished sweep's answer. */
+    private boolean computed;
 
     Listener(PrintWriter out) {
       this.out = out;
@@ -90,6 +96,7 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public void started(SweepStart start) {
+      computed = true;
       out.print(start.dataSummary());
       out.printf(
           "Sweep %s: %d trials, %d thread(s) per trial, backend %s, output %s%n",

@@ -100,9 +100,9 @@ class BenchCommandSuite extends AnyFunSuite with SharedSparkSession with TempDir
     val kinds = Seq("full grid", "synchronous halving", "asynchronous halving")
     def kind(name: String) = Seq(s"$name: trial-epochs (sum of trials.epochs_run)",
       s"$name: training wall time", s"$name: sweep wall time, settings to report",
-      s"$name: slot utilization while training")
+      s"$name: slot utilization while training", s"$name: slot utilization while work remains")
     def targets(name: String) = Seq(s"trial-epochs, $name / full grid",
-      s"training wall time, $name / full grid", s"slot utilization while training, $name")
+      s"training wall time, $name / full grid", s"slot utilization while work remains, $name")
     assert(rows.map(_.head) == Seq("measure") ++ kinds.flatMap(kind) ++
       Seq("synchronous halving: trials pruned", "asynchronous halving: trials pruned",
         "full grid: configurations in the competitive band", "target") ++
@@ -127,8 +127,10 @@ class BenchCommandSuite extends AnyFunSuite with SharedSparkSession with TempDir
       assert(Seq("(same).", ": tied.", "neither same nor tied.").exists(note.endsWith), note)
     }
     for (name <- kinds) {
-      val utilization = value(s"$name: slot utilization while training")
-      assert(utilization > 0 && utilization <= 100, rows)
+      for (measure <- Seq("while training", "while work remains")) {
+        val utilization = value(s"$name: slot utilization $measure")
+        assert(utilization > 0 && utilization <= 100, rows)
+      }
       assert(value(s"$name: training wall time") < value(s"$name: sweep wall time, settings to report"))
     }
     assert(value("full grid: configurations in the competitive band") >= 1, rows)

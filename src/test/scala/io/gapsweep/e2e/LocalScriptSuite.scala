@@ -266,14 +266,17 @@ class LocalScriptSuite extends AnyFunSuite with TempDirs {
         Files.readString(root.resolve(s"load-$pid.log")).contains("source: shared objects file (top)")
       val planLine = "archived: 1 trials (1 depth x 1 dropout x 1 l2 x 1 augmentation x 1 seeds)"
 
-      // A run that stops at a usage error leaves an archive of a few classes: never installed.
+      // A run that stops at a usage error or prints its help leaves an archive of a few classes:
+      // never installed.
       val (failedPid, failed) = launch("run", root.resolve("missing.conf").toString)
       assert(failed.code == 2, failed.err)
+      val (_, help) = launch("run", "--help")
+      assert(help.code == 0, help.err)
       assert(!archives().exists(_.endsWith(".complete")), archives())
       val (_, plan0) = launch("plan", conf.toString)
       assert(plan0.code == 0, plan0.err)
       assert(plan0.out.linesIterator.next() == planLine, plan0.out)
-      assert(archives().isEmpty, s"the failed run's archive (pid $failedPid) is dropped")
+      assert(archives().isEmpty, s"the archives of the failed run (pid $failedPid) and the help are dropped")
 
       // The first run that ends well records one, without a word on its standard output.
       val (runPid, first) = launch("run", conf.toString, "--output", root.resolve("out").toString)
