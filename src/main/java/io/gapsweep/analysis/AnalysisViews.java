@@ -1,5 +1,6 @@
 package io.gapsweep.analysis;
 
+import io.gapsweep.Beside;
 import io.gapsweep.config.Axes;
 import io.gapsweep.config.Axis;
 import io.gapsweep.config.LeaderboardSettings;
@@ -288,13 +289,19 @@ public final class AnalysisViews {
     // Arguments are checked first, so bad ones leave the session's views as they were.
     String trialSummary = trialSummarySql(classes);
     Leaderboard.rule(settings);
-    spark.sql(trialSummary).createOrReplaceTempView(TRIAL_SUMMARY);
-    materialize(spark, TRIAL_SUMMARY);
-    // Registers t_quantiles too.
-    Leaderboard.compute(spark, settings);
-    materialize(spark, Leaderboard.VIEW);
-    spark.sql(AXIS_EFFECTS_SQL).createOrReplaceTempView(AXIS_EFFECTS);
-    materialize(spark, AXIS_EFFECTS);
+    TQuantiles.register(spark);
+    // axis_effects needs none of the other views: it is computed beside their chain.
+    Beside.run("gapsweep-axis-effects",
+        () -> {
+          spark.sql(AXIS_EFFECTS_SQL).createOrReplaceTempView(AXIS_EFFECTS);
+          materialize(spark, AXIS_EFFECTS);
+        },
+        () -> {
+          spark.sql(trialSummary).createOrReplaceTempView(TRIAL_SUMMARY);
+          materialize(spark, TRIAL_SUMMARY);
+          Leaderboard.compute(spark, settings);
+          materialize(spark, Leaderboard.VIEW);
+        });
   }
 
   /**
