@@ -121,11 +121,13 @@ final class BenchCommand implements Callable<Integer> {
           + " (default: reference.conf's).")
   Integer halvingReductionFactor;
 
-  @Option(names = "--halving-demo-data",
-      description = "The halving part trains on the demo's data with its networks (24x24 grey,"
-          + " 30 training and 40 validation images per class, depth 2 and 3, max-epochs 40,"
-          + " patience 10: trials of 20-40 epochs) instead of 8x8 images at depth 1.")
-  boolean halvingDemoData;
+  @Option(names = "--halving-data", paramLabel = "demo|tiny", defaultValue = "demo",
+      description = "Data of the halving part: demo, the demo's data with its networks (24x24"
+          + " grey, 30 training and 40 validation images per class, depth 2 and 3, max-epochs 40,"
+          + " patience 10: trials of 20-40 epochs, as on real images); tiny, 8x8 images at depth"
+          + " 1 (trials of about 12 epochs, reference.conf's max-epochs and patience; quicker)"
+          + " (default: ${DEFAULT-VALUE}).")
+  String halvingData;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -157,7 +159,7 @@ final class BenchCommand implements Callable<Integer> {
             cores == null ? machineCores : cores,
             python == null ? Bench.PYTHONS : List.of(python), resumeTrials, curveSeeds,
             curveEpochs, halvingConfigs, halvingMaxEpochs, halvingMinEpochs,
-            halvingReductionFactor, halvingPatience, halvingDemoData);
+            halvingReductionFactor, halvingPatience, halvingDemoData());
     PrintWriter out = spec.commandLine().getOut();
     out.print(Bench.run(options, spec.commandLine().getErr()));
     out.flush();
@@ -174,6 +176,15 @@ final class BenchCommand implements Callable<Integer> {
     if (value != null) {
       positive(option, value);
     }
+  }
+
+  private boolean halvingDemoData() {
+    return switch (halvingData.strip().toLowerCase(Locale.ROOT)) {
+      case "demo" -> true;
+      case "tiny" -> false;
+      default -> throw new UserError("Cannot run the bench: --halving-data " + halvingData
+          + "; expected demo or tiny");
+    };
   }
 
   private List<Bench.Part> parts() {

@@ -92,7 +92,8 @@ class BenchCommandSuite extends AnyFunSuite with SharedSparkSession with TempDir
     spark // the sweeps run in the suites' session
     // The smallest search that still prunes: 6 configurations, rungs at epochs 1 and 2; patience
     // 2 stops no full trial before max-epochs.
-    val result = Cli.run("bench", "--parts", "halving", "--repeats", "1", "--halving-configs", "6",
+    val result = Cli.run("bench", "--parts", "halving", "--repeats", "1", "--halving-data", "tiny",
+      "--halving-configs", "6",
       "--halving-max-epochs", "2", "--halving-patience", "2", "--halving-min-epochs", "1",
       "--halving-reduction-factor", "3")
     assert(result.code == 0, result.err)
@@ -144,6 +145,10 @@ class BenchCommandSuite extends AnyFunSuite with SharedSparkSession with TempDir
     assert(part.code == 2)
     assert(part.err == "gapsweep: Cannot run the bench: unknown part 'gpu'; expected training," +
       " sweep, pytorch, resume, curves, fixed-cost, halving or answer\n", part.err)
+    val data = Cli.run("bench", "--parts", "halving", "--halving-data", "mnist")
+    assert(data.code == 2)
+    assert(data.err == "gapsweep: Cannot run the bench: --halving-data mnist; expected demo or tiny\n",
+      data.err)
     val repeats = Cli.run("bench", "--repeats", "0")
     assert(repeats.code == 2)
     assert(repeats.err ==
