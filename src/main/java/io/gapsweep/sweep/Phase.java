@@ -11,8 +11,13 @@ public enum Phase {
   DATA("data"),
   /** Loading ND4J's native libraries (libnd4j, oneDNN, OpenBLAS) before the first trial. */
   ND4J_LOAD("ND4J load"),
+  /**
+   * The dispatch, from the first trial's launch to the last one's commit. Trials commit as they
+   * finish, on Spark's scheduler thread, while the freed slot already trains the next trial.
+   */
   TRAINING("training"),
-  COMMIT_AND_COMPACTION("commit+compaction"),
+  /** Writing trials, curves and predictions from the journal, after the last trial. */
+  COMPACTION("compaction"),
   VIEWS("views"),
   TEST("held-out test"),
   AUDIT("audit"),

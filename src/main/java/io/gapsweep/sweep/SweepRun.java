@@ -32,12 +32,10 @@ import io.gapsweep.train.TrialOutput;
 import io.gapsweep.train.TrialResult;
 import io.gapsweep.verdict.Audit;
 import io.gapsweep.verdict.HeldOutTest;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
@@ -106,15 +104,12 @@ public final class SweepRun {
         List<TrialSpec> todo = resume.map(Resume::todo).orElse(plan.trials());
         listener.started(new SweepStart(settings.name(), summary, plan.trials().size(), threads,
             backend, target, resume));
-        AtomicLong commitNanos = new AtomicLong();
         long start = System.nanoTime();
         try (SweepProgress progress =
             listener.progress(spark, todo.size())) {
           Consumer<TrialOutput> onFinished = trial -> {
             // Committed before it is shown as done: what the user saw finish is on disk.
-            long before = System.nanoTime();
             output.commit(trial);
-            commitNanos.addAndGet(System.nanoTime() - before);
             progress.accept(trial);
           };
           if (settings.searchSpace().search().scheduler().asynchronous()) {
@@ -133,12 +128,11 @@ public final class SweepRun {
         LOG.info("Trained {} trials in {} s", todo.size(),
             String.format("%.1f", (System.nanoTime() - start) / 1e9));
         clock.lap(Phase.TRAINING);
-        clock.move(Duration.ofNanos(commitNanos.get()), Phase.TRAINING, Phase.COMMIT_AND_COMPACTION);
         Faults.driverReached("trained");
         List<TrialResult> results =
             output.compact(spark, plan.trials().stream().map(TrialSpec::trialId).toList());
         Faults.driverReached("compacted");
-        clock.lap(Phase.COMMIT_AND_COMPACTION);
+        clock.lap(Phase.COMPACTION);
 
         OutputFolder folder = output.folder();
         folder.writeText(OutputFolder.DATA_SUMMARY, summary);
