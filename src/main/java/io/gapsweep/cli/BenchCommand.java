@@ -125,8 +125,7 @@ final class BenchCommand implements Callable<Integer> {
       description = "Data of the halving part: demo, the demo's data with its networks (24x24"
           + " grey, 30 training and 40 validation images per class, depth 2 and 3, max-epochs 40,"
           + " patience 10: trials of 20-40 epochs, as on real images); tiny, 8x8 images at depth"
-          + " 1 (trials of about 12 epochs, reference.conf's max-epochs and patience; quicker)"
-          + " (default: ${DEFAULT-VALUE}).")
+          + " 1 (trials of about 12 epochs; quicker) (default: ${DEFAULT-VALUE}).")
   String halvingData;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
