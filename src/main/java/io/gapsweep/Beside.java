@@ -16,15 +16,12 @@ public final class Beside {
    * returns when both have ended; a failure of either is thrown (main's first), after both ended.
    */
   public static void run(String name, Runnable side, Runnable main) {
-    AtomicReference<RuntimeException> sideFailure = new AtomicReference<>();
-    AtomicReference<Error> sideError = new AtomicReference<>();
+    AtomicReference<Throwable> sideFailure = new AtomicReference<>();
     Thread thread = new Thread(() -> {
       try {
         side.run();
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | Error e) {
         sideFailure.set(e);
-      } catch (Error e) {
-        sideError.set(e);
       }
     }, name);
     thread.setDaemon(true);
@@ -45,11 +42,11 @@ public final class Beside {
         Thread.currentThread().interrupt();
       }
     }
-    if (sideError.get() != null) {
-      throw sideError.get();
+    if (sideFailure.get() instanceof Error e) {
+      throw e;
     }
-    if (sideFailure.get() != null) {
-      throw sideFailure.get();
+    if (sideFailure.get() instanceof RuntimeException e) {
+      throw e;
     }
   }
 }

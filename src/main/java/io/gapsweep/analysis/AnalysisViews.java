@@ -288,7 +288,8 @@ public final class AnalysisViews {
   public static void register(SparkSession spark, LeaderboardSettings settings, int classes) {
     // Arguments are checked first, so bad ones leave the session's views as they were.
     String trialSummary = trialSummarySql(classes);
-    Leaderboard.rule(settings);
+    CompetitiveBand.Rule rule = Leaderboard.rule(settings);
+    // Once, before both threads read it.
     TQuantiles.register(spark);
     // axis_effects needs none of the other views: it is computed beside their chain.
     Beside.run("gapsweep-axis-effects",
@@ -299,7 +300,7 @@ public final class AnalysisViews {
         () -> {
           spark.sql(trialSummary).createOrReplaceTempView(TRIAL_SUMMARY);
           materialize(spark, TRIAL_SUMMARY);
-          Leaderboard.compute(spark, settings);
+          Leaderboard.computeOverQuantiles(spark, rule);
           materialize(spark, Leaderboard.VIEW);
         });
   }

@@ -175,6 +175,11 @@ public final class Leaderboard {
   public static Dataset<Row> compute(SparkSession spark, LeaderboardSettings settings) {
     CompetitiveBand.Rule rule = rule(settings);
     TQuantiles.register(spark);
+    return computeOverQuantiles(spark, rule);
+  }
+
+  /** As {@link #compute}, with {@value TQuantiles#VIEW} already registered for these trials. */
+  static Dataset<Row> computeOverQuantiles(SparkSession spark, CompetitiveBand.Rule rule) {
     registerBand(spark, rule);
     Dataset<Row> leaderboard = spark.sql(sql());
     leaderboard.createOrReplaceTempView(VIEW);
