@@ -465,7 +465,8 @@ public final class Bench {
         + " slot-seconds / available slot-seconds from the sweep's first Spark job until, after"
         + " the last task has launched, fewer tasks run than there are slots (the last"
         + " configuration training alone: no work is left for the idle slot); rung barriers and"
-        + " the driver's decisions before that count as idle.", o.halvingConfigs(), HalvingCost.describe(shape), first.training().maxEpochs(),
+        + " the driver's decisions before that count as idle.", o.halvingConfigs(),
+        HalvingCost.describe(shape), first.training().maxEpochs(),
         first.training().patience(), halving.minEpochs(), halving.reductionFactor(),
         SuccessiveHalving.rungEnds(halving.minEpochs(), halving.reductionFactor(),
             first.training().maxEpochs()), threads, sync[0], o.repeats(), sync[1], async[0],

@@ -1,5 +1,7 @@
 package io.gapsweep.bench;
 
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigRenderOptions;
 import io.gapsweep.analysis.SavedSweep;
 import io.gapsweep.dispatch.SweepProgress;
 import io.gapsweep.sweep.SweepListener;
@@ -167,8 +169,11 @@ final class HalvingCost {
     String name = kind.name().toLowerCase(java.util.Locale.ROOT);
     List<String> training = new java.util.ArrayList<>(shape.demoData()
         ? List.of() : List.of("base-filters = 4", "dense-units = 8", "batch-size = 8"));
-    Integer maxEpochs = shape.maxEpochs() != null || !shape.demoData() ? shape.maxEpochs() : 40;
-    Integer patience = shape.patience() != null || !shape.demoData() ? shape.patience() : 10;
+    Config demo = DemoConf.settings();
+    Integer maxEpochs = shape.maxEpochs() != null || !shape.demoData() ? shape.maxEpochs()
+        : Integer.valueOf(demo.getInt("training.max-epochs"));
+    Integer patience = shape.patience() != null || !shape.demoData() ? shape.patience()
+        : Integer.valueOf(demo.getInt("training.patience"));
     if (maxEpochs != null) {
       training.add("max-epochs = " + maxEpochs);
     }
@@ -201,10 +206,10 @@ final class HalvingCost {
         "  }",
         "  training { " + String.join(", ", training) + " }",
         "  validation.scheme = holdout",
+        // No test split: the part compares rankings, and a held-out test would refit each sweep.
         shape.demoData()
-            ? "  data { source = synthetic, width = 24, height = 24, channels = 1, synthetic {"
-                + " train-per-class = 30, validation-per-class = 40, test-per-class = 0,"
-                + " noise = 6, clutter = 0 } }"
+            ? "  data = " + demo.getValue("data").render(ConfigRenderOptions.concise())
+                + "\n  data { source = synthetic, synthetic.test-per-class = 0 }"
             : "  data { source = synthetic, width = 8, height = 8, synthetic {"
                 + " train-per-class = 12, validation-per-class = 12, test-per-class = 0 } }",
         "  run { output = \"" + dir.resolve(name).toString().replace("\\", "\\\\") + "\","

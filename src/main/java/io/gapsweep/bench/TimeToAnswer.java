@@ -1,7 +1,6 @@
 package io.gapsweep.bench;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,14 +39,9 @@ final class TimeToAnswer {
 
   /** Writes both configurations into {@code folder}: the demo first. */
   static List<Sweep> write(Path folder) {
-    try (InputStream demo = TimeToAnswer.class.getResourceAsStream("demo.conf")) {
-      if (demo == null) {
-        throw new IllegalStateException("demo.conf is not on the class path beside "
-            + TimeToAnswer.class.getName() + "; rebuild with mvn package");
-      }
+    try {
       Files.createDirectories(folder);
-      Path demoConf = folder.resolve("demo.conf");
-      Files.write(demoConf, demo.readAllBytes());
+      Path demoConf = Files.writeString(folder.resolve("demo.conf"), DemoConf.text());
       Path crossValidated = Files.writeString(folder.resolve("cross-validated.conf"), CROSS_VALIDATED);
       return List.of(new Sweep("the demo (16 trials), fresh JVM", demoConf, 16),
           new Sweep("36 configurations × 3 folds (108 trials), fresh JVM", crossValidated, 108));
