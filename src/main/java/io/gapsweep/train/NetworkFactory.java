@@ -55,6 +55,7 @@ public final class NetworkFactory {
             .weightInit(WeightInit.RELU)
             .l2(spec.value(Axes.L2))
             .convolutionMode(ConvolutionMode.Same)
+            .cacheMode(org.deeplearning4j.nn.conf.CacheMode.DEVICE)
             .list();
     int filters = training.baseFilters();
     for (int block = 0; block < spec.value(Axes.DEPTH); block++) {
