@@ -10,6 +10,16 @@ final class ImageTensors {
 
   private ImageTensors() {}
 
+  // Pixel byte to 0..1: a table lookup, where the division cost a twentieth of a training step
+  // under the launcher's C1 compiler. The same float divisions, so the same values.
+  private static final float[] SCALED = new float[256];
+
+  static {
+    for (int value = 0; value < 256; value++) {
+      SCALED[value] = value / 255f;
+    }
+  }
+
   /** Features of the images {@code order[from..to)}, un-augmented. */
   static INDArray features(ImageSet images, int[] order, int from, int to) {
     int size = images.imageSize();
@@ -19,7 +29,7 @@ final class ImageTensors {
       int source = order[i] * size;
       int target = (i - from) * size;
       for (int k = 0; k < size; k++) {
-        data[target + k] = (pixels[source + k] & 0xFF) / 255f;
+        data[target + k] = SCALED[pixels[source + k] & 0xFF];
       }
     }
     return create(data, to - from, images);
