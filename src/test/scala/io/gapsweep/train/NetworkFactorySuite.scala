@@ -2,7 +2,10 @@ package io.gapsweep.train
 
 import io.gapsweep.testing.Fixtures
 import io.gapsweep.train.kernels.{FastDropout, FastRelu}
+import org.deeplearning4j.nn.conf.CacheMode
 import org.deeplearning4j.nn.conf.layers._
+import org.nd4j.linalg.api.buffer.DataType
+import org.nd4j.linalg.factory.Nd4j
 import org.nd4j.linalg.learning.config.{Adam, Nesterovs}
 import org.nd4j.linalg.learning.regularization.L2Regularization
 import org.scalatest.funsuite.AnyFunSuite
@@ -86,5 +89,29 @@ class NetworkFactorySuite extends AnyFunSuite {
     val network = NetworkFactory.create(Fixtures.spec(depth = 2), Fixtures.training(), shape, 6)
     val out = network.output(org.nd4j.linalg.factory.Nd4j.rand(Array(5L, 3L, 16L, 16L): _*))
     assert(out.shape().toSeq == Seq(5L, 6L))
+  }
+
+  test("the forward cache only spares the backward pass a convolution: training is unchanged") {
+    NativeBackend.choose()
+    val spec = Fixtures.spec(depth = 2, dropout = 0.0, seed = 9)
+    def trained(cache: CacheMode): (org.nd4j.linalg.api.ndarray.INDArray, Double) = {
+      val conf = NetworkFactory.configuration(spec, Fixtures.training(), shape, 6)
+      assert(conf.getCacheMode == CacheMode.DEVICE, "NetworkFactory caches forward outputs")
+      conf.setCacheMode(cache)
+      conf.getConfs.asScala.foreach(_.setCacheMode(cache))
+      val net = new org.deeplearning4j.nn.multilayer.MultiLayerNetwork(conf)
+      net.init()
+      kernels.Kernels.GAPSWEEP.install(net)
+      Nd4j.getRandom.setSeed(3)
+      val x = Nd4j.rand(DataType.FLOAT, 8, 3, 16, 16)
+      val y = Nd4j.zeros(DataType.FLOAT, 8, 6)
+      (0 until 8).foreach(i => y.putScalar(Array(i.toLong, (i % 6).toLong), 1.0))
+      (0 until 5).foreach(_ => net.fit(new org.nd4j.linalg.dataset.DataSet(x, y)))
+      (net.params().dup(), net.score())
+    }
+    val (cached, cachedScore) = trained(CacheMode.DEVICE)
+    val (recomputed, recomputedScore) = trained(CacheMode.NONE)
+    assert(cached.equalsWithEps(recomputed, 0.0), "parameters after 5 steps differ")
+    assert(cachedScore == recomputedScore)
   }
 }

@@ -101,6 +101,48 @@ class KernelsSuite extends AnyFunSuite {
     assert(error(fastBeta, refBeta) <= 1e-5 * refBeta.map(math.abs).max)
   }
 
+  test("batch-norm training statistics and output match a double-precision reference, as DL4J's") {
+    assume(NativeBackend.running().contains("onednn"), "no oneDNN build here")
+    val (n, c, h, w) = (8, 4, 6, 5)
+    // Centred data, data offset by 3 (as after a conv with a bias) and data far from zero with a
+    // small spread, where a one-pass variance would cancel without its shift.
+    for ((offset, spread) <- Seq((0.0, 1.0), (3.0, 2.0), (1000.0, 0.01))) {
+      Nd4j.getRandom.setSeed(23)
+      val x = Nd4j.rand(DataType.FLOAT, n, c, h, w).subi(0.5).muli(spread).addi(offset)
+      val gamma = Nd4j.rand(DataType.FLOAT, 1, c).addi(0.5)
+      val beta = Nd4j.rand(DataType.FLOAT, 1, c)
+      val eps = 1e-5
+      def run(helper: org.deeplearning4j.nn.layers.normalization.BatchNormalizationHelper) = {
+        val out = helper.preOutput(x, true, Array[Long](n, c, h, w), gamma, beta,
+          Nd4j.zeros(DataType.FLOAT, 1, c), Nd4j.ones(DataType.FLOAT, 1, c), 0.9, eps,
+          CNN2DFormat.NCHW, LayerWorkspaceMgr.noWorkspaces())
+        (flat(out), flat(helper.getMeanCache(DataType.FLOAT)),
+          flat(helper.getVarCache(DataType.FLOAT)))
+      }
+      val xs = flat(x)
+      val g = flat(gamma)
+      val b = flat(beta)
+      def at(i: Int, ch: Int, k: Int) = (i * c + ch) * h * w + k
+      val idx = (0 until c).map(ch => for (i <- 0 until n; k <- 0 until h * w) yield at(i, ch, k))
+      val mean = idx.map(js => js.map(xs).sum / js.size)
+      val variance = (0 until c).map(ch => idx(ch).map(j => math.pow(xs(j) - mean(ch), 2)).sum / idx(ch).size)
+      val out = new Array[Double](xs.length)
+      for (ch <- 0 until c; j <- idx(ch)) {
+        out(j) = g(ch) * (xs(j) - mean(ch)) / math.sqrt(variance(ch) + eps) + b(ch)
+      }
+      def error(a: Array[Double], r: Seq[Double]) = a.zip(r).map { case (p, q) => math.abs(p - q) }.max
+      val (fastOut, fastMean, fastVar) = run(new FastBatchNorm())
+      val (stockOut, stockMean, stockVar) =
+        run(new org.deeplearning4j.nn.layers.mkldnn.MKLDNNBatchNormHelper(DataType.FLOAT))
+      val label = s"offset $offset, spread $spread"
+      assert(error(fastMean, mean) <= math.max(error(stockMean, mean), 1e-7 * (offset + 1)), label)
+      assert(error(fastVar, variance) <= math.max(error(stockVar, variance), 1e-6 * variance.max),
+        s"$label: variance off by ${error(fastVar, variance)}, DL4J's by ${error(stockVar, variance)}")
+      assert(error(fastOut, out.toSeq) <= math.max(error(stockOut, out.toSeq), 1e-5),
+        s"$label: output off by ${error(fastOut, out.toSeq)}, DL4J's by ${error(stockOut, out.toSeq)}")
+    }
+  }
+
   private def flat(a: INDArray): Array[Double] = a.dup('c').reshape(a.length()).toDoubleVector
 
   /** Batch-norm's gradients (dx, dgamma, dbeta) in double precision, from the textbook formula. */
