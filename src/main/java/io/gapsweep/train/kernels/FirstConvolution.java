@@ -61,13 +61,10 @@ public final class FirstConvolution extends MKLDNNConvHelper {
     long filters = delta.size(1);
     long outH = delta.size(2);
     long outW = delta.size(3);
-    // x as C images of N channels, g as O filters of N channels; both copied once in C order.
-    INDArray images = workspaces.createUninitialized(ArrayType.BP_WORKING_MEM, DataType.FLOAT,
-        new long[] {channels, batch, input.size(2), input.size(3)}, 'c');
-    images.assign(input.permute(1, 0, 2, 3));
-    INDArray filterBank = workspaces.createUninitialized(ArrayType.BP_WORKING_MEM, DataType.FLOAT,
-        new long[] {filters, batch, outH, outW}, 'c');
-    filterBank.assign(delta.permute(1, 0, 2, 3));
+    // x as C images of N channels, g as O filters of N channels: views, which oneDNN's reorders
+    // into its own layouts read through their strides.
+    INDArray images = input.permute(1, 0, 2, 3);
+    INDArray filterBank = delta.permute(1, 0, 2, 3);
     INDArray out = workspaces.createUninitialized(ArrayType.BP_WORKING_MEM, DataType.FLOAT,
         new long[] {channels, filters, kernel[0], kernel[1]}, 'c');
     Nd4j.exec(DynamicCustomOp.builder("conv2d")
