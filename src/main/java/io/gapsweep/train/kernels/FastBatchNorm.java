@@ -51,6 +51,9 @@ public final class FastBatchNorm extends MKLDNNBatchNormHelper {
   private INDArray batchMean;
   private INDArray batchVar;
   private boolean ownStatistics;
+  // The activations the last training forward pass copied into x: the backward pass gets the same
+  // array as its input and need not copy it again.
+  private INDArray forwardInput;
   private OpContext normalize;
 
   public FastBatchNorm() {
@@ -64,6 +67,7 @@ public final class FastBatchNorm extends MKLDNNBatchNormHelper {
     ownStatistics = training && x.rank() == 4 && format == CNN2DFormat.NCHW
         && x.dataType() == DataType.FLOAT && gamma != null && beta != null
         && x.length() <= Integer.MAX_VALUE;
+    forwardInput = null;
     if (!ownStatistics) {
       return super.preOutput(x, training, shape, gamma, beta, mean, var, decay, eps, format,
           workspaces);
@@ -72,6 +76,7 @@ public final class FastBatchNorm extends MKLDNNBatchNormHelper {
     int channels = (int) x.size(1);
     int plane = (int) (x.size(2) * x.size(3));
     float[] values = this.x = read(x, this.x);
+    forwardInput = x;
     double count = (double) batch * plane;
     float[] m = new float[channels];
     float[] v = new float[channels];
@@ -148,7 +153,8 @@ public final class FastBatchNorm extends MKLDNNBatchNormHelper {
     int plane = (int) (input.size(2) * input.size(3));
     int length = (int) input.length();
     // locals, so that the loops below read plain arrays
-    float[] x = this.x = read(input, this.x);
+    float[] x = input == forwardInput ? this.x : (this.x = read(input, this.x));
+    forwardInput = null;
     float[] dy = this.dy = read(epsilon, this.dy);
     float[] dx = this.dx = this.dx.length >= length ? this.dx : new float[length];
     float[] m = read(mean);
