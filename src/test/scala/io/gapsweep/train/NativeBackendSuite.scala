@@ -34,10 +34,10 @@ class NativeBackendSuite extends AnyFunSuite {
       io.gapsweep.testing.Fixtures.training(), new ImageShape(3, 8, 8), 6)
     val helpers = net.getLayers.toSeq.map(l => l.getClass.getSimpleName -> Option(helperOf(l))
       .map(_.getClass.getSimpleName).getOrElse("none"))
-    // The first (here only) convolution's helper is DL4J's oneDNN one without the input gradient.
-    assert(helpers.contains("ConvolutionLayer" -> "FirstConvolution"), helpers)
+    // The convolution's helper is DL4J's oneDNN one with a backward pass of direct convolutions.
+    assert(helpers.contains("ConvolutionLayer" -> "DirectConvolution"), helpers)
     assert(helpers.contains("SubsamplingLayer" -> "MKLDNNSubsamplingHelper"), helpers)
-    // gapsweep's batch-norm helper is DL4J's oneDNN one with a faster backward pass.
+    // gapsweep's batch-norm helper is DL4J's oneDNN one with faster statistics and backward pass.
     assert(helpers.contains("BatchNormalization" -> "FastBatchNorm"), helpers)
   }
 

@@ -18,12 +18,12 @@ import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationReLU;
 
 /**
- * Which implementation of dropout, ReLU, and the backprop of batch norm and the first convolution
+ * Which implementation of dropout, ReLU, and the backprop of batch norm and convolutions
  * a network trains with.
  *
  * <p>{@link #GAPSWEEP} (what trials use) computes the same functions as {@link #DL4J} (M2's
  * stock layers) with faster ops: see {@link FastDropout}, {@link FastRelu}, {@link FastBatchNorm}
- * and {@link FirstConvolution}. The bench trains both side by side.
+ * and {@link DirectConvolution}. The bench trains both side by side.
  */
 public enum Kernels {
   /** DL4J M2's own layers and helpers. */
@@ -42,10 +42,11 @@ public enum Kernels {
   }
 
   /**
-   * Gives every batch-norm layer that runs DL4J's oneDNN helper the faster backward pass, and
-   * the first layer, when it is a convolution on that helper, a backward pass without the input
-   * gradient; call after {@code init()}. Layers without those helpers (generic
-   * build, helpers disabled) keep DL4J's built-in implementation. DL4J offers no hook for this:
+   * Gives every batch-norm layer that runs DL4J's oneDNN helper faster statistics and backward
+   * pass, and every convolution on that helper a backward pass of direct convolutions (without
+   * the input gradient on the first layer); call after {@code init()}. Layers without those
+   * helpers (generic build, helpers disabled) keep DL4J's built-in implementation. DL4J offers no
+   * hook for this:
    * the helper is a package-private or protected field, set here by reflection.
    */
   public void install(MultiLayerNetwork network) {
@@ -61,10 +62,10 @@ public enum Kernels {
       }
       if (layer instanceof BatchNormalization && helper.getClass() == MKLDNNBatchNormHelper.class) {
         setHelper(layer, new FastBatchNorm());
-      } else if (i == 0 && layer.getClass() == ConvolutionLayer.class
+      } else if (layer.getClass() == ConvolutionLayer.class
           && helper.getClass() == MKLDNNConvHelper.class) {
-        // Only the first layer: its input gradient is the one nothing uses.
-        setHelper(layer, new FirstConvolution());
+        // The first layer's input gradient is the one nothing uses.
+        setHelper(layer, new DirectConvolution(i > 0));
       }
     }
   }

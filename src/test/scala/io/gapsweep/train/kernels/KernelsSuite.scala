@@ -184,19 +184,19 @@ class KernelsSuite extends AnyFunSuite {
     assert(stock.forall(h => h.getClass.getSimpleName == "MKLDNNBatchNormHelper"), stock)
   }
 
-  test("on the oneDNN build the first convolution skips its input gradient") {
+  test("on the oneDNN build every convolution runs direct kernels; only the first skips its input gradient") {
     assume(NativeBackend.running().contains("onednn"), "no oneDNN build here")
     val layers = network(Kernels.GAPSWEEP).getLayers.toSeq
     val convs = layers.collect { case l: ConvolutionLayer => Kernels.helperOf(l) }
-    assert(convs.size == 2 && convs.head.isInstanceOf[FirstConvolution], convs)
-    assert(convs(1).getClass == classOf[MKLDNNConvHelper], "only the first layer's input gradient is unused")
+    assert(convs.size == 2 && convs.forall(_.isInstanceOf[DirectConvolution]), convs)
+    assert(convs.map(_.asInstanceOf[DirectConvolution].inputGradient()) == Seq(false, true))
     val stock = network(Kernels.DL4J).getLayers.toSeq.collect {
       case l: ConvolutionLayer => Kernels.helperOf(l)
     }
     assert(stock.forall(h => h.getClass.getName.startsWith("org.deeplearning4j.nn.layers.mkldnn.")), stock)
   }
 
-  test("the first convolution's weight and bias gradients equal DL4J's, for odd kernels and padding") {
+  test("direct convolutions' weight, bias and input gradients equal DL4J's, for odd kernels and padding") {
     assume(NativeBackend.running().contains("onednn"), "no oneDNN build here")
     // (kernel, mode, padding, input side): the network's case, a wider kernel, explicit padding
     for ((k, mode, p, side) <- Seq((3, ConvolutionMode.Same, 0, 16), (5, ConvolutionMode.Same, 0, 9),
@@ -216,14 +216,22 @@ class KernelsSuite extends AnyFunSuite {
           CNN2DFormat.NCHW, LayerWorkspaceMgr.noWorkspaces())
         (flat(dW), flat(dB), r)
       }
-      val (fastW, fastB, fast) = run(new FirstConvolution())
-      val (stockW, stockB, _) = run(new MKLDNNConvHelper(DataType.FLOAT))
+      val (fastW, fastB, fast) = run(new DirectConvolution(false))
+      val (stockW, stockB, stock) = run(new MKLDNNConvHelper(DataType.FLOAT))
       val scale = stockW.map(math.abs).max
       val worst = fastW.zip(stockW).map { case (a, b) => math.abs(a - b) }.max
       assert(scale > 1e-3 && worst <= 1e-5 * scale, s"k $k $mode p $p: $worst of $scale")
       assert(fastB.zip(stockB).forall { case (a, b) => math.abs(a - b) <= 1e-5 * stockB.map(math.abs).max })
-      assert(fast.getSecond == null, "no input gradient")
+      assert(fast.getSecond == null, "no input gradient on the first layer")
       assert(fast.getFirst.gradientForVariable.get("W") != null)
+      val (innerW, _, inner) = run(new DirectConvolution(true))
+      assert(innerW.sameElements(fastW))
+      val dx = flat(inner.getSecond)
+      val stockDx = flat(stock.getSecond)
+      val dxScale = stockDx.map(math.abs).max
+      val dxWorst = dx.zip(stockDx).map { case (a, b) => math.abs(a - b) }.max
+      assert(inner.getSecond.shape().toSeq == x.shape().toSeq)
+      assert(dxScale > 1e-3 && dxWorst <= 1e-5 * dxScale, s"input gradient, k $k $mode p $p: $dxWorst of $dxScale")
     }
   }
 

@@ -17,28 +17,42 @@ import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * DL4J's oneDNN convolution helper for a network's first layer: its backward pass computes the
- * weight (and bias) gradient only, not the gradient for the input images, which nothing uses.
+ * DL4J's oneDNN convolution helper with a backward pass made of forward convolutions, which oneDNN
+ * runs with its direct kernels; a network's first layer skips the gradient for its input images,
+ * which nothing uses.
  *
- * <p>Why: M2's {@code conv2d_bp} always computes both, and oneDNN picks Winograd for them
- * ({@code convolution_auto}), which pads the 3 input channels of an RGB image to 16: on the
- * reference network the first layer's backward pass took 4.3 ms of a 32-image batch (the input
- * gradient 2.8 ms of it, DNNL_VERBOSE on an AVX-512 CPU) where its forward pass took 1.2 ms. Here
- * the weight gradient is itself computed as a forward convolution, which oneDNN runs with its
- * direct kernels: with {@code x} the input [N, C, H, W] and {@code g} the output gradient
- * [N, O, H', W'], dL/dW[o, c, i, j] = Σ_{n,y,x} g[n, o, y, x] · x[n, c, y + i − p, x + j − p], a
- * convolution of x read as a batch of C images of N channels with g read as O filters of N
- * channels and size H'×W', padded by p, whose output is C × O × kH × kW.
+ * <p>Why: M2's {@code conv2d_bp} asks oneDNN for {@code convolution_auto}, which picks Winograd for
+ * the weight and input gradients of a 3×3 layer: for the first layer it pads the 3 channels of an
+ * RGB image to 16, and on the reference network's second layer the two Winograd passes took 1.0 ms
+ * of a 32-image batch where the two forward convolutions below take 0.54 ms (DNNL_VERBOSE, 1
+ * thread, AVX-512 CPU); the first layer's input gradient alone took 2.8 ms.
+ *
+ * <p>With {@code x} the input [N, C, H, W], {@code g} the output gradient [N, O, H', W'] and
+ * padding p: the weight gradient dL/dW[o, c, i, j] = Σ_{n,y,x} g[n, o, y, x] · x[n, c, y + i − p,
+ * x + j − p] is a convolution of x read as a batch of C images of N channels with g read as O
+ * filters of N channels and size H'×W', padded by p, whose output is C × O × kH × kW; the input
+ * gradient is the convolution of g with the weights swapped to [C, O, kH, kW] and flipped in both
+ * spatial axes, padded by k − 1 − p. Both operands are handed to oneDNN as permuted views: its
+ * reorders into its own layouts read them through their strides.
  *
  * <p>It covers stride 1, dilation 1, NCHW float data and symmetric padding (odd kernels in
- * {@code Same} mode, or {@code Truncate}); anything else goes to DL4J's helper. Install it only on
- * the first layer of a {@code MultiLayerNetwork}: the input gradient it returns is null, which
- * DL4J accepts there (it discards the first layer's input gradient during training).
+ * {@code Same} mode, or {@code Truncate}); anything else goes to DL4J's helper. Without the input
+ * gradient it belongs only on the first layer of a {@code MultiLayerNetwork}: the null it returns
+ * there is accepted because DL4J discards the first layer's input gradient during training.
  */
-public final class FirstConvolution extends MKLDNNConvHelper {
+public final class DirectConvolution extends MKLDNNConvHelper {
 
-  public FirstConvolution() {
+  private final boolean inputGradient;
+
+  /** @param inputGradient false on a network's first layer, whose input gradient nothing uses */
+  public DirectConvolution(boolean inputGradient) {
     super(DataType.FLOAT);
+    this.inputGradient = inputGradient;
+  }
+
+  /** Whether the backward pass computes the gradient for the layer's input. */
+  public boolean inputGradient() {
+    return inputGradient;
   }
 
   @Override
@@ -61,8 +75,6 @@ public final class FirstConvolution extends MKLDNNConvHelper {
     long filters = delta.size(1);
     long outH = delta.size(2);
     long outW = delta.size(3);
-    // x as C images of N channels, g as O filters of N channels: views, which oneDNN's reorders
-    // into its own layouts read through their strides.
     INDArray images = input.permute(1, 0, 2, 3);
     INDArray filterBank = delta.permute(1, 0, 2, 3);
     INDArray out = workspaces.createUninitialized(ArrayType.BP_WORKING_MEM, DataType.FLOAT,
@@ -81,7 +93,40 @@ public final class FirstConvolution extends MKLDNNConvHelper {
       gradient.gradientForVariable().put(ConvolutionParamInitializer.BIAS_KEY, biasGradView);
     }
     gradient.gradientForVariable().put(ConvolutionParamInitializer.WEIGHT_KEY, weightGradView);
-    return new Pair<>(gradient, null);
+    return new Pair<>(gradient, inputGradient
+        ? gradientForInput(weights, delta, input.shape(), kernel, padding, workspaces) : null);
+  }
+
+  /** g convolved with the weights swapped to [C, O, kH, kW] and flipped in both spatial axes. */
+  private INDArray gradientForInput(INDArray weights, INDArray delta, long[] inputShape,
+      int[] kernel, int[] padding, LayerWorkspaceMgr workspaces) {
+    int kH = kernel[0];
+    int kW = kernel[1];
+    int outputs = (int) weights.size(0);
+    int inputs = (int) weights.size(1);
+    float[] w = FastBatchNorm.read(weights);
+    float[] flipped = new float[w.length];
+    for (int o = 0; o < outputs; o++) {
+      for (int c = 0; c < inputs; c++) {
+        for (int i = 0; i < kH; i++) {
+          for (int j = 0; j < kW; j++) {
+            flipped[((c * outputs + o) * kH + (kH - 1 - i)) * kW + (kW - 1 - j)] =
+                w[((o * inputs + c) * kH + i) * kW + j];
+          }
+        }
+      }
+    }
+    INDArray transposed = workspaces.createUninitialized(ArrayType.BP_WORKING_MEM,
+        DataType.FLOAT, new long[] {inputs, outputs, kH, kW}, 'c');
+    FastBatchNorm.write(flipped, transposed);
+    INDArray epsNext = workspaces.createUninitialized(
+        ArrayType.ACTIVATION_GRAD, DataType.FLOAT, inputShape, 'c');
+    Nd4j.exec(DynamicCustomOp.builder("conv2d")
+        .addInputs(delta, transposed)
+        .addOutputs(epsNext)
+        .addIntegerArguments(kH, kW, 1, 1, kH - 1 - padding[0], kW - 1 - padding[1], 1, 1, 0, 0, 1)
+        .build());
+    return epsNext;
   }
 
   /**
