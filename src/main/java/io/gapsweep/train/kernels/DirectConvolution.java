@@ -70,7 +70,6 @@ public final class DirectConvolution extends MKLDNNConvHelper {
           biasGradView, weightGradView, afn, mode, bwdFilterAlgo, bwdDataAlgo, convolutionMode,
           dilation, format, workspaces);
     }
-    long batch = input.size(0);
     long channels = input.size(1);
     long filters = delta.size(1);
     long outH = delta.size(2);

@@ -46,8 +46,7 @@ public enum Kernels {
    * pass, and every convolution on that helper a backward pass of direct convolutions (without
    * the input gradient on the first layer); call after {@code init()}. Layers without those
    * helpers (generic build, helpers disabled) keep DL4J's built-in implementation. DL4J offers no
-   * hook for this:
-   * the helper is a package-private or protected field, set here by reflection.
+   * hook for this: the helper is a package-private or protected field, set here by reflection.
    */
   public void install(MultiLayerNetwork network) {
     if (this != GAPSWEEP) {
