@@ -248,16 +248,11 @@ public final class SelectionSweep {
 
   /** Inference-mode accuracy on {@code images}, scaled as training scales them (0..1). */
   static double accuracy(MultiLayerNetwork network, ImageSet images) {
-    int size = images.imageSize();
     int correct = 0;
-    byte[] pixels = images.pixels();
+    int[] order = java.util.stream.IntStream.range(0, images.count()).toArray();
     for (int from = 0; from < images.count(); from += 256) {
       int to = Math.min(images.count(), from + 256);
-      float[] data = new float[(to - from) * size];
-      for (int i = 0; i < data.length; i++) {
-        data[i] = (pixels[from * size + i] & 0xFF) / 255f;
-      }
-      INDArray features = Nd4j.create(data,
+      INDArray features = Nd4j.create(images.scaled(order, from, to),
           new long[] {to - from, images.channels(), images.height(), images.width()},
           DataType.FLOAT);
       INDArray predicted = network.output(features, false).argMax(1);

@@ -61,6 +61,33 @@ public record ImageSet(int count, int channels, int height, int width, byte[] pi
     return new ImageSet(count + other.count, channels, height, width, out, outLabels);
   }
 
+  // Pixel byte to 0..1 by table lookup: a division per value cost a twentieth of a training step
+  // under the launcher's C1 compiler. The same float divisions, so the same values.
+  private static final float[] SCALED = new float[256];
+
+  static {
+    for (int value = 0; value < 256; value++) {
+      SCALED[value] = value / 255f;
+    }
+  }
+
+  /**
+   * The images {@code order[from..to)}, NCHW, each value scaled to 0..1 (pixel / 255): what a
+   * network trains and predicts on.
+   */
+  public float[] scaled(int[] order, int from, int to) {
+    int size = imageSize();
+    float[] data = new float[(to - from) * size];
+    for (int i = from; i < to; i++) {
+      int source = order[i] * size;
+      int target = (i - from) * size;
+      for (int k = 0; k < size; k++) {
+        data[target + k] = SCALED[pixels[source + k] & 0xFF];
+      }
+    }
+    return data;
+  }
+
   public int imageSize() {
     return channels * height * width;
   }

@@ -23,18 +23,11 @@ final class ImageBatches {
           + ": expected a batch size >= 1");
     }
     List<DataSet> batches = new ArrayList<>();
-    int size = images.imageSize();
-    byte[] pixels = images.pixels();
     for (int from = 0; from < order.length; from += batchSize) {
       int to = Math.min(order.length, from + batchSize);
-      float[] features = new float[(to - from) * size];
+      float[] features = images.scaled(order, from, to);
       float[] labels = new float[(to - from) * classes];
       for (int i = from; i < to; i++) {
-        int source = order[i] * size;
-        int target = (i - from) * size;
-        for (int k = 0; k < size; k++) {
-          features[target + k] = (pixels[source + k] & 0xFF) / 255f;
-        }
         int label = images.labels()[order[i]];
         if (label < 0 || label >= classes) {
           throw new IllegalArgumentException("Cannot build a batch: image " + order[i]
