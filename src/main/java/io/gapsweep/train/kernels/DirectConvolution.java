@@ -103,7 +103,7 @@ public final class DirectConvolution extends MKLDNNConvHelper {
     int kW = kernel[1];
     int outputs = (int) weights.size(0);
     int inputs = (int) weights.size(1);
-    float[] w = FastBatchNorm.read(weights);
+    float[] w = NativeFloats.read(weights);
     float[] flipped = new float[w.length];
     for (int o = 0; o < outputs; o++) {
       for (int c = 0; c < inputs; c++) {
@@ -117,7 +117,7 @@ public final class DirectConvolution extends MKLDNNConvHelper {
     }
     INDArray transposed = workspaces.createUninitialized(ArrayType.BP_WORKING_MEM,
         DataType.FLOAT, new long[] {inputs, outputs, kH, kW}, 'c');
-    FastBatchNorm.write(flipped, transposed);
+    NativeFloats.write(flipped, transposed);
     INDArray epsNext = workspaces.createUninitialized(
         ArrayType.ACTIVATION_GRAD, DataType.FLOAT, inputShape, 'c');
     Nd4j.exec(DynamicCustomOp.builder("conv2d")

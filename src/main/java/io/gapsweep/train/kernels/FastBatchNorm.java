@@ -1,7 +1,5 @@
 package io.gapsweep.train.kernels;
 
-import java.util.Arrays;
-import org.bytedeco.javacpp.FloatPointer;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
@@ -15,7 +13,6 @@ import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.OpContext;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.BatchNorm;
-import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -75,7 +72,7 @@ public final class FastBatchNorm extends MKLDNNBatchNormHelper {
     int batch = (int) x.size(0);
     int channels = (int) x.size(1);
     int plane = (int) (x.size(2) * x.size(3));
-    float[] values = this.x = read(x, this.x);
+    float[] values = this.x = NativeFloats.read(x, this.x);
     forwardInput = x;
     double count = (double) batch * plane;
     float[] m = new float[channels];
@@ -104,8 +101,8 @@ public final class FastBatchNorm extends MKLDNNBatchNormHelper {
         batchVar = Nd4j.createUninitialized(DataType.FLOAT, channels);
       }
     }
-    write(m, batchMean);
-    write(v, batchVar);
+    NativeFloats.write(m, batchMean);
+    NativeFloats.write(v, batchVar);
 
     if (normalize == null) {
       normalize = Nd4j.getExecutioner().buildContext();
@@ -153,13 +150,13 @@ public final class FastBatchNorm extends MKLDNNBatchNormHelper {
     int plane = (int) (input.size(2) * input.size(3));
     int length = (int) input.length();
     // locals, so that the loops below read plain arrays
-    float[] x = input == forwardInput ? this.x : (this.x = read(input, this.x));
+    float[] x = input == forwardInput ? this.x : (this.x = NativeFloats.read(input, this.x));
     forwardInput = null;
-    float[] dy = this.dy = read(epsilon, this.dy);
+    float[] dy = this.dy = NativeFloats.read(epsilon, this.dy);
     float[] dx = this.dx = this.dx.length >= length ? this.dx : new float[length];
-    float[] m = read(mean);
-    float[] v = read(var);
-    float[] g = read(gamma);
+    float[] m = NativeFloats.read(mean);
+    float[] v = NativeFloats.read(var);
+    float[] g = NativeFloats.read(gamma);
 
     double[] sumDy = new double[channels];
     double[] sumDyXm = new double[channels];
@@ -207,50 +204,12 @@ public final class FastBatchNorm extends MKLDNNBatchNormHelper {
 
     INDArray epsAtInput = workspaces.createUninitialized(
         ArrayType.ACTIVATION_GRAD, DataType.FLOAT, input.shape(), 'c');
-    write(dx, length, epsAtInput);
-    write(dGamma, dGammaView);
-    write(dBeta, dBetaView);
+    NativeFloats.write(dx, length, epsAtInput);
+    NativeFloats.write(dGamma, dGammaView);
+    NativeFloats.write(dBeta, dBetaView);
     Gradient gradient = new DefaultGradient();
     gradient.setGradientFor(BatchNormalizationParamInitializer.GAMMA, dGammaView);
     gradient.setGradientFor(BatchNormalizationParamInitializer.BETA, dBetaView);
     return new Pair<>(gradient, epsAtInput);
-  }
-
-  /** The values of {@code array} in C order, copied in bulk from native memory. */
-  static float[] read(INDArray array) {
-    return read(array, new float[0]);
-  }
-
-  /**
-   * As {@link #read(INDArray)}, into the start of {@code reuse} when it is long enough; returns
-   * the array that holds the values.
-   */
-  static float[] read(INDArray array, float[] reuse) {
-    INDArray dense = isDense(array) ? array : array.dup('c');
-    int length = (int) dense.length();
-    float[] values = reuse.length >= length ? reuse : new float[length];
-    ((FloatPointer) dense.data().addressPointer()).get(values, 0, length);
-    return values;
-  }
-
-  /** Writes {@code values} into {@code target} in C order. */
-  static void write(float[] values, INDArray target) {
-    write(values, values.length, target);
-  }
-
-  /** Writes the first {@code length} of {@code values} into {@code target} in C order. */
-  static void write(float[] values, int length, INDArray target) {
-    if (isDense(target)) {
-      ((FloatPointer) target.data().addressPointer()).put(values, 0, length);
-    } else {
-      target.assign(org.nd4j.linalg.factory.Nd4j.createFromArray(Arrays.copyOf(values, length))
-          .reshape(target.shape()));
-    }
-  }
-
-  /** A C-order array that is its buffer's whole content, so that its memory can be read as is. */
-  private static boolean isDense(INDArray array) {
-    return array.ordering() == 'c' && !array.isView() && array.data().offset() == 0
-        && array.data().length() == array.length() && Shape.hasDefaultStridesForShape(array);
   }
 }
