@@ -104,11 +104,13 @@ final class BenchCommand implements Callable<Integer> {
   int halvingConfigs;
 
   @Option(names = "--halving-max-epochs", paramLabel = "N",
-      description = "training.max-epochs of the halving part (default: reference.conf's).")
+      description = "training.max-epochs of the halving part (default: demo.conf's;"
+          + " reference.conf's with --halving-data tiny).")
   Integer halvingMaxEpochs;
 
   @Option(names = "--halving-patience", paramLabel = "N",
-      description = "training.patience of the halving part (default: reference.conf's).")
+      description = "training.patience of the halving part (default: demo.conf's;"
+          + " reference.conf's with --halving-data tiny).")
   Integer halvingPatience;
 
   @Option(names = "--halving-min-epochs", paramLabel = "N",
