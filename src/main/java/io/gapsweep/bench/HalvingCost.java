@@ -124,11 +124,30 @@ final class HalvingCost {
       // The slot that frees first after the last launch is the first that no work will need.
       long until = runningAtLastLaunch.length < slots ? lastLaunch
           : runningAtLastLaunch[runningAtLastLaunch.length - slots];
-      double busy = 0;
-      for (long[] span : all) {
-        busy += Math.max(0, Math.min(span[1], until) - Math.max(span[0], startMillis));
+      if (until <= startMillis) {
+        return Double.NaN;
       }
-      return until <= startMillis ? Double.NaN : busy / ((double) slots * (until - startMillis));
+      // Spark records a task's finish when the driver has its result, and may already have
+      // launched the next task on the freed slot: spans can overlap beyond the slots, so at each
+      // moment at most `slots` of the running tasks count as busy.
+      java.util.TreeMap<Long, Integer> changes = new java.util.TreeMap<>();
+      for (long[] span : all) {
+        long from = Math.max(span[0], startMillis);
+        long to = Math.min(span[1], until);
+        if (from < to) {
+          changes.merge(from, 1, Integer::sum);
+          changes.merge(to, -1, Integer::sum);
+        }
+      }
+      double busy = 0;
+      int running = 0;
+      long previous = startMillis;
+      for (var change : changes.entrySet()) {
+        busy += (double) Math.min(running, slots) * (change.getKey() - previous);
+        running += change.getValue();
+        previous = change.getKey();
+      }
+      return busy / ((double) slots * (until - startMillis));
     }
   }
 

@@ -30,4 +30,10 @@ class HalvingTasksSuite extends AnyFunSuite {
   test("tasks launched after the training (compaction, views) are left out") {
     assert(tasks((0, 10), (0, 10), (50, 60)).whileWorkRemains(0, 20, 2) == 1.0)
   }
+
+  test("a finish recorded after the slot's next launch does not count the slot twice") {
+    // Two slots; the first slot's task is marked finished at 12, its next one launched at 10.
+    val u = tasks((0, 12), (10, 20), (0, 20)).whileWorkRemains(0, 100, 2)
+    assert(u == 1.0, s"utilization $u")
+  }
 }
