@@ -25,13 +25,18 @@ public final class FastRelu extends BaseActivationFunction {
     return in;
   }
 
+  /**
+   * Overwrites {@code in}, as DL4J's {@link ActivationReLU} does: its callers hand over a copy
+   * (ActivationLayer) or a fresh pre-activation (dense layers), made in the workspace the gradient
+   * must end up in, so the result needs neither a new array nor the copy DL4J's ActivationLayer
+   * makes of a gradient from any other workspace.
+   */
   @Override
   public Pair<INDArray, INDArray> backprop(INDArray in, INDArray epsilon) {
     assertShape(in, epsilon);
-    INDArray dLdz = in.ulike();
-    Nd4j.getExecutioner().exec(new Step(in, dLdz, 0.0));
-    Nd4j.getExecutioner().exec(new MulOp(dLdz, epsilon, dLdz));
-    return new Pair<>(dLdz, null);
+    Nd4j.getExecutioner().exec(new Step(in, in, 0.0));
+    Nd4j.getExecutioner().exec(new MulOp(in, epsilon, in));
+    return new Pair<>(in, null);
   }
 
   @Override
