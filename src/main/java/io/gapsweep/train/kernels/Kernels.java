@@ -11,6 +11,7 @@ import org.deeplearning4j.nn.layers.convolution.ConvolutionLayer;
 import org.deeplearning4j.nn.layers.convolution.subsampling.SubsamplingLayer;
 import org.deeplearning4j.nn.layers.mkldnn.MKLDNNBatchNormHelper;
 import org.deeplearning4j.nn.layers.mkldnn.MKLDNNConvHelper;
+import org.deeplearning4j.nn.layers.mkldnn.MKLDNNSubsamplingHelper;
 import org.deeplearning4j.nn.layers.normalization.BatchNormalization;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.activations.Activation;
@@ -18,12 +19,12 @@ import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationReLU;
 
 /**
- * Which implementation of dropout, ReLU, and the backprop of batch norm and convolutions
- * a network trains with.
+ * Which implementation of dropout, ReLU, and the backprop of batch norm, convolutions and max
+ * pooling a network trains with.
  *
  * <p>{@link #GAPSWEEP} (what trials use) computes the same functions as {@link #DL4J} (M2's
- * stock layers) with faster ops: see {@link FastDropout}, {@link FastRelu}, {@link FastBatchNorm}
- * and {@link DirectConvolution}. The bench trains both side by side.
+ * stock layers) with faster ops: see {@link FastDropout}, {@link FastRelu}, {@link FastBatchNorm},
+ * {@link DirectConvolution} and {@link FastMaxPool}. The bench trains both side by side.
  */
 public enum Kernels {
   /** DL4J M2's own layers and helpers. */
@@ -43,10 +44,11 @@ public enum Kernels {
 
   /**
    * Gives every batch-norm layer that runs DL4J's oneDNN helper faster statistics and backward
-   * pass, and every convolution on that helper a backward pass of direct convolutions (without
-   * the input gradient on the first layer); call after {@code init()}. Layers without those
-   * helpers (generic build, helpers disabled) keep DL4J's built-in implementation. DL4J offers no
-   * hook for this: the helper is a package-private or protected field, set here by reflection.
+   * pass, every convolution on that helper a backward pass of direct convolutions (without the
+   * input gradient on the first layer), and every pooling layer on it a faster max-pool backward
+   * pass; call after {@code init()}. Layers without those helpers (generic build, helpers
+   * disabled) keep DL4J's built-in implementation. DL4J offers no hook for this: the helper is a
+   * package-private or protected field, set here by reflection.
    */
   public void install(MultiLayerNetwork network) {
     if (this != GAPSWEEP) {
@@ -61,6 +63,9 @@ public enum Kernels {
       }
       if (layer instanceof BatchNormalization && helper.getClass() == MKLDNNBatchNormHelper.class) {
         setHelper(layer, new FastBatchNorm());
+      } else if (layer instanceof SubsamplingLayer
+          && helper.getClass() == MKLDNNSubsamplingHelper.class) {
+        setHelper(layer, new FastMaxPool());
       } else if (layer.getClass() == ConvolutionLayer.class
           && helper.getClass() == MKLDNNConvHelper.class) {
         // The first layer's input gradient is the one nothing uses.

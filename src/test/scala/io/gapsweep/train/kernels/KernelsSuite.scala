@@ -5,8 +5,8 @@ import io.gapsweep.train.{ImageShape, NativeBackend, NetworkFactory}
 import org.deeplearning4j.nn.conf.{CNN2DFormat, ConvolutionMode}
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer.AlgoMode
 import org.deeplearning4j.nn.layers.convolution.ConvolutionLayer
-import org.deeplearning4j.nn.layers.mkldnn.MKLDNNConvHelper
-import org.deeplearning4j.nn.conf.layers.{ActivationLayer, DenseLayer, DropoutLayer}
+import org.deeplearning4j.nn.layers.mkldnn.{MKLDNNConvHelper, MKLDNNSubsamplingHelper}
+import org.deeplearning4j.nn.conf.layers.{ActivationLayer, DenseLayer, DropoutLayer, PoolingType}
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr
 import org.deeplearning4j.util.ModelSerializer
@@ -184,6 +184,15 @@ class KernelsSuite extends AnyFunSuite {
     assert(stock.forall(h => h.getClass.getSimpleName == "MKLDNNBatchNormHelper"), stock)
   }
 
+  test("on the oneDNN build every max-pooling layer gets the fast backward pass") {
+    assume(NativeBackend.running().contains("onednn"), "no oneDNN build here")
+    def pools(kernels: Kernels) = network(kernels).getLayers.toSeq.collect {
+      case l: org.deeplearning4j.nn.layers.convolution.subsampling.SubsamplingLayer => Kernels.helperOf(l)
+    }
+    assert(pools(Kernels.GAPSWEEP).size == 2 && pools(Kernels.GAPSWEEP).forall(_.isInstanceOf[FastMaxPool]))
+    assert(pools(Kernels.DL4J).forall(_.getClass == classOf[MKLDNNSubsamplingHelper]))
+  }
+
   test("on the oneDNN build every convolution runs direct kernels; only the first skips its input gradient") {
     assume(NativeBackend.running().contains("onednn"), "no oneDNN build here")
     val layers = network(Kernels.GAPSWEEP).getLayers.toSeq
@@ -232,6 +241,49 @@ class KernelsSuite extends AnyFunSuite {
       val dxWorst = dx.zip(stockDx).map { case (a, b) => math.abs(a - b) }.max
       assert(inner.getSecond.shape().toSeq == x.shape().toSeq)
       assert(dxScale > 1e-3 && dxWorst <= 1e-5 * dxScale, s"input gradient, k $k $mode p $p: $dxWorst of $dxScale")
+    }
+  }
+
+  test("max-pool backward sends each gradient to its window's first maximum, ties as oneDNN's") {
+    assume(NativeBackend.running().contains("onednn"), "no oneDNN build here")
+    Nd4j.getRandom.setSeed(41)
+    val (n, c) = (3, 4)
+    // Values rounded to tenths after a ReLU: most windows hold ties, many all zeros; plus -0 beside
+    // +0, infinities and the extremes of float.
+    val special = Seq(-0f, 0f, Float.PositiveInfinity, Float.NegativeInfinity, Float.MaxValue,
+      -Float.MaxValue, Float.MinPositiveValue, -Float.MinPositiveValue)
+    def input(h: Int, w: Int): INDArray = {
+      val v = Nd4j.rand(DataType.FLOAT, n * c * h * w).subi(0.4).muli(3).toFloatVector
+        .map(f => math.max(0f, math.round(f * 10) / 10f))
+      for (i <- v.indices if i % 7 == 3) v(i) = special((i / 7) % special.size)
+      Nd4j.create(v, Array[Long](n, c, h, w), 'c')
+    }
+    def backprop(helper: org.deeplearning4j.nn.layers.convolution.subsampling.SubsamplingHelper,
+        x: INDArray, eps: INDArray, k: Int, s: Int, mode: ConvolutionMode) =
+      helper.backpropGradient(x, eps, Array(k, k), Array(s, s), Array(0, 0), PoolingType.MAX,
+        mode, Array(1, 1), CNN2DFormat.NCHW, LayerWorkspaceMgr.noWorkspaces()).getSecond
+        .dup('c').reshape(x.length()).toFloatVector
+    // (kernel, stride, input height, width, mode): the network's case, then cases it leaves to DL4J
+    for ((k, s, h, w, mode) <- Seq((2, 2, 6, 8, ConvolutionMode.Same), (2, 2, 4, 2, ConvolutionMode.Truncate),
+        (2, 2, 7, 8, ConvolutionMode.Same), (3, 2, 8, 8, ConvolutionMode.Same), (2, 1, 6, 6, ConvolutionMode.Truncate))) {
+      val x = input(h, w)
+      val (oh, ow) = if (mode == ConvolutionMode.Same) ((h + s - 1) / s, (w + s - 1) / s)
+        else ((h - k) / s + 1, (w - k) / s + 1)
+      val eps = Nd4j.rand(DataType.FLOAT, n, c, oh, ow).addi(1)
+      val fast = backprop(new FastMaxPool(), x, eps, k, s, mode)
+      val stock = backprop(new MKLDNNSubsamplingHelper(DataType.FLOAT), x, eps, k, s, mode)
+      assert(fast.length == x.length())
+      assert(fast.map(java.lang.Float.floatToRawIntBits).sameElements(
+        stock.map(java.lang.Float.floatToRawIntBits)), s"k $k s $s ${h}x$w $mode")
+      if (k == s && h % 2 == 0 && w % 2 == 0) {
+        assert(fast.count(_ != 0f) == eps.length(), "one gradient per window")
+      }
+    }
+    // the comparison behind it, on every ordered pair of the special values and a few others
+    val values = special ++ Seq(1f, -1f, 0.1f, -2.5f, 3e38f)
+    for (a <- values; b <- values) {
+      assert(FastMaxPool.greater(FastMaxPool.order(a), FastMaxPool.order(b)) == (if (a > b) -1 else 0),
+        s"$a > $b")
     }
   }
 
