@@ -21,6 +21,16 @@ fi
 
 gapsweep_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
+# G1 option of every JVM that trains (the local one, cluster executors). ND4J registers each array
+# buffer it creates (about 280 per training step) as a weak reference in a map until a collection
+# finds the buffer gone, so every young collection copies all the references made since the last
+# one. With G1's default survivor space (1/8 of the young generation) they overflowed it and were
+# promoted: a 108-trial sweep ended with about 950 MB of such garbage in the old generation, young
+# pauses of 170 ms, and slower queries afterwards. With SurvivorRatio=3 they die in the survivor
+# space: training 54.1 s against 60.2 s and the views 4.65 s against 7.85 s (bench --parts answer,
+# medians of 2; src/site/markdown/performance.md). GAPSWEEP_JAVA_OPTS come later and win.
+gapsweep_gc=(-XX:SurvivorRatio=3)
+
 gapsweep_usage() {
   sed -n '2,/^set -euo/p' "$0" | sed -e '$d' -e 's/^# \{0,1\}//' >&2
   exit 2
@@ -83,12 +93,13 @@ gapsweep_local_launch() {
   # With C1 alone the same command used half the CPU (34 s against 65 s). Options given in
   # GAPSWEEP_JAVA_OPTS come later and win (-XX:TieredStopAtLevel=4 restores C2).
   local jit=(-XX:TieredStopAtLevel=1)
+  local gc=("${gapsweep_gc[@]}")
   local java_opts
   read -r -a java_opts <<< "${GAPSWEEP_JAVA_OPTS:--Xmx4g}"
   local java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
-  gapsweep_class_archive "$command" "$java" "$classpath_file" "${java_opens[@]}" "${jit[@]}" "${java_opts[@]}"
+  gapsweep_class_archive "$command" "$java" "$classpath_file" "${java_opens[@]}" "${jit[@]}" "${gc[@]}" "${java_opts[@]}"
   gapsweep_launch=(
-    "$java" "${java_opens[@]}" "${jit[@]}" "${java_opts[@]}" "${gapsweep_cds[@]}" -Djava.awt.headless=true
+    "$java" "${java_opens[@]}" "${jit[@]}" "${gc[@]}" "${java_opts[@]}" "${gapsweep_cds[@]}" -Djava.awt.headless=true
     -Dio.gapsweep.launched="$gapsweep_launched"
     -cp "$gapsweep_classes:$(cat "$classpath_file")" io.gapsweep.cli.Main
   )
@@ -233,6 +244,7 @@ gapsweep_submit() {
   # JavaCPP counts the whole process's resident memory against maxphysicalbytes: set it to the
   # container size, so ND4J frees memory or fails with OutOfMemoryError before YARN/K8s kill it.
   local javacpp="-Dorg.bytedeco.javacpp.maxbytes=${offheap}m -Dorg.bytedeco.javacpp.maxphysicalbytes=$((heap + overhead))m"
+  local executor_opts="$javacpp ${gapsweep_gc[*]}"
 
   local driver_conf="$conf"
   if [[ "$mode" == cluster ]]; then
@@ -249,7 +261,7 @@ gapsweep_submit() {
     --files "$conf" \
     --executor-memory "${heap}m" \
     --conf spark.executor.memoryOverhead="${overhead}m" \
-    --conf spark.executor.extraJavaOptions="$javacpp" \
+    --conf spark.executor.extraJavaOptions="$executor_opts" \
     --conf spark.task.cpus="$threads" \
     --conf spark.executorEnv.OMP_NUM_THREADS="$threads" \
     --conf spark.speculation=false \

@@ -78,7 +78,7 @@ class StandaloneClusterSuite extends AnyFunSuite with SharedSparkSession with Te
         s"--class io.gapsweep.cli.Main --name gapsweep threads.conf --files $conf " +
           "--executor-memory 4096m --conf spark.executor.memoryOverhead=1536m " +
           "--conf spark.executor.extraJavaOptions=-Dorg.bytedeco.javacpp.maxbytes=1024m " +
-          "-Dorg.bytedeco.javacpp.maxphysicalbytes=5632m " +
+          "-Dorg.bytedeco.javacpp.maxphysicalbytes=5632m -XX:SurvivorRatio=3 " +
           "--conf spark.task.cpus=2 --conf spark.executorEnv.OMP_NUM_THREADS=2 --conf spark.speculation=false"
 
       val yarn = echoed("yarn.sh", Map("HADOOP_CONF_DIR" -> dir.toString, "GAPSWEEP_JAR" -> jar.toString),

@@ -108,14 +108,15 @@ class LocalScriptSuite extends AnyFunSuite with TempDirs {
       val java = Files.createDirectories(home.resolve("bin")).resolve("java")
       Files.writeString(java,
         s"""#!/usr/bin/env bash
-           |main=""; args=(); heap=""; jit=""
+           |main=""; args=(); heap=""; jit=""; gc=""
            |for a in "$$@"; do
            |  if [[ -n "$$main" ]]; then args+=("$$a"); fi
            |  [[ "$$a" == io.gapsweep.cli.Main ]] && main=1
            |  [[ "$$a" == -Xmx* ]] && heap="$$a"
            |  [[ "$$a" == -XX:TieredStopAtLevel=* ]] && jit="$$a"
+           |  [[ "$$a" == -XX:SurvivorRatio=* ]] && gc="$$a"
            |done
-           |echo "OMP=$${OMP_NUM_THREADS:-unset} $$jit $$heap $${args[*]}" >> "${home.resolve("calls")}"
+           |echo "OMP=$${OMP_NUM_THREADS:-unset} $$jit $$gc $$heap $${args[*]}" >> "${home.resolve("calls")}"
            |exit 0
            |""".stripMargin)
       Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"))
@@ -132,20 +133,20 @@ class LocalScriptSuite extends AnyFunSuite with TempDirs {
   test("the launcher starts one JVM, whatever the command; run sets its threads inside it") {
     withFakeJava { (env, calls) =>
       val cases = Seq(
-        ("gapsweep", Seq("run", "a.conf")) -> Seq("OMP=inherited -XX:TieredStopAtLevel=1 -Xmx7m run a.conf"),
+        ("gapsweep", Seq("run", "a.conf")) -> Seq("OMP=inherited -XX:TieredStopAtLevel=1 -XX:SurvivorRatio=3 -Xmx7m run a.conf"),
         ("gapsweep", Seq("run", "-o", "out", "--overwrite", "a.conf", "--retry-failed")) ->
-          Seq("OMP=inherited -XX:TieredStopAtLevel=1 -Xmx7m run -o out --overwrite a.conf --retry-failed"),
-        ("gapsweep", Seq("run", "--output", "out", "a.conf")) -> Seq("OMP=inherited -XX:TieredStopAtLevel=1 -Xmx7m run --output out a.conf"),
-        ("local.sh", Seq("a.conf", "--output", "out")) -> Seq("OMP=inherited -XX:TieredStopAtLevel=1 -Xmx7m run a.conf --output out"),
-        ("gapsweep", Seq("run", "a.conf", "--help")) -> Seq("OMP=inherited -XX:TieredStopAtLevel=1 -Xmx7m run a.conf --help"),
-        ("gapsweep", Seq("run")) -> Seq("OMP=inherited -XX:TieredStopAtLevel=1 -Xmx7m run"),
-        ("gapsweep", Seq("plan", "a.conf")) -> Seq("OMP=inherited -XX:TieredStopAtLevel=1 -Xmx7m plan a.conf"),
-        ("gapsweep", Seq("sql", "out", "SELECT 1 AS one")) -> Seq("OMP=inherited -XX:TieredStopAtLevel=1 -Xmx7m sql out SELECT 1 AS one"),
-        ("gapsweep", Seq("bench", "--threads", "2")) -> Seq("OMP=inherited -XX:TieredStopAtLevel=1 -Xmx7m bench --threads 2"),
-        ("gapsweep", Seq("--help")) -> Seq("OMP=inherited -XX:TieredStopAtLevel=1 -Xmx7m --help"),
-        ("local.sh", Seq("--help")) -> Seq("OMP=inherited -XX:TieredStopAtLevel=1 -Xmx7m --help"),
-        ("local.sh", Seq("-h")) -> Seq("OMP=inherited -XX:TieredStopAtLevel=1 -Xmx7m --help"),
-        ("local.sh", Seq()) -> Seq("OMP=inherited -XX:TieredStopAtLevel=1 -Xmx7m run"))
+          Seq("OMP=inherited -XX:TieredStopAtLevel=1 -XX:SurvivorRatio=3 -Xmx7m run -o out --overwrite a.conf --retry-failed"),
+        ("gapsweep", Seq("run", "--output", "out", "a.conf")) -> Seq("OMP=inherited -XX:TieredStopAtLevel=1 -XX:SurvivorRatio=3 -Xmx7m run --output out a.conf"),
+        ("local.sh", Seq("a.conf", "--output", "out")) -> Seq("OMP=inherited -XX:TieredStopAtLevel=1 -XX:SurvivorRatio=3 -Xmx7m run a.conf --output out"),
+        ("gapsweep", Seq("run", "a.conf", "--help")) -> Seq("OMP=inherited -XX:TieredStopAtLevel=1 -XX:SurvivorRatio=3 -Xmx7m run a.conf --help"),
+        ("gapsweep", Seq("run")) -> Seq("OMP=inherited -XX:TieredStopAtLevel=1 -XX:SurvivorRatio=3 -Xmx7m run"),
+        ("gapsweep", Seq("plan", "a.conf")) -> Seq("OMP=inherited -XX:TieredStopAtLevel=1 -XX:SurvivorRatio=3 -Xmx7m plan a.conf"),
+        ("gapsweep", Seq("sql", "out", "SELECT 1 AS one")) -> Seq("OMP=inherited -XX:TieredStopAtLevel=1 -XX:SurvivorRatio=3 -Xmx7m sql out SELECT 1 AS one"),
+        ("gapsweep", Seq("bench", "--threads", "2")) -> Seq("OMP=inherited -XX:TieredStopAtLevel=1 -XX:SurvivorRatio=3 -Xmx7m bench --threads 2"),
+        ("gapsweep", Seq("--help")) -> Seq("OMP=inherited -XX:TieredStopAtLevel=1 -XX:SurvivorRatio=3 -Xmx7m --help"),
+        ("local.sh", Seq("--help")) -> Seq("OMP=inherited -XX:TieredStopAtLevel=1 -XX:SurvivorRatio=3 -Xmx7m --help"),
+        ("local.sh", Seq("-h")) -> Seq("OMP=inherited -XX:TieredStopAtLevel=1 -XX:SurvivorRatio=3 -Xmx7m --help"),
+        ("local.sh", Seq()) -> Seq("OMP=inherited -XX:TieredStopAtLevel=1 -XX:SurvivorRatio=3 -Xmx7m run"))
       for (((name, args), expected) <- cases) {
         val result = LocalScript.streams(name, args, env)
         assert(result.code == 0, s"$name ${args.mkString(" ")}: ${result.err}")
@@ -153,12 +154,17 @@ class LocalScriptSuite extends AnyFunSuite with TempDirs {
       }
       val old = LocalScript.streams("local.sh", Seq("DIR", "SELECT 1"), env + ("GAPSWEEP_COMMAND" -> "sql"))
       assert(old.code == 0, old.err)
-      assert(calls() == Seq("OMP=inherited -XX:TieredStopAtLevel=1 -Xmx7m sql DIR SELECT 1"))
+      assert(calls() == Seq("OMP=inherited -XX:TieredStopAtLevel=1 -XX:SurvivorRatio=3 -Xmx7m sql DIR SELECT 1"))
       // The JIT the launcher picks (C1 alone) gives way to the user's.
       val c2 = LocalScript.streams("gapsweep", Seq("plan", "a.conf"),
         env + ("GAPSWEEP_JAVA_OPTS" -> "-Xmx7m -XX:TieredStopAtLevel=4"))
       assert(c2.code == 0, c2.err)
-      assert(calls() == Seq("OMP=inherited -XX:TieredStopAtLevel=4 -Xmx7m plan a.conf"))
+      assert(calls() == Seq("OMP=inherited -XX:TieredStopAtLevel=4 -XX:SurvivorRatio=3 -Xmx7m plan a.conf"))
+      // So does its G1 survivor ratio.
+      val gc = LocalScript.streams("gapsweep", Seq("plan", "a.conf"),
+        env + ("GAPSWEEP_JAVA_OPTS" -> "-Xmx7m -XX:SurvivorRatio=8"))
+      assert(gc.code == 0, gc.err)
+      assert(calls() == Seq("OMP=inherited -XX:TieredStopAtLevel=1 -XX:SurvivorRatio=8 -Xmx7m plan a.conf"))
       // local.sh's help is gapsweep's, the launcher's part included.
       val help = LocalScript.streams("gapsweep", Seq("--help"), env)
       assert(help.out.contains("This launcher (submit/gapsweep):"), help.out)
@@ -198,7 +204,7 @@ class LocalScriptSuite extends AnyFunSuite with TempDirs {
         }
         def age(path: Path, seconds: Long): Unit = Files.setLastModifiedTime(path,
           FileTime.fromMillis(System.currentTimeMillis() - seconds * 1000))
-        val java = "OMP=inherited -XX:TieredStopAtLevel=1 -Xmx7m --help"
+        val java = "OMP=inherited -XX:TieredStopAtLevel=1 -XX:SurvivorRatio=3 -Xmx7m --help"
         val compile = s"mvn -B -q -f $root/pom.xml compile"
         age(source, 60)
         age(root.resolve("pom.xml"), 60)
