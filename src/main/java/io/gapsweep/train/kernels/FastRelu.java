@@ -27,9 +27,9 @@ public final class FastRelu extends BaseActivationFunction {
 
   /**
    * Overwrites {@code in}, as DL4J's {@link ActivationReLU} does: its callers hand over a copy
-   * (ActivationLayer) or a fresh pre-activation (dense layers), made in the workspace the gradient
-   * must end up in, so the result needs neither a new array nor the copy DL4J's ActivationLayer
-   * makes of a gradient from any other workspace.
+   * (ActivationLayer, made in the gradient workspace) or a fresh pre-activation (dense layers) that
+   * nothing reads afterwards. No new array, and ActivationLayer has no gradient from another
+   * workspace to copy back.
    */
   @Override
   public Pair<INDArray, INDArray> backprop(INDArray in, INDArray epsilon) {
