@@ -36,7 +36,8 @@ class NativeBackendSuite extends AnyFunSuite {
       .map(_.getClass.getSimpleName).getOrElse("none"))
     // The convolution's helper is DL4J's oneDNN one with a backward pass of direct convolutions.
     assert(helpers.contains("ConvolutionLayer" -> "DirectConvolution"), helpers)
-    assert(helpers.contains("SubsamplingLayer" -> "MKLDNNSubsamplingHelper"), helpers)
+    // The pooling layer's is DL4J's oneDNN one with a Java max-pool backward pass.
+    assert(helpers.contains("SubsamplingLayer" -> "FastMaxPool"), helpers)
     // gapsweep's batch-norm helper is DL4J's oneDNN one with faster statistics and backward pass.
     assert(helpers.contains("BatchNormalization" -> "FastBatchNorm"), helpers)
   }
