@@ -153,7 +153,7 @@ public final class FastBatchNorm extends MKLDNNBatchNormHelper {
     float[] x = input == forwardInput ? this.x : (this.x = NativeFloats.read(input, this.x));
     forwardInput = null;
     float[] dy = this.dy = NativeFloats.read(epsilon, this.dy);
-    float[] dx = this.dx = this.dx.length >= length ? this.dx : new float[length];
+    float[] dx = this.dx = NativeFloats.scratch(this.dx, length);
     float[] m = NativeFloats.read(mean);
     float[] v = NativeFloats.read(var);
     float[] g = NativeFloats.read(gamma);

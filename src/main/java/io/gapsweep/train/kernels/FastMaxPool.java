@@ -53,7 +53,7 @@ public final class FastMaxPool extends MKLDNNSubsamplingHelper {
     int length = (int) input.length();
     float[] x = this.x = NativeFloats.read(input, this.x);
     float[] dy = this.dy = NativeFloats.read(epsilon, this.dy);
-    float[] dx = this.dx = this.dx.length >= length ? this.dx : new float[length];
+    float[] dx = this.dx = NativeFloats.scratch(this.dx, length);
     // Output row r of the batch (planes × output rows) pools input rows 2r and 2r + 1.
     for (int out = 0, top = 0; out < outputs; top += 2 * width) {
       int bottom = top + width;

@@ -26,9 +26,17 @@ final class NativeFloats {
   static float[] read(INDArray array, float[] reuse) {
     INDArray dense = isDense(array) ? array : array.dup('c');
     int length = (int) dense.length();
-    float[] values = reuse.length >= length ? reuse : new float[length];
+    float[] values = scratch(reuse, length);
     ((FloatPointer) dense.data().addressPointer()).get(values, 0, length);
     return values;
+  }
+
+  /**
+   * {@code reuse} when it holds at least {@code length} floats, else a new array: the kernels keep
+   * their scratch arrays between batches (why: FastBatchNorm's fields).
+   */
+  static float[] scratch(float[] reuse, int length) {
+    return reuse.length >= length ? reuse : new float[length];
   }
 
   /** Writes {@code values} into {@code target} in C order. */
